@@ -1,0 +1,24 @@
+"""The `execdash` command line: one module per group of commands, assembled here."""
+
+from __future__ import annotations
+
+import typer
+
+from execdash.cli import db, demo, serve
+
+app = typer.Typer(
+    name="execdash",
+    help="Self-hosted executive dashboard. The database is named by EXECDASH_DATABASE_URL "
+    "(default sqlite:///./execdash.db).",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+app.add_typer(db.app, name="db")
+app.command("serve")(serve.serve)
+app.command("demo")(demo.demo)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

@@ -1,0 +1,44 @@
+"""What every command needs: settings from the environment and a friendly way to fail."""
+
+from __future__ import annotations
+
+from typing import NoReturn
+
+import sqlalchemy as sa
+import typer
+from rich.console import Console
+from sqlalchemy.engine import Engine
+
+from execdash.config import Settings, SettingsError
+from execdash.db.engine import create_engine
+
+err = Console(stderr=True)
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    """Print `message` in red on stderr and exit with `code`, without a traceback."""
+    err.print(f"[bold red]error:[/] {message}", highlight=False)
+    raise typer.Exit(code)
+
+
+def load_settings() -> Settings:
+    """Settings from the environment, or a clear error naming the bad variable."""
+    try:
+        return Settings.from_env()
+    except SettingsError as exc:
+        fail(str(exc))
+
+
+def open_engine(settings: Settings) -> Engine:
+    """An engine for the configured database, failing clearly if the URL is unusable."""
+    try:
+        engine = create_engine(settings.database_url)
+        with engine.connect() as conn:
+            conn.exec_driver_sql("SELECT 1")
+    except sa.exc.ArgumentError as exc:
+        fail(f"EXECDASH_DATABASE_URL={settings.database_url!r} is not a database URL: {exc}")
+    except (sa.exc.OperationalError, sa.exc.InterfaceError) as exc:
+        fail(f"cannot open the database {settings.database_url!r}: {exc.orig}")
+    except ModuleNotFoundError as exc:
+        fail(f"the driver for {settings.database_url!r} is not installed: {exc.name}")
+    return engine

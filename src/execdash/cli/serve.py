@@ -1,0 +1,22 @@
+"""`execdash serve`: run the API and the web page with uvicorn."""
+
+from __future__ import annotations
+
+import typer
+import uvicorn
+
+from execdash.api import create_app
+from execdash.cli.context import load_settings, open_engine
+from execdash.db import migrate
+
+
+def serve(
+    host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
+    port: int = typer.Option(8000, min=1, max=65535, help="TCP port."),
+) -> None:
+    """Serve the dashboard and its API for EXECDASH_DATABASE_URL."""
+    settings = load_settings()
+    engine = open_engine(settings)
+    migrate.upgrade(engine)
+    engine.dispose()
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")

@@ -1,0 +1,59 @@
+"""Settings for one execdash installation, read from the environment only when asked."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+DEFAULT_DATABASE_URL = "sqlite:///./execdash.db"
+
+CURRENCY_SYMBOLS = {"GBP": "£", "USD": "$", "EUR": "€", "JPY": "¥", "CHF": "CHF", "INR": "₹"}
+
+
+class SettingsError(ValueError):
+    """An environment variable holds a value execdash cannot use."""
+
+
+def _flag(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = env.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    value = raw.strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off"}:
+        return False
+    raise SettingsError(f"{name}={raw!r} is not a boolean (use true/false)")
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything configurable, passed explicitly to the app, the CLI and the tests."""
+
+    database_url: str = DEFAULT_DATABASE_URL
+    currency: str = "GBP"
+    read_requires_login: bool = False
+    secret_key: str = ""
+    cookie_secure: bool = False
+
+    @property
+    def currency_symbol(self) -> str:
+        """The symbol shown next to money, e.g. £ for GBP."""
+        return CURRENCY_SYMBOLS.get(self.currency, self.currency)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """Read EXECDASH_* variables; unknown currency codes are rejected with a clear message."""
+        env = os.environ if env is None else env
+        currency = env.get("EXECDASH_CURRENCY", "GBP").strip().upper()
+        if len(currency) != 3 or not currency.isalpha():
+            raise SettingsError(f"EXECDASH_CURRENCY={currency!r} is not an ISO 4217 code like GBP")
+        return cls(
+            database_url=env.get("EXECDASH_DATABASE_URL", DEFAULT_DATABASE_URL).strip()
+            or DEFAULT_DATABASE_URL,
+            currency=currency,
+            read_requires_login=_flag(env, "EXECDASH_READ_REQUIRES_LOGIN", False),
+            secret_key=env.get("EXECDASH_SECRET_KEY", ""),
+            cookie_secure=_flag(env, "EXECDASH_COOKIE_SECURE", False),
+        )

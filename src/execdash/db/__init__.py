@@ -1,0 +1,1 @@
+"""Database access: engine with pragmas, the seed schema, migrations."""

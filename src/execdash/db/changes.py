@@ -1,0 +1,48 @@
+"""Every write to the data goes through `record_data_change`, so caches and derived tables follow.
+
+The data version is a counter in `app_meta`; it is the API's ETag and the response cache key, so
+bumping it inside the writer's transaction makes readers see new data and new tags together.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+import sqlalchemy as sa
+
+from execdash.db.tables import app_meta
+
+DATA_VERSION = "data_version"
+LAST_DATA_UPDATE = "last_data_update"
+
+
+def data_version(conn: sa.Connection) -> int:
+    """The current data version (0 for a database nobody has written through execdash)."""
+    value = conn.execute(
+        sa.select(app_meta.c.value).where(app_meta.c.key == DATA_VERSION)
+    ).scalar_one_or_none()
+    return int(value) if value is not None else 0
+
+
+def last_data_update(conn: sa.Connection) -> dt.datetime | None:
+    """When data last changed through execdash (UTC), or None if never."""
+    value = conn.execute(
+        sa.select(app_meta.c.value).where(app_meta.c.key == LAST_DATA_UPDATE)
+    ).scalar_one_or_none()
+    return dt.datetime.fromisoformat(value) if value else None
+
+
+def _put(conn: sa.Connection, key: str, value: str) -> None:
+    updated = conn.execute(app_meta.update().where(app_meta.c.key == key).values(value=value))
+    if updated.rowcount == 0:
+        conn.execute(app_meta.insert().values(key=key, value=value))
+
+
+def record_data_change(conn: sa.Connection, tables: Iterable[str] = ()) -> int:
+    """Bump the data version after `tables` changed, in the caller's transaction; return it."""
+    del tables  # which tables changed will drive incremental rollups; all readers key on version
+    version = data_version(conn) + 1
+    _put(conn, DATA_VERSION, str(version))
+    _put(conn, LAST_DATA_UPDATE, dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat())
+    return version

@@ -1,0 +1,1 @@
+"""The dashboard web page: templates, static assets and page routes."""

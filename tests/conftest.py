@@ -1,0 +1,79 @@
+"""Shared fixtures: real SQLite files in tmp_path and, when installed, a real PostgreSQL server."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from execdash.db import migrate
+from execdash.db.engine import create_engine
+from tests.postgres_server import find_bindir, running_postgres
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def require(condition: bool, reason: str) -> None:
+    """Skip with `reason` on a laptop; in CI a missing dependency is a failure, never a skip."""
+    if condition:
+        return
+    if IN_CI:
+        pytest.fail(f"CI=true but {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def postgres_server_url() -> Iterator[str]:
+    """URL of a PostgreSQL server started for this test session (initdb + pg_ctl, loopback)."""
+    bindir = find_bindir()
+    require(bindir is not None, "PostgreSQL binaries (initdb, pg_ctl) are not installed")
+    assert bindir is not None
+    with running_postgres(bindir) as url:
+        yield url
+
+
+def _fresh_postgres_database(server_url: str) -> str:
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(server_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    admin.dispose()
+    return server_url.rsplit("/", 1)[0] + f"/{name}"
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    """URL of an empty SQLite file in this test's temporary directory."""
+    return f"sqlite:///{tmp_path / 'execdash.db'}"
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def any_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty database URL, once for SQLite and once for PostgreSQL."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'execdash.db'}"
+    server_url: str = request.getfixturevalue("postgres_server_url")
+    return _fresh_postgres_database(server_url)
+
+
+@pytest.fixture
+def any_engine(any_url: str) -> Iterator[Engine]:
+    """A migrated, empty database on each backend."""
+    engine = create_engine(any_url)
+    migrate.upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def engine(sqlite_url: str) -> Iterator[Engine]:
+    """A migrated, empty SQLite database."""
+    engine = create_engine(sqlite_url)
+    migrate.upgrade(engine)
+    yield engine
+    engine.dispose()

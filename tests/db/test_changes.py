@@ -1,0 +1,35 @@
+"""The data version moves with every recorded change and only inside the writer's transaction."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy.engine import Engine
+
+from execdash.db.changes import data_version, last_data_update, record_data_change
+
+
+def test_fresh_database_is_at_version_zero_with_no_update_time(any_engine: Engine) -> None:
+    with any_engine.connect() as conn:
+        assert data_version(conn) == 0
+        assert last_data_update(conn) is None
+
+
+def test_each_recorded_change_bumps_the_version(any_engine: Engine) -> None:
+    with any_engine.begin() as conn:
+        assert record_data_change(conn, ["orders"]) == 1
+        assert record_data_change(conn, ["alerts"]) == 2
+    with any_engine.connect() as conn:
+        assert data_version(conn) == 2
+        assert last_data_update(conn) is not None
+
+
+def test_a_rolled_back_change_does_not_move_the_version(engine: Engine) -> None:
+    def failing_import() -> None:
+        with engine.begin() as conn:
+            record_data_change(conn, ["orders"])
+            raise RuntimeError("import failed")
+
+    with pytest.raises(RuntimeError):
+        failing_import()
+    with engine.connect() as conn:
+        assert data_version(conn) == 0
