@@ -2,16 +2,36 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
 from fastapi.staticfiles import StaticFiles
 
 from execdash import __version__
 from execdash.api import health
+from execdash.api.errors import Problem, install_error_handlers
+from execdash.api.etag import etag_middleware
 from execdash.api.responses import OrjsonResponse
+from execdash.api.routes import ROUTERS
 from execdash.config import Settings
 from execdash.db.engine import create_engine
 from execdash.web import pages
 from execdash.web.pages import STATIC_DIR
+
+
+def _openapi_with_problem(app: FastAPI) -> dict[str, Any]:
+    """The generated spec plus the Problem schema that error responses refer to."""
+    if app.openapi_schema is None:
+        spec = get_openapi(
+            title=app.title, version=app.version, summary=app.summary, routes=app.routes
+        )
+        schemas = spec.setdefault("components", {}).setdefault("schemas", {})
+        problem = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
+        schemas.update(problem.pop("$defs", {}))
+        schemas["Problem"] = problem
+        app.openapi_schema = spec
+    return app.openapi_schema
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -24,7 +44,12 @@ def create_app(settings: Settings) -> FastAPI:
     )
     app.state.settings = settings
     app.state.engine = create_engine(settings.database_url)
+    install_error_handlers(app)
+    app.middleware("http")(etag_middleware)
     app.include_router(health.router)
+    for router in ROUTERS:
+        app.include_router(router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.openapi = lambda: _openapi_with_problem(app)  # type: ignore[method-assign]
     return app

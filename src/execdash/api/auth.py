@@ -1,0 +1,94 @@
+"""Authentication dependencies: bearer tokens for scripts, session cookies (+CSRF) for the page.
+
+`require_role("editor")` is the dependency every write uses: 401 without valid credentials,
+403 when the user's role is too weak or a cookie-authenticated write lacks its CSRF token.
+`read_access` guards reads, which are open unless `Settings.read_requires_login` is set.
+"""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from execdash.api.accounts import User, user_for_session, user_for_token
+from execdash.api.deps import engine_of, settings_of
+from execdash.db.tables import ROLES
+
+SESSION_COOKIE = "execdash_session"
+CSRF_HEADER = "X-CSRF-Token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+_bearer = HTTPBearer(auto_error=False, description="API token from `execdash tokens create`")
+
+
+def unauthorized(detail: str) -> HTTPException:
+    """A 401 that tells the client how to authenticate."""
+    return HTTPException(401, detail, headers={"WWW-Authenticate": 'Bearer realm="execdash"'})
+
+
+def current_user(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> User | None:
+    """The user behind the bearer token or session cookie; None when neither was sent."""
+    with engine_of(request).connect() as conn:
+        if credentials is not None:
+            user = user_for_token(conn, credentials.credentials)
+            if user is None:
+                raise unauthorized("The API token is invalid, expired or revoked.")
+            return user
+        session_id = request.cookies.get(SESSION_COOKIE)
+        if session_id:
+            return user_for_session(conn, session_id)
+    return None
+
+
+CurrentUser = Annotated[User | None, Depends(current_user)]
+"""The user behind the request's credentials, or None (an endpoint parameter type)."""
+
+
+def _check_csrf(request: Request, user: User) -> None:
+    if user.via != "session" or request.method in SAFE_METHODS:
+        return
+    sent = request.headers.get(CSRF_HEADER, "")
+    if not user.csrf_token or not hmac.compare_digest(sent.encode(), user.csrf_token.encode()):
+        raise HTTPException(
+            403, f"Missing or wrong {CSRF_HEADER} header for a cookie-authenticated write."
+        )
+
+
+def require_role(role: str) -> Callable[..., User]:
+    """A dependency returning the current user if their role is at least `role`."""
+    if role not in ROLES:
+        raise ValueError(f"unknown role {role!r}")
+
+    def dependency(request: Request, user: CurrentUser) -> User:
+        if user is None:
+            raise unauthorized("Log in or send an API token (Authorization: Bearer ...).")
+        _check_csrf(request, user)
+        if not user.has_role(role):
+            raise HTTPException(
+                403, f"This needs the {role} role; {user.username} is a {user.role}."
+            )
+        return user
+
+    dependency.__name__ = f"require_{role}"
+    return dependency
+
+
+def read_access(request: Request, user: CurrentUser) -> User | None:
+    """Allow a read: anyone on an open installation, logged-in users when reads are locked."""
+    if user is None and settings_of(request).read_requires_login:
+        raise unauthorized("Reads need a login on this installation.")
+    return user
+
+
+Reader = Annotated[User | None, Depends(read_access)]
+"""Read permission (the user, or None on an open installation), as a parameter type."""
+
+Editor = Annotated[User, Depends(require_role("editor"))]
+"""An editor or admin, as an endpoint parameter type (what every data write requires)."""

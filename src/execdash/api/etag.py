@@ -1,0 +1,69 @@
+"""ETags for reads: the data version plus everything else that shapes the body.
+
+A GET under `/api/` (except health and auth) is tagged with a hash of the data version, the path,
+the sorted query string and the negotiated format. A matching `If-None-Match` gets a 304: on an
+open installation before the endpoint runs (a poll costs one tiny query), when reads need a login
+only after the endpoint has authorised the request.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Awaitable, Callable
+from urllib.parse import parse_qsl, urlencode
+
+from fastapi import Request
+from fastapi.responses import Response
+
+from execdash.api.deps import engine_of, settings_of
+from execdash.db.changes import data_version
+
+UNTAGGED_PREFIXES = ("/api/health", "/api/v1/auth/")
+
+
+def _taggable(request: Request) -> bool:
+    path = request.url.path
+    return (
+        request.method == "GET"
+        and path.startswith("/api/")
+        and not path.startswith(UNTAGGED_PREFIXES)
+    )
+
+
+def compute_etag(version: int, request: Request) -> str:
+    """A strong tag for this data version and this exact request."""
+    query = urlencode(sorted(parse_qsl(request.url.query, keep_blank_values=True)))
+    accept = "csv" if "text/csv" in request.headers.get("accept", "") else "json"
+    digest = hashlib.sha256(f"{request.url.path}?{query}|{accept}".encode()).hexdigest()[:20]
+    return f'"v{version}-{digest}"'
+
+
+def _matches(request: Request, tag: str) -> bool:
+    header = request.headers.get("if-none-match", "")
+    candidates = {part.strip().removeprefix("W/") for part in header.split(",")}
+    return tag in candidates or "*" in candidates
+
+
+def _not_modified(tag: str) -> Response:
+    return Response(status_code=304, headers={"ETag": tag, "Cache-Control": "no-cache"})
+
+
+async def etag_middleware(
+    request: Request, call_next: Callable[[Request], Awaitable[Response]]
+) -> Response:
+    """Tag successful reads and answer 304 when the client already has this version."""
+    if not _taggable(request):
+        return await call_next(request)
+    with engine_of(request).connect() as conn:
+        tag = compute_etag(data_version(conn), request)
+    locked = settings_of(request).read_requires_login
+    if not locked and _matches(request, tag):
+        return _not_modified(tag)
+    response = await call_next(request)
+    if response.status_code != 200:
+        return response
+    if locked and _matches(request, tag):
+        return _not_modified(tag)
+    response.headers["ETag"] = tag
+    response.headers["Cache-Control"] = "no-cache"
+    return response

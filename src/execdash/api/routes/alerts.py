@@ -1,0 +1,230 @@
+"""Alerts: filtered, sorted, paged list; create, edit, acknowledge, close and reopen (editors)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+import sqlalchemy as sa
+from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.responses import Response
+from pydantic import BaseModel, Field
+
+from execdash.api.accounts import User, utcnow
+from execdash.api.auth import Editor, Reader
+from execdash.api.deps import ReadConn, WriteConn
+from execdash.api.errors import problem_responses
+from execdash.api.listing import (
+    FormatParam,
+    Page,
+    Paging,
+    all_rows,
+    csv_response,
+    fetch_page,
+    sort_clause,
+    wants_csv,
+)
+from execdash.db.changes import record_data_change
+from execdash.db.schema import alerts
+from execdash.db.tables import alert_status
+
+router = APIRouter(prefix="/api/v1/alerts", tags=["alerts"])
+READ_ERRORS = problem_responses(401, 422)
+WRITE_ERRORS = problem_responses(401, 403, 404, 422)
+
+Severity = Literal["low", "medium", "high"]
+AlertState = Literal["open", "acknowledged", "closed"]
+AlertSort = Literal[
+    "created_at", "-created_at", "severity", "-severity", "type", "-type", "id", "-id"
+]
+
+state_col: sa.ColumnElement[str] = sa.func.coalesce(alert_status.c.status, "open")
+SEVERITY_RANK = sa.case({"low": 1, "medium": 2, "high": 3}, value=alerts.c.severity, else_=0)
+SORTS: dict[str, sa.ColumnElement[Any]] = {
+    "created_at": alerts.c.created_at,
+    "severity": SEVERITY_RANK,
+    "type": alerts.c.type,
+    "id": alerts.c.id,
+}
+COLUMNS = ["id", "type", "title", "description", "severity", "created_at", "status",
+           "status_by", "status_at"]  # fmt: skip
+
+
+class Alert(BaseModel):
+    """An alert with its workflow state (`open` until someone acknowledges or closes it)."""
+
+    id: int
+    type: str
+    title: str
+    description: str | None
+    severity: str | None
+    created_at: dt.datetime | None
+    status: str
+    status_by: str | None
+    status_at: dt.datetime | None
+
+
+class AlertCreate(BaseModel):
+    """A new alert."""
+
+    type: str = Field(min_length=1, max_length=100, examples=["ops"])
+    title: str = Field(min_length=1, max_length=500)
+    description: str | None = Field(None, max_length=5000)
+    severity: Severity = "medium"
+
+
+class AlertUpdate(BaseModel):
+    """Fields of an alert to change; omitted fields stay as they are."""
+
+    type: str | None = Field(None, min_length=1, max_length=100)
+    title: str | None = Field(None, min_length=1, max_length=500)
+    description: str | None = Field(None, max_length=5000)
+    severity: Severity | None = None
+
+
+def _select() -> sa.Select[Any]:
+    return sa.select(
+        alerts.c.id,
+        alerts.c.type,
+        alerts.c.title,
+        alerts.c.description,
+        alerts.c.severity,
+        alerts.c.created_at,
+        state_col.label("status"),
+        alert_status.c.updated_by.label("status_by"),
+        alert_status.c.updated_at.label("status_at"),
+    ).select_from(alerts.outerjoin(alert_status, alert_status.c.alert_id == alerts.c.id))
+
+
+def alerts_query(
+    type_: str | None = None, severity: str | None = None, status: str | None = None
+) -> sa.Select[Any]:
+    """Alerts joined with their state, filtered by type, severity and state."""
+    query = _select()
+    if type_ is not None:
+        query = query.where(alerts.c.type == type_)
+    if severity is not None:
+        query = query.where(alerts.c.severity == severity)
+    if status is not None:
+        query = query.where(state_col == status)
+    return query
+
+
+def _one(conn: sa.Connection, alert_id: int) -> Alert:
+    row = conn.execute(_select().where(alerts.c.id == alert_id)).first()
+    if row is None:
+        raise HTTPException(404, f"No alert with id {alert_id}.")
+    return Alert.model_validate(dict(row._mapping))
+
+
+@router.get("", response_model=Page[Alert], responses=READ_ERRORS)
+def list_alerts(
+    request: Request,
+    conn: ReadConn,
+    _user: Reader,
+    paging: Paging,
+    type: Annotated[str | None, Query(max_length=100, description="Only this type.")] = None,
+    severity: Severity | None = None,
+    status: Annotated[AlertState | None, Query(description="Workflow state.")] = None,
+    sort: Annotated[
+        AlertSort, Query(description="Column; `-` prefix = descending.")
+    ] = "-created_at",
+    format: FormatParam = "json",
+) -> Page[Alert] | Response:
+    """Alerts, newest first by default; CSV holds every matching row."""
+    query = alerts_query(type, severity, status)
+    order = sort_clause(sort, SORTS, alerts.c.id)
+    if wants_csv(request, format):
+        return csv_response("alerts.csv", COLUMNS, all_rows(conn, query, order))
+    items, total = fetch_page(conn, query, order, paging)
+    return Page[Alert](
+        items=[Alert.model_validate(i) for i in items],
+        total=total,
+        page=paging.page,
+        page_size=paging.page_size,
+    )
+
+
+@router.get("/{alert_id}", response_model=Alert, responses=problem_responses(401, 404, 422))
+def get_alert(
+    alert_id: int,
+    conn: ReadConn,
+    _user: Reader,
+) -> Alert:
+    """One alert with its state."""
+    return _one(conn, alert_id)
+
+
+@router.post("", response_model=Alert, status_code=201, responses=WRITE_ERRORS)
+def create_alert(
+    body: AlertCreate,
+    conn: WriteConn,
+    _user: Editor,
+) -> Alert:
+    """Raise a new alert (state open)."""
+    new_id = conn.execute(  # type: ignore[index]
+        alerts.insert().values(**body.model_dump(), created_at=utcnow())
+    ).inserted_primary_key[0]
+    record_data_change(conn, ["alerts"])
+    return _one(conn, int(new_id))
+
+
+@router.patch("/{alert_id}", response_model=Alert, responses=WRITE_ERRORS)
+def update_alert(
+    alert_id: int,
+    body: AlertUpdate,
+    conn: WriteConn,
+    _user: Editor,
+) -> Alert:
+    """Change an alert's type, title, description or severity."""
+    _one(conn, alert_id)
+    values = body.model_dump(exclude_unset=True)
+    for required in ("type", "title"):
+        if required in values and values[required] is None:
+            raise HTTPException(422, f"Field {required!r} cannot be null.")
+    if values:
+        conn.execute(alerts.update().where(alerts.c.id == alert_id).values(**values))
+        record_data_change(conn, ["alerts"])
+    return _one(conn, alert_id)
+
+
+def _set_state(conn: sa.Connection, alert_id: int, state: str, user: User) -> Alert:
+    _one(conn, alert_id)
+    values = {"status": state, "updated_by": user.username, "updated_at": utcnow()}
+    updated = conn.execute(
+        alert_status.update().where(alert_status.c.alert_id == alert_id).values(**values)
+    )
+    if updated.rowcount == 0:
+        conn.execute(alert_status.insert().values(alert_id=alert_id, **values))
+    record_data_change(conn, ["alert_status"])
+    return _one(conn, alert_id)
+
+
+@router.post("/{alert_id}/acknowledge", response_model=Alert, responses=WRITE_ERRORS)
+def acknowledge_alert(
+    alert_id: int,
+    conn: WriteConn,
+    user: Editor,
+) -> Alert:
+    """Mark an alert as seen and being handled."""
+    return _set_state(conn, alert_id, "acknowledged", user)
+
+
+@router.post("/{alert_id}/close", response_model=Alert, responses=WRITE_ERRORS)
+def close_alert(
+    alert_id: int,
+    conn: WriteConn,
+    user: Editor,
+) -> Alert:
+    """Close an alert: dealt with."""
+    return _set_state(conn, alert_id, "closed", user)
+
+
+@router.post("/{alert_id}/reopen", response_model=Alert, responses=WRITE_ERRORS)
+def reopen_alert(
+    alert_id: int,
+    conn: WriteConn,
+    user: Editor,
+) -> Alert:
+    """Put an acknowledged or closed alert back to open."""
+    return _set_state(conn, alert_id, "open", user)

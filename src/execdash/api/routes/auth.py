@@ -1,0 +1,81 @@
+"""Login, logout and "who am I" for the web page's session cookie."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from fastapi import APIRouter, HTTPException, Request, Response
+from pydantic import BaseModel, Field
+
+from execdash.api import accounts
+from execdash.api.auth import SESSION_COOKIE, CurrentUser, unauthorized
+from execdash.api.deps import WriteConn, settings_of
+from execdash.api.errors import problem_responses
+
+router = APIRouter(prefix="/api/v1/auth", tags=["auth"], responses=problem_responses(401, 403, 422))
+
+
+class Credentials(BaseModel):
+    """Username and password typed into the login page."""
+
+    username: str = Field(min_length=1, max_length=200)
+    password: str = Field(min_length=1, max_length=1000)
+
+
+class Me(BaseModel):
+    """The logged-in user; `csrf_token` is what cookie-authenticated writes send back."""
+
+    username: str
+    role: str
+    csrf_token: str | None = None
+    expires_at: dt.datetime | None = None
+
+
+@router.post("/login", response_model=Me)
+def login(
+    body: Credentials,
+    request: Request,
+    response: Response,
+    conn: WriteConn,
+) -> Me:
+    """Check the password and start a session (HttpOnly, SameSite=Lax cookie)."""
+    user = accounts.verify_password(conn, body.username, body.password)
+    if user is None:
+        raise unauthorized("Wrong username or password, or the account is disabled.")
+    session_id, csrf, expires = accounts.create_session(conn, user)
+    response.set_cookie(
+        SESSION_COOKIE,
+        session_id,
+        max_age=int(accounts.SESSION_LIFETIME.total_seconds()),
+        httponly=True,
+        samesite="lax",
+        secure=settings_of(request).cookie_secure,
+        path="/",
+    )
+    return Me(username=user.username, role=user.role, csrf_token=csrf, expires_at=expires)
+
+
+@router.post("/logout", status_code=204, response_class=Response)
+def logout(
+    request: Request,
+    conn: WriteConn,
+    user: CurrentUser,
+) -> Response:
+    """End the cookie session (needs the CSRF header) and clear the cookie."""
+    session_id = request.cookies.get(SESSION_COOKIE)
+    if user is not None and user.via == "session" and session_id:
+        sent = request.headers.get("X-CSRF-Token", "")
+        if sent != user.csrf_token:
+            raise HTTPException(403, "Missing or wrong X-CSRF-Token header for logout.")
+        accounts.end_session(conn, session_id)
+    response = Response(status_code=204)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+@router.get("/me", response_model=Me)
+def me(user: CurrentUser) -> Me:
+    """Who is logged in (401 when nobody), with the CSRF token for the page's writes."""
+    if user is None:
+        raise unauthorized("Not logged in.")
+    return Me(username=user.username, role=user.role, csrf_token=user.csrf_token)
