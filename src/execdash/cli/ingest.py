@@ -1,0 +1,150 @@
+"""`execdash import / export / backup / imports`: move a company's data in and out safely."""
+
+from __future__ import annotations
+
+import getpass
+import os
+import sys
+from contextlib import nullcontext
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
+from rich.table import Table
+
+from execdash.cli.context import fail, load_settings, open_engine
+from execdash.db import migrate
+from execdash.ingest import MODES, ImportReport, parse_mapping, run_import
+from execdash.ingest.backup import BackupError, backup_sqlite
+from execdash.ingest.export import export_tables
+from execdash.ingest.history import recent_imports
+
+out = Console()
+err = Console(stderr=True)
+PROGRESS_MIN_BYTES = 8 << 20
+"""Files at least this large get a progress bar (when stderr is a terminal)."""
+
+
+def _print_report(report: ImportReport) -> None:
+    for file in report.files:
+        for note in file.notes:
+            out.print(f"note: {note}", highlight=False)
+    if report.ok:
+        verb = "validated (dry run, nothing written)" if report.dry_run else "imported"
+        for file in report.files:
+            out.print(f"{file.file}: {file.rows} rows {verb} into {file.table}", highlight=False)
+        out.print(
+            f"{verb}: {report.rows} rows from {len(report.files)} file(s), mode {report.mode}"
+        )
+        return
+    for problem in report.problems:
+        err.print(f"  {problem}", highlight=False, markup=False)
+    more = report.problem_count - len(report.problems)
+    if more:
+        err.print(f"  ... and {more} more problem(s)", highlight=False)
+    err.print(
+        f"[bold red]error:[/] import failed with {report.problem_count} problem(s); "
+        "nothing was written",
+        highlight=False,
+    )
+
+
+def import_(
+    paths: Annotated[list[Path], typer.Argument(help="Files (orders.csv, ...) or directories.")],
+    mode: str = typer.Option("append", help="append, upsert (by primary key) or replace."),
+    table: str | None = typer.Option(None, help="Table for files not named after their table."),
+    map_: Annotated[
+        list[str] | None, typer.Option("--map", help="Rename a column: old=new (repeatable).")
+    ] = None,
+    dry_run: bool = typer.Option(False, "--dry-run", help="Validate and report; write nothing."),
+) -> None:
+    """Import CSV, JSON/JSON Lines or XLSX files, all-or-nothing, and log the import."""
+    if mode not in MODES:
+        fail(f"--mode {mode!r} is not one of {', '.join(MODES)}")
+    try:
+        mapping = parse_mapping(map_ or [])
+    except ValueError as exc:
+        fail(str(exc))
+    engine = open_engine(load_settings())
+    migrate.upgrade(engine)
+    size = sum(p.stat().st_size for p in paths if p.is_file())
+    show = sys.stderr.isatty() and size >= PROGRESS_MIN_BYTES
+    bar = Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        DownloadColumn(),
+        TimeRemainingColumn(),
+        console=err,
+        transient=True,
+    )
+    tasks: dict[str, Any] = {}
+
+    def progress(name: str, done: int, total: int) -> None:
+        if name not in tasks:
+            tasks[name] = bar.add_task(name, total=total)
+        bar.update(tasks[name], completed=done)
+
+    with bar if show else nullcontext():
+        report = run_import(
+            engine,
+            paths,
+            mode=mode,
+            dry_run=dry_run,
+            table=table,
+            mapping=mapping,
+            user=os.environ.get("EXECDASH_USER") or getpass.getuser(),
+            progress=progress if show else None,
+        )
+    _print_report(report)
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+def export(
+    directory: Annotated[Path, typer.Argument(help="Directory to write <table>.csv files to.")],
+) -> None:
+    """Write every data table as CSV (what `import DIR --mode replace` reads back)."""
+    engine = open_engine(load_settings())
+    migrate.upgrade(engine)
+    try:
+        counts = export_tables(engine, directory)
+    except OSError as exc:
+        fail(f"cannot write to {directory}: {exc}")
+    out.print(f"exported {sum(counts.values())} rows from {len(counts)} tables to {directory}")
+
+
+def backup(
+    file: Annotated[Path, typer.Argument(help="New SQLite file to write the copy to.")],
+) -> None:
+    """Copy the live SQLite database to FILE (safe while the server is serving)."""
+    engine = open_engine(load_settings())
+    try:
+        size = backup_sqlite(engine, file)
+    except BackupError as exc:
+        fail(str(exc))
+    out.print(f"backed up the database to {file} ({size} bytes)")
+
+
+def imports(limit: int = typer.Option(20, min=1, help="How many entries to show.")) -> None:
+    """List the most recent imports (newest first)."""
+    engine = open_engine(load_settings())
+    migrate.upgrade(engine)
+    entries = recent_imports(engine, limit)
+    if not entries:
+        out.print("no imports yet")
+        return
+    grid = Table("id", "when (UTC)", "table", "rows", "mode", "file", "user", "sha-256")
+    for e in entries:
+        grid.add_row(
+            str(e["id"]),
+            str(e["imported_at"]),
+            e["table_name"],
+            str(e["rows"]),
+            e["mode"],
+            e["source"],
+            e["username"] or "",
+            e["checksum"][:12],
+        )
+    out.print(grid)

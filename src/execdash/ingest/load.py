@@ -1,0 +1,121 @@
+"""Pass two: write validated rows from their spill file in big executemany batches.
+
+Runs on the raw DBAPI connection of the caller's SQLAlchemy transaction, so the rows, the import
+log and the data-version bump commit or roll back together.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import marshal
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import sqlalchemy as sa
+
+from execdash.db import schema
+from execdash.ingest.columns import TableSpec
+from execdash.ingest.validate import Batch
+
+Finisher = Callable[[Any], Any]
+
+
+def _spilled(batch: Batch) -> Iterator[list[list[Any]]]:
+    if batch.spill is None:
+        return
+    with batch.spill.open("rb") as handle:
+        while True:
+            try:
+                yield marshal.load(handle)  # noqa: S302 (our own spill file, written by pass one)
+            except EOFError:
+                return
+
+
+def _finishers(batch: Batch, dialect: sa.Dialect) -> dict[int, Finisher]:
+    """Per-column conversions pass one left for later: rate scale and dialect date types."""
+    found: dict[int, Finisher] = {}
+    sqlite = dialect.name == "sqlite"
+    for i, name in enumerate(batch.columns):
+        kind = batch.spec.column(name).kind
+        if i in batch.divisors:
+            found[i] = _divide_by(batch.divisors[i])
+        elif kind == "date" and not sqlite:
+            found[i] = dt.date.fromisoformat
+        elif kind == "datetime":
+            if sqlite:
+                process = sa.DateTime().dialect_impl(dialect).bind_processor(dialect)
+                assert process is not None
+                found[i] = _stored_datetime(process)
+            else:
+                found[i] = dt.datetime.fromisoformat
+    return found
+
+
+def _divide_by(divisor: float) -> Finisher:
+    return lambda value: value / divisor
+
+
+def _stored_datetime(process: Callable[[Any], Any]) -> Finisher:
+    """ISO text to the exact text SQLAlchemy stores for a DateTime on SQLite."""
+    return lambda value: process(dt.datetime.fromisoformat(value))
+
+
+def insert_sql(spec: TableSpec, columns: list[str], mode: str, dialect: sa.Dialect) -> str:
+    """INSERT (or upsert by primary key) for `columns`; identifiers come from the schema only."""
+    quote = dialect.identifier_preparer.quote
+    marker = "?" if dialect.paramstyle == "qmark" else "%s"
+    cols = ", ".join(quote(c) for c in columns)
+    sql = f"INSERT INTO {quote(spec.name)} ({cols}) VALUES ({', '.join([marker] * len(columns))})"
+    if mode == "upsert":
+        keys = ", ".join(quote(k) for k in spec.primary_key)
+        others = [c for c in columns if c not in spec.primary_key]
+        if others:
+            sets = ", ".join(f"{quote(c)} = excluded.{quote(c)}" for c in others)
+            sql += f" ON CONFLICT ({keys}) DO UPDATE SET {sets}"
+        else:
+            sql += f" ON CONFLICT ({keys}) DO NOTHING"
+    return sql
+
+
+def load(
+    conn: sa.Connection, batch: Batch, mode: str, tick: Callable[[int], None] | None = None
+) -> int:
+    """Insert or upsert the batch's rows inside `conn`'s transaction; return rows written."""
+    dialect = conn.dialect
+    sql = insert_sql(batch.spec, batch.columns, mode, dialect)
+    finishers = _finishers(batch, dialect)
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    written = 0
+    try:
+        for rows in _spilled(batch):
+            if finishers:
+                for row in rows:
+                    for i, finish in finishers.items():
+                        if row[i] is not None:
+                            row[i] = finish(row[i])
+            cursor.executemany(sql, rows)
+            written += len(rows)
+            if tick is not None:
+                tick(written)
+    finally:
+        cursor.close()
+    return written
+
+
+def delete_all(conn: sa.Connection, table: str) -> None:
+    """Empty `table` (replace mode)."""
+    conn.execute(schema.metadata.tables[table].delete())
+
+
+def advance_sequence(conn: sa.Connection, spec: TableSpec) -> None:
+    """On PostgreSQL, move an id column's sequence past the largest id so later inserts work."""
+    if conn.dialect.name != "postgresql" or not spec.serial_id:
+        return
+    table = conn.dialect.identifier_preparer.quote(spec.name)
+    conn.execute(
+        sa.text(
+            "SELECT setval(pg_get_serial_sequence(:table, 'id'), "
+            f"COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"
+        ),
+        {"table": spec.name},
+    )

@@ -1,0 +1,231 @@
+"""Streaming readers for CSV, JSON (array or JSON Lines) and XLSX: a header, then rows of text.
+
+Every reader yields `(row_number, cells)` with cells as strings ("" for empty), so one validator
+serves all formats. Row numbers are what a person opening the file sees: CSV and XLSX count the
+header as row 1; JSON Lines counts lines; a JSON array counts records from 1.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+FORMATS = {".csv": "csv", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl", ".xlsx": "xlsx"}
+CHUNK = 1 << 20
+
+
+class ReadError(ValueError):
+    """The file cannot be read as its format (names the row when it can)."""
+
+    def __init__(self, message: str, row: int | None = None) -> None:
+        super().__init__(message)
+        self.row = row
+
+
+class CountingReader(io.RawIOBase):
+    """A binary file wrapper counting bytes read, for a progress bar by bytes."""
+
+    def __init__(self, raw: IO[bytes]) -> None:
+        self.raw = raw
+        self.bytes_read = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        data = self.raw.read(len(buffer))
+        n = len(data)
+        buffer[:n] = data
+        self.bytes_read += n
+        return n
+
+
+@dataclass
+class Table:
+    """An open file: its header and an iterator over its rows."""
+
+    header: list[str]
+    rows: Iterator[tuple[int, list[str]]]
+    progress: Callable[[], int]  # bytes read so far
+    close: Callable[[], None]
+
+
+def open_table(path: Path, fmt: str) -> Table:
+    """Open `path` as `fmt` (csv, json, jsonl, xlsx); ReadError for an empty or broken file."""
+    if fmt == "xlsx":
+        return _open_xlsx(path)
+    binary = path.open("rb")
+    counter = CountingReader(binary)
+    text = io.TextIOWrapper(io.BufferedReader(counter, CHUNK), encoding="utf-8-sig", newline="")
+    try:
+        if fmt == "csv":
+            header, rows = _csv(text)
+        elif fmt == "jsonl":
+            header, rows = _records(_json_lines(text))
+        else:
+            header, rows = _records(_json_array(text))
+    except BaseException:
+        text.close()
+        raise
+    return Table(header, rows, lambda: counter.bytes_read, text.close)
+
+
+def _csv(text: IO[str]) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
+    reader = csv.reader(text)
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise ReadError("the file is empty (no header row)") from None
+    except (csv.Error, UnicodeDecodeError) as exc:
+        raise ReadError(f"not a readable UTF-8 CSV file: {exc}", 1) from None
+
+    def rows() -> Iterator[tuple[int, list[str]]]:
+        number = 1
+        try:
+            for number, row in enumerate(reader, start=2):
+                if row:
+                    yield number, row
+        except (csv.Error, UnicodeDecodeError) as exc:
+            raise ReadError(f"not a readable UTF-8 CSV line: {exc}", number + 1) from None
+
+    return header, rows()
+
+
+def cell_text(value: object) -> str:
+    """A JSON or spreadsheet cell as the text the validators parse."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+        return str(int(value))
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, int | float):
+        return repr(value)
+    return json.dumps(value)
+
+
+def _records(
+    records: Iterator[tuple[int, object]],
+) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
+    """Objects to rows; the header is the first object's keys (later keys must match)."""
+    try:
+        number, first = next(records)
+    except StopIteration:
+        raise ReadError("the file holds no records") from None
+    if not isinstance(first, dict):
+        raise ReadError("each record must be a JSON object of column: value", number)
+    header = list(first)
+
+    def rows() -> Iterator[tuple[int, list[str]]]:
+        yield number, [cell_text(v) for v in first.values()]
+        for n, record in records:
+            if not isinstance(record, dict):
+                raise ReadError("each record must be a JSON object of column: value", n)
+            if list(record) != header:
+                extra = [k for k in record if k not in header]
+                if extra:
+                    raise ReadError(f"keys {extra} are not in the first record's keys", n)
+                yield n, [cell_text(record.get(k)) for k in header]
+                continue
+            yield n, [cell_text(v) for v in record.values()]
+
+    return header, rows()
+
+
+def _json_lines(text: IO[str]) -> Iterator[tuple[int, object]]:
+    for number, line in enumerate(text, start=1):
+        if line.strip():
+            try:
+                yield number, json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise ReadError(f"not valid JSON: {exc.msg}", number) from None
+
+
+def _json_array(text: IO[str]) -> Iterator[tuple[int, object]]:
+    """Objects of a top-level JSON array, decoded one at a time from a sliding buffer."""
+    decoder = json.JSONDecoder()
+    buffer = text.read(CHUNK).lstrip()
+    if not buffer:
+        raise ReadError("the file is empty")
+    if buffer[0] == "{":
+        yield from _json_lines(io.StringIO(buffer + text.read()))  # JSON Lines named .json
+        return
+    if buffer[0] != "[":
+        raise ReadError("a .json file must hold an array of objects or JSON Lines", 1)
+    pos, number, eof = 1, 0, False
+    while True:
+        while True:
+            pos = _skip(buffer, pos)
+            if pos < len(buffer) or eof:
+                break
+            more = text.read(CHUNK)
+            eof = not more
+            buffer, pos = buffer[pos:] + more, 0
+        if pos >= len(buffer):
+            raise ReadError("the JSON array is not closed with ]", number + 1)
+        if buffer[pos] == "]":
+            return
+        if number and buffer[pos] == ",":
+            pos += 1
+            continue
+        try:
+            record, end = decoder.raw_decode(buffer, pos)
+        except json.JSONDecodeError as exc:
+            if eof:
+                raise ReadError(f"not valid JSON: {exc.msg}", number + 1) from None
+            more = text.read(CHUNK)
+            eof = not more
+            buffer, pos = buffer[pos:] + more, 0
+            continue
+        number += 1
+        yield number, record
+        pos = end
+
+
+def _skip(buffer: str, pos: int) -> int:
+    while pos < len(buffer) and buffer[pos] in " \t\r\n":
+        pos += 1
+    return pos
+
+
+def _open_xlsx(path: Path) -> Table:
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a broken file
+        raise ReadError(f"not a readable XLSX workbook: {exc}") from None
+    sheet = book.worksheets[0]
+    rows = sheet.iter_rows(values_only=True)
+    try:
+        header = [cell_text(v) for v in next(rows)]
+    except StopIteration:
+        book.close()
+        raise ReadError("the first sheet is empty (no header row)") from None
+    while header and header[-1] == "":
+        header.pop()
+    width = len(header)
+    size = path.stat().st_size
+    state = {"done": 0}
+
+    def body() -> Iterator[tuple[int, list[str]]]:
+        for number, row in enumerate(rows, start=2):
+            cells = [cell_text(v) for v in row[:width]]
+            if any(cells) or any(v is not None for v in row[width:]):
+                cells += [""] * (width - len(cells))
+                if any(v is not None for v in row[width:]):
+                    raise ReadError("a cell lies right of the last header column", number)
+                yield number, cells
+        state["done"] = size
+
+    return Table(header, body(), lambda: state["done"], book.close)
