@@ -77,3 +77,35 @@ def engine(sqlite_url: str) -> Iterator[Engine]:
     migrate.upgrade(engine)
     yield engine
     engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def demo_db_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file holding the demo company (default seed, 20k orders, 36 months to 2026-10)."""
+    import datetime as dt
+
+    from execdash.demo import generate
+
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    engine = create_engine(f"sqlite:///{path}")
+    migrate.upgrade(engine)
+    generate(
+        engine, seed=20251, orders=20_000, months=36, end_month=dt.date(2026, 10, 1), progress=False
+    )
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    engine.dispose()
+    return path
+
+
+@pytest.fixture
+def demo_engine(demo_db_file: Path, tmp_path: Path) -> Iterator[Engine]:
+    """A migrated engine on a private copy of the demo database (tests may write to it)."""
+    import shutil
+
+    copy = tmp_path / "demo.db"
+    shutil.copyfile(demo_db_file, copy)
+    engine = create_engine(f"sqlite:///{copy}")
+    migrate.upgrade(engine)
+    yield engine
+    engine.dispose()

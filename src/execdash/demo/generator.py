@@ -1,0 +1,145 @@
+"""Generate the whole demo company into an empty database in one transaction.
+
+Every table gets its own random stream derived from the seed, so the output depends only on
+(seed, orders, months, end_month): never on the wall clock or on the backend.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import random
+import time
+from collections.abc import Callable, Iterator
+
+import sqlalchemy as sa
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from sqlalchemy.engine import Engine
+
+from execdash.db.changes import record_data_change
+from execdash.db.schema import SEED_TABLES, metadata
+from execdash.demo import customers, feedback, finance, funnel, operations, usage
+from execdash.demo import orders as order_book
+from execdash.demo.calendar import Calendar
+from execdash.demo.signals import Anomalies, write_alerts, write_at_risk, write_risks
+from execdash.demo.summary import DemoSummary
+from execdash.demo.writer import BulkWriter
+
+MATERIALISED = ("executive_kpis", "timeframe_window")
+"""Seed tables the metrics engine derives from the data; the generator leaves them alone."""
+DEMO_TABLES = tuple(t for t in SEED_TABLES if t not in MATERIALISED)
+MIN_MONTHS = 13
+
+
+def has_data(engine: Engine) -> bool:
+    """True when any seed table (other than the materialised ones) holds a row."""
+    with engine.connect() as conn:
+        for name in DEMO_TABLES:
+            table = metadata.tables[name]
+            if conn.execute(sa.select(sa.literal(1)).select_from(table).limit(1)).first():
+                return True
+    return False
+
+
+def _stream(seed: int, name: str) -> random.Random:
+    """An independent, reproducible random stream for one part of the company."""
+    return random.Random(f"execdash-demo:{seed}:{name}")
+
+
+@contextlib.contextmanager
+def _progress(enabled: bool, total: int) -> Iterator[Callable[[int], None]]:
+    """A Rich progress bar over the orders (a no-op callback when disabled)."""
+    if not enabled:
+        yield lambda _n: None
+        return
+    columns = (
+        TextColumn("[bold]demo[/] {task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, transient=False) as bar:
+        task = bar.add_task("orders", total=total)
+        yield lambda n: bar.advance(task, n)
+
+
+def _coverage(
+    recognized: list[int], revenue_rows: list[tuple[str, float, float, float]]
+) -> list[float]:
+    """Backlog / mean recognized of the (up to) six months ending at each month."""
+    out = []
+    for m, row in enumerate(revenue_rows):
+        recent = recognized[max(m - 5, 0) : m + 1]
+        out.append(row[3] * 100 / (sum(recent) / len(recent)))
+    return out
+
+
+def generate(
+    engine: Engine,
+    *,
+    seed: int,
+    orders: int,
+    months: int,
+    end_month: dt.date,
+    progress: bool = True,
+) -> DemoSummary:
+    """Fill every seed table but the materialised two with a coherent demo company."""
+    if months < MIN_MONTHS:
+        raise ValueError(f"months must be at least {MIN_MONTHS} (NRR is trailing 12), got {months}")
+    if orders < 1:
+        raise ValueError(f"orders must be at least 1, got {orders}")
+    started = time.perf_counter()
+    cal = Calendar.ending(end_month, months)
+    spots = Anomalies.choose(_stream(seed, "anomalies"), months)
+    book = customers.build_book(_stream(seed, "customers"), cal, customers.customer_count(orders))
+    with engine.begin() as conn:
+        writer = BulkWriter(conn)
+        writer.write("customers", ("id", "name", "industry", "source", "created_at"), book.rows)
+        writer.sync_sequence("customers")
+        floor = order_book.subscription_count(book, months) + 2 * months
+        with _progress(progress, max(orders, floor)) as tick:
+            totals = order_book.write_orders(
+                writer, _stream(seed, "orders"), cal, book, orders, tick
+            )
+        writer.write(
+            "revenue_trend", ("period", "recognized", "booked", "backlog"), totals.revenue_rows
+        )
+        writer.write(
+            "retention_nrr",
+            ("period", "nrr", "gross_churn", "expansion"),
+            customers.retention_rows(book, cal.periods),
+        )
+        finance.write_expenses(writer, _stream(seed, "expenses"), cal, book)
+        finance.write_products(writer, _stream(seed, "products"), cal, totals.recognized)
+        finance.write_cogs_breakdown(writer, totals.cogs)
+        sales = funnel.simulate(_stream(seed, "funnel"), cal, spots.leads)
+        funnel.write(writer, _stream(seed, "funnel-write"), cal, sales)
+        ops = operations.write(
+            writer, _stream(seed, "operations"), cal, book, spots.uptime, spots.lead_time
+        )
+        usage.write(writer, _stream(seed, "usage"), cal, book)
+        feedback.write(writer, _stream(seed, "feedback"), cal, book)
+        at_risk_mrr = write_at_risk(writer, _stream(seed, "at-risk"), book)
+        write_alerts(
+            writer, _stream(seed, "alerts"), cal, spots, ops, sales,
+            _coverage(totals.recognized, totals.revenue_rows), at_risk_mrr,
+        )  # fmt: skip
+        write_risks(writer, cal.months[-1])
+        record_data_change(conn, sorted(writer.counts))
+    return DemoSummary(
+        seed=seed,
+        first_month=cal.months[0],
+        end_month=cal.months[-1],
+        opening_backlog=totals.opening_backlog / 100,
+        rows=dict(writer.counts),
+        elapsed_seconds=time.perf_counter() - started,
+        order_seconds=totals.seconds,
+    )

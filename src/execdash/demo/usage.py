@@ -1,0 +1,30 @@
+"""Product usage: user events in the customer portal, rising with the number of subscribers."""
+
+from __future__ import annotations
+
+import random
+
+from execdash.demo.calendar import Calendar, iso_datetime
+from execdash.demo.customers import WARMUP, Book
+from execdash.demo.names import USER_EVENTS
+from execdash.demo.writer import BulkWriter
+
+MAX_EVENTS_PER_DAY = 600
+
+
+def write(writer: BulkWriter, rng: random.Random, cal: Calendar, book: Book) -> None:
+    """About 40 + subscribers/4 events a day (fewer at weekends), at random times of day."""
+    kinds = [k for k, _ in USER_EVENTS]
+    weights = [w for _, w in USER_EVENTS]
+    rows: list[tuple[str, str]] = []
+    for m in range(len(cal.months)):
+        level = min(40 + book.active(WARMUP + m) / 4, MAX_EVENTS_PER_DAY)
+        for d in cal.month_days(m):
+            day = cal.days[d]
+            n = round(level * (0.3 if day.weekday() >= 5 else 1.0) * (0.8 + 0.4 * rng.random()))
+            stamps = sorted(rng.randint(0, 86_399) for _ in range(n))
+            rows.extend(
+                (kind, iso_datetime(day, s))
+                for kind, s in zip(rng.choices(kinds, weights, k=n), stamps, strict=True)
+            )
+    writer.write("user_events", ("event_type", "event_time"), rows)
