@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from execdash.cli import db, demo, ingest, serve
+from execdash.cli import db, demo, ingest, refresh, serve
 
 app = typer.Typer(
     name="execdash",
@@ -17,6 +17,7 @@ app = typer.Typer(
 app.add_typer(db.app, name="db")
 app.command("serve")(serve.serve)
 app.command("demo")(demo.demo)
+app.command("refresh")(refresh.refresh)
 app.command("import")(ingest.import_)
 app.command("export")(ingest.export)
 app.command("backup")(ingest.backup)

@@ -40,8 +40,16 @@ def _put(conn: sa.Connection, key: str, value: str) -> None:
 
 
 def record_data_change(conn: sa.Connection, tables: Iterable[str] = ()) -> int:
-    """Bump the data version after `tables` changed, in the caller's transaction; return it."""
-    del tables  # which tables changed will drive incremental rollups; all readers key on version
+    """Bump the data version after `tables` changed, in the caller's transaction; return it.
+
+    When the change can move an executive KPI, the materialised tables (`timeframe_window`,
+    `executive_kpis`) are rewritten in the same transaction, so they never disagree with the API.
+    """
+    from execdash.metrics import materialise  # metrics imports db; import here to avoid a cycle
+
+    changed = set(tables)
+    if materialise.needs_refresh(changed):
+        materialise.refresh(conn)
     version = data_version(conn) + 1
     _put(conn, DATA_VERSION, str(version))
     _put(conn, LAST_DATA_UPDATE, dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat())

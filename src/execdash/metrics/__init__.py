@@ -1,0 +1,1 @@
+"""The metrics engine: windows, aggregation kinds, executive KPIs and domain overviews."""

@@ -1,0 +1,161 @@
+"""The ten executive KPIs for a window: fetch the monthly facts once, then compute each KPI twice.
+
+Usage: `kpis(conn, resolve_window("12m", "month", None, latest_month(conn)))`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+
+from execdash.db import schema as s
+from execdash.metrics.forecast import Forecast
+from execdash.metrics.formulas import KPI_DEFS, Facts
+from execdash.metrics.models import (
+    DataQualityWarning,
+    ForecastDetail,
+    Kpi,
+    Provenance,
+)
+from execdash.metrics.queries import (
+    RECURRING_TYPES,
+    by_month,
+    expenses_by_month,
+    month_of,
+    new_recurring_mrr,
+    orders_by_month,
+    period_column,
+)
+from execdash.metrics.rates import normalise_rows
+from execdash.metrics.tiles import make_kpi
+from execdash.metrics.windows import Window, add_months, month_key
+
+
+def pipeline_stage_by_month(
+    conn: sa.Connection, stage: str, start: dt.date, end: dt.date
+) -> dict[dt.date, float]:
+    """Σ pipeline_stages_daily.value of one stage dated in `[start, end]`, by month."""
+    p = s.pipeline_stages_daily
+    month = month_of(p.c.period)
+    query = (
+        sa.select(month, sa.func.sum(p.c.value))
+        .where(p.c.stage_name == stage, p.c.period >= start, p.c.period <= end)
+        .group_by(month)
+    )
+    return by_month([(str(k), float(v or 0)) for k, v in conn.execute(query)])
+
+
+def fetch_facts(
+    conn: sa.Connection, window: Window, sub_windows: Sequence[Window] = ()
+) -> tuple[Facts, list[DataQualityWarning]]:
+    """Every monthly aggregate the ten KPIs need for `window`, its previous window and the
+    `sub_windows` inside it (the periods of a drill-down)."""
+    prev = window.previous()
+    first = min(prev.start_month, add_months(window.end_month, -5))
+    last_day = window.end_date
+    warnings: list[DataQualityWarning] = []
+    f = Facts()
+    f.recognized = by_month(
+        period_column(conn, "revenue_trend", "recognized", None, window.end_month)
+    )
+    f.booked = by_month(period_column(conn, "revenue_trend", "booked", first, window.end_month))
+    f.backlog = by_month(period_column(conn, "revenue_trend", "backlog", first, window.end_month))
+    uptime, w1 = normalise_rows(
+        period_column(conn, "ops_uptime", "uptime", first, window.end_month), "ops_uptime", "uptime"
+    )
+    nrr, w2 = normalise_rows(
+        period_column(conn, "retention_nrr", "nrr", None, window.end_month),
+        "retention_nrr",
+        "nrr",
+        nrr=True,
+    )
+    win, w3 = normalise_rows(
+        period_column(conn, "pipeline_winrate", "win_rate_pct", first, window.end_month),
+        "pipeline_winrate",
+        "win_rate_pct",
+    )
+    warnings += w1 + w2 + w3
+    f.uptime, f.nrr, f.win_rate = (
+        by_month(list(uptime.items())),
+        by_month(list(nrr.items())),
+        by_month(list(win.items())),
+    )
+    orders = orders_by_month(conn, first, last_day)
+    f.order_amount = {m: a for m, (a, _) in orders.items()}
+    f.order_profit = {m: p for m, (_, p) in orders.items()}
+    recurring = orders_by_month(conn, first, last_day, RECURRING_TYPES)
+    f.recurring_amount = {m: a for m, (a, _) in recurring.items()}
+    f.expenses = expenses_by_month(conn, first, last_day)
+    for w in (window, prev, *sub_windows):
+        f.new_mrr[(w.start_month, w.end_month)] = new_recurring_mrr(
+            conn, w.end_month, w.start_date, w.end_date
+        )
+    f.pipeline_sql = pipeline_stage_by_month(conn, "SQL", first, last_day)
+    f.won_deals = pipeline_stage_by_month(conn, "Won", first, last_day)
+    return f, warnings
+
+
+def _warnings_for(key: str, warnings: list[DataQualityWarning]) -> list[DataQualityWarning]:
+    tables = {"uptime": "ops_uptime", "nrr": "retention_nrr", "forecast": "pipeline_winrate"}
+    return [w for w in warnings if tables.get(key) == w.table]
+
+
+def kpis_from_facts(
+    window: Window, facts: Facts, warnings: list[DataQualityWarning] | None = None
+) -> list[Kpi]:
+    """The ten KPIs on `window` with deltas against its previous window (pure)."""
+    prev = window.previous()
+    out = []
+    for key, label, unit, good, formula in KPI_DEFS:
+        now = formula(window, facts)
+        before = formula(prev, facts)
+        detail = None
+        if key == "forecast":
+            fc = now.extra["forecast"]
+            assert isinstance(fc, Forecast)
+            month = now.extra["month"]
+            assert isinstance(month, dt.date)
+            estimate = now.extra["pipeline_estimate"]
+            detail = ForecastDetail(
+                method=fc.method,
+                month=month_key(month),
+                value=fc.value,
+                lower=fc.lower,
+                upper=fc.upper,
+                interval=0.8 if fc.method == "holt_damped" else None,
+                history_months=fc.history,
+                alpha=fc.alpha,
+                beta=fc.beta,
+                phi=fc.phi,
+                pipeline_estimate=estimate if isinstance(estimate, float) else None,
+            )
+        out.append(
+            make_kpi(
+                key,
+                label,
+                unit,
+                now.value,
+                before.value,
+                Provenance(formula=now.formula, inputs=now.inputs, months=now.months),
+                good=good,
+                warnings=_warnings_for(key, warnings or []),
+                forecast=detail,
+            )
+        )
+    return out
+
+
+def kpis(conn: sa.Connection, window: Window) -> list[Kpi]:
+    """The ten executive KPIs on `window` (every value null on an empty database)."""
+    facts, warnings = fetch_facts(conn, window)
+    return kpis_from_facts(window, facts, warnings)
+
+
+def kpi(conn: sa.Connection, window: Window, key: str) -> Kpi:
+    """One executive KPI by key (KeyError listing the valid keys for an unknown one)."""
+    for item in kpis(conn, window):
+        if item.key == key:
+            return item
+    raise KeyError(f"unknown KPI {key!r}; valid keys: " + ", ".join(d[0] for d in KPI_DEFS))

@@ -1,0 +1,128 @@
+"""Marketing & feedback overview: visits, visit→lead, NPS, CSAT, feedback counts, customer mix."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+
+from execdash.db import schema as s
+from execdash.metrics.domain import breakdown, count_by_month, ratio_tile, tile
+from execdash.metrics.executive import pipeline_stage_by_month
+from execdash.metrics.models import Breakdown, FeedbackOverview, Timeframe
+from execdash.metrics.queries import by_month, month_of
+from execdash.metrics.series import build_series, ratio_series
+from execdash.metrics.windows import Window, month_key
+
+PROMOTER_FROM = 9
+DETRACTOR_TO = 6
+
+
+def nps(promoters: float, detractors: float, responses: float) -> float | None:
+    """% promoters (9–10) − % detractors (0–6) as a fraction in −1..1; None without responses."""
+    if responses == 0:
+        return None
+    return (promoters - detractors) / responses
+
+
+def score_stats(
+    conn: sa.Connection, aspect: str, window: Window
+) -> dict[dt.date, tuple[float, float, float, float]]:
+    """Per month: responses, Σ score, promoters and detractors of one feedback aspect."""
+    f = s.feedback_scores
+    month = month_of(f.c.created_at)
+    query = (
+        sa.select(
+            month,
+            sa.func.count(),
+            sa.func.sum(f.c.score),
+            sa.func.sum(sa.case((f.c.score >= PROMOTER_FROM, 1), else_=0)),
+            sa.func.sum(sa.case((f.c.score <= DETRACTOR_TO, 1), else_=0)),
+        )
+        .where(
+            sa.func.lower(f.c.aspect) == aspect,
+            month >= month_key(window.previous().start_month),
+            month <= window.as_of,
+        )
+        .group_by(month)
+    )
+    out = {}
+    for key, n, total, promoters, detractors in conn.execute(query):
+        for m in by_month([(str(key), 0.0)]):
+            out[m] = (float(n), float(total or 0), float(promoters or 0), float(detractors or 0))
+    return out
+
+
+def _counts(
+    conn: sa.Connection,
+    column: sa.ColumnElement[object],
+    date: sa.ColumnElement[object],
+    window: Window,
+    dimension: str,
+    measure: str,
+) -> Breakdown:
+    month = month_of(date)
+    rows = conn.execute(
+        sa.select(column, sa.func.count())
+        .where(month >= month_key(window.start_month), month <= window.as_of)
+        .group_by(column)
+    )
+    return breakdown(dimension, measure, "count", [(str(r[0]), float(r[1])) for r in rows])
+
+
+def customer_mix(conn: sa.Connection, column: str, window: Window) -> Breakdown:
+    """Customers created up to the window's end, by industry or source (allow-listed)."""
+    c = s.customers
+    col = {"industry": c.c.industry, "source": c.c.source}[column]
+    rows = conn.execute(
+        sa.select(col, sa.func.count())
+        .where(sa.or_(c.c.created_at.is_(None), c.c.created_at <= window.end_date))
+        .group_by(col)
+    )
+    return breakdown(column, "customers", "count", [(r[0], float(r[1])) for r in rows])
+
+
+def overview(conn: sa.Connection, window: Window) -> FeedbackOverview:
+    """Marketing and feedback KPI tiles, series and breakdowns for `window`."""
+    visits = count_by_month(conn, s.page_visits.c.visit_date, window)
+    leads = pipeline_stage_by_month(conn, "Leads", window.previous().start_date, window.end_date)
+    nps_stats = score_stats(conn, "nps", window)
+    net = {m: p - d for m, (_, _, p, d) in nps_stats.items()}
+    responses = {m: n for m, (n, _, _, _) in nps_stats.items()}
+    csat_stats = score_stats(conn, "csat", window)
+    csat_sum = {m: t for m, (_, t, _, _) in csat_stats.items()}
+    csat_n = {m: n for m, (n, _, _, _) in csat_stats.items()}
+    tiles = [
+        tile(window, "page_visits", "Page visits", "count", visits, "flow",
+             "page_visits rows dated in the window"),
+        ratio_tile(window, "visit_to_lead", "Visit → lead", leads, visits,
+                   "Σ Leads (pipeline_stages_daily) / Σ page visits over the window"),
+        ratio_tile(window, "nps", "NPS", net, responses,
+                   "(promoters 9–10 − detractors 0–6) / responses, feedback_scores aspect NPS",
+                   unit="score"),
+        ratio_tile(window, "csat", "CSAT", csat_sum, csat_n,
+                   "Mean feedback_scores.score where aspect is CSAT (scale as stored)",
+                   unit="score"),
+    ]  # fmt: skip
+    p, f = s.product_feedback, s.feedback
+    return FeedbackOverview(
+        domain="feedback",
+        timeframe=Timeframe.of(window),
+        kpis=tiles,
+        series=[
+            build_series(window, "page_visits", "Page visits", "count", visits),
+            ratio_series(window, "visit_to_lead", "Visit → lead", leads, visits),
+            ratio_series(window, "nps", "NPS", net, responses, unit="score"),
+            ratio_series(window, "csat", "CSAT", csat_sum, csat_n, unit="score"),
+        ],
+        warnings=[],
+        feedback_by_type=_counts(conn, p.c.type, p.c.created_at, window, "type", "feedback"),
+        feedback_by_category=_counts(
+            conn, p.c.category, p.c.created_at, window, "category", "feedback"
+        ),
+        customer_feedback_by_type=_counts(
+            conn, f.c.type, f.c.created_at, window, "type", "feedback"
+        ),
+        customers_by_industry=customer_mix(conn, "industry", window),
+        customers_by_source=customer_mix(conn, "source", window),
+    )

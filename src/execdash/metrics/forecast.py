@@ -1,0 +1,102 @@
+"""Next month's recognized revenue: damped-trend Holt with an 80% interval, or a trailing mean.
+
+Pure Python: alpha, beta and phi are chosen by a small grid search minimising the one-step-ahead
+squared error, which is plenty for a few dozen monthly points.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from execdash.metrics.models import ForecastMethod
+
+MIN_HOLT_MONTHS = 12
+Z_80 = 1.2815515655446004
+"""Two-sided 80% normal quantile."""
+TRAILING_GROWTH = 1.02
+
+ALPHAS = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
+BETAS = (0.01, 0.05, 0.1, 0.2, 0.3)
+PHIS = (0.8, 0.85, 0.9, 0.95, 0.98)
+
+
+@dataclass(frozen=True, slots=True)
+class Forecast:
+    """A one-month-ahead forecast and how it was made."""
+
+    method: ForecastMethod
+    value: float | None
+    lower: float | None = None
+    upper: float | None = None
+    alpha: float | None = None
+    beta: float | None = None
+    phi: float | None = None
+    history: int = 0
+
+
+def holt_sse(values: Sequence[float], alpha: float, beta: float, phi: float) -> tuple[float, float]:
+    """One-step squared error over `values` and the next-step forecast, for given parameters."""
+    level, trend = values[0], values[1] - values[0]
+    sse = 0.0
+    for y in values[1:]:
+        predicted = level + phi * trend
+        sse += (y - predicted) ** 2
+        new_level = alpha * y + (1 - alpha) * (level + phi * trend)
+        trend = beta * (new_level - level) + (1 - beta) * phi * trend
+        level = new_level
+    return sse, level + phi * trend
+
+
+def holt_damped(values: Sequence[float]) -> Forecast:
+    """Damped Holt forecast with an 80% interval from the one-step residuals' RMSE."""
+    best: tuple[float, float, float, float, float] | None = None
+    for alpha in ALPHAS:
+        for beta in BETAS:
+            for phi in PHIS:
+                sse, nxt = holt_sse(values, alpha, beta, phi)
+                if best is None or sse < best[0]:
+                    best = (sse, nxt, alpha, beta, phi)
+    assert best is not None
+    sse, nxt, alpha, beta, phi = best
+    sigma = math.sqrt(sse / (len(values) - 1))
+    return Forecast(
+        "holt_damped",
+        nxt,
+        nxt - Z_80 * sigma,
+        nxt + Z_80 * sigma,
+        alpha,
+        beta,
+        phi,
+        len(values),
+    )
+
+
+def trailing_mean(values: Sequence[float]) -> Forecast:
+    """Mean of the last three months × 1.02 (fewer months if that is all there is)."""
+    if not values:
+        return Forecast("none", None)
+    last = values[-3:]
+    return Forecast(
+        "trailing_3m_mean", sum(last) / len(last) * TRAILING_GROWTH, history=len(values)
+    )
+
+
+def forecast_next(values: Sequence[float]) -> Forecast:
+    """Holt when at least 12 months of history exist, else the trailing 3-month mean × 1.02."""
+    if len(values) >= MIN_HOLT_MONTHS:
+        return holt_damped(values)
+    return trailing_mean(values)
+
+
+def pipeline_estimate(
+    pipeline: float | None,
+    win_rate: float | None,
+    won_deals: float | None,
+    won_amount: float | None,
+) -> float | None:
+    """Pipeline × win rate × mean won deal size (won amount / won deals); None if anything lacks."""
+    if pipeline is None or win_rate is None or not won_deals or won_amount is None:
+        return None
+    return pipeline * win_rate * (won_amount / won_deals)

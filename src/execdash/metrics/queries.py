@@ -1,0 +1,145 @@
+"""Small SQL fetches shared by several domains; each returns monthly aggregates, never raw rows.
+
+Each function is one query that a rollup table can later replace. Month keys come from
+`substr(CAST(col AS TEXT), 1, 7)`, which gives `YYYY-MM` on SQLite and PostgreSQL alike.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+
+from execdash.db import schema as s
+from execdash.metrics.windows import month_key, parse_month
+
+RECURRING_TYPES = ("subscription", "recurring")
+
+# The `period` tables a domain may read, with the columns it may read: the identifier allow-list.
+PERIOD_COLUMNS: dict[str, tuple[str, ...]] = {
+    "revenue_trend": ("recognized", "booked", "backlog"),
+    "pipeline_winrate": ("win_rate_pct", "sales_cycle_days"),
+    "retention_nrr": ("nrr", "gross_churn", "expansion"),
+    "ops_uptime": ("uptime",),
+    "ops_reliability": ("mtbf_hours", "mttr_hours"),
+    "ops_quality": ("doa_pct", "defect_pct", "warranty_pct"),
+    "ops_service_cost": ("cost_per_device",),
+    "supply_cogs_variance": ("variance_pct",),
+    "supply_lead_time": ("lead_time_days",),
+    "supply_inventory_turns": ("turns_per_year",),
+    "telemetry_utilization": ("avg_hours_per_device",),
+    "telemetry_consumption": ("grams_per_cycle",),
+    "telemetry_active_devices": ("active_devices",),
+}
+
+
+def month_of(column: sa.ColumnElement[object]) -> sa.ColumnElement[str]:
+    """`YYYY-MM` of a DATE, DATETIME or TEXT period column, on both backends."""
+    return sa.func.substr(sa.cast(column, sa.Text), 1, 7)
+
+
+def _month(key: str) -> dt.date | None:
+    try:
+        return parse_month(key, "period")
+    except ValueError:
+        return None
+
+
+def period_column(
+    conn: sa.Connection,
+    table: str,
+    column: str,
+    first: dt.date | None = None,
+    last: dt.date | None = None,
+) -> list[tuple[str, float]]:
+    """`(YYYY-MM, value)` rows of a monthly period table between two months (inclusive)."""
+    if column not in PERIOD_COLUMNS.get(table, ()):
+        raise ValueError(f"{table}.{column} is not a monthly period column")
+    tbl = s.metadata.tables[table]
+    month = month_of(tbl.c.period)
+    query = sa.select(month, tbl.c[column]).order_by(month)
+    if first is not None:
+        query = query.where(month >= month_key(first))
+    if last is not None:
+        query = query.where(month <= month_key(last))
+    return [(str(m), float(v)) for m, v in conn.execute(query) if v is not None]
+
+
+def by_month(rows: Sequence[tuple[str, float]]) -> dict[dt.date, float]:
+    """Rows keyed `YYYY-MM` → values keyed by first-of-month date (bad keys are skipped)."""
+    out: dict[dt.date, float] = {}
+    for key, value in rows:
+        month = _month(key)
+        if month is not None:
+            out[month] = value
+    return out
+
+
+def latest_month(conn: sa.Connection) -> dt.date | None:
+    """The latest month with data in `revenue_trend` (the default `as_of`), or None if empty."""
+    value = conn.execute(sa.select(sa.func.max(month_of(s.revenue_trend.c.period)))).scalar()
+    return _month(str(value)) if value else None
+
+
+def orders_by_month(
+    conn: sa.Connection, start: dt.date, end: dt.date, types: Sequence[str] | None = None
+) -> dict[dt.date, tuple[float, float]]:
+    """Σ amount and Σ profit of orders dated in `[start, end]` (optionally of `types`), by month."""
+    o = s.orders
+    month = month_of(o.c.order_date)
+    query = (
+        sa.select(month, sa.func.sum(o.c.amount), sa.func.sum(o.c.profit))
+        .where(o.c.order_date >= start, o.c.order_date <= end)
+        .group_by(month)
+    )
+    if types is not None:
+        query = query.where(o.c.type.in_(list(types)))
+    out: dict[dt.date, tuple[float, float]] = {}
+    for key, amount, profit in conn.execute(query):
+        m = _month(str(key))
+        if m is not None:
+            out[m] = (float(amount or 0), float(profit or 0))
+    return out
+
+
+def expenses_by_month(conn: sa.Connection, start: dt.date, end: dt.date) -> dict[dt.date, float]:
+    """Σ expenses.cost dated in `[start, end]`, by month."""
+    e = s.expenses
+    month = month_of(e.c.date)
+    query = (
+        sa.select(month, sa.func.sum(e.c.cost))
+        .where(e.c.date >= start, e.c.date <= end)
+        .group_by(month)
+    )
+    return by_month([(str(k), float(v or 0)) for k, v in conn.execute(query)])
+
+
+def new_recurring_mrr(
+    conn: sa.Connection, month: dt.date, first_from: dt.date, first_to: dt.date
+) -> tuple[float | None, int]:
+    """Subscription/recurring amount in `month` from customers whose first such order is in range.
+
+    Returns the amount (None when no such customer has an order that month) and the customers.
+    """
+    o = s.orders
+    first = (
+        sa.select(o.c.customer_id, sa.func.min(o.c.order_date).label("first_date"))
+        .where(o.c.type.in_(RECURRING_TYPES), o.c.customer_id.is_not(None))
+        .group_by(o.c.customer_id)
+        .subquery()
+    )
+    month_end = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(1)
+    query = (
+        sa.select(sa.func.sum(o.c.amount), sa.func.count(sa.distinct(o.c.customer_id)))
+        .select_from(o.join(first, first.c.customer_id == o.c.customer_id))
+        .where(
+            o.c.type.in_(RECURRING_TYPES),
+            o.c.order_date >= month,
+            o.c.order_date <= month_end,
+            first.c.first_date >= first_from,
+            first.c.first_date <= first_to,
+        )
+    )
+    amount, customers = conn.execute(query).one()
+    return (float(amount) if amount is not None else None), int(customers or 0)

@@ -1,0 +1,209 @@
+"""Pure date math for reporting windows: whole calendar months ending at `as_of`, and their periods.
+
+A window never touches the database; `resolve_window` is given the latest month with data so the
+API, the CLI and the materialiser all agree on the same months.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+RangeKey = Literal["3m", "6m", "12m", "24m", "ytd"]
+Granularity = Literal["month", "quarter"]
+
+RANGES: tuple[RangeKey, ...] = ("3m", "6m", "12m", "24m", "ytd")
+GRANULARITIES: tuple[Granularity, ...] = ("month", "quarter")
+RANGE_MONTHS: dict[str, int] = {"3m": 3, "6m": 6, "12m": 12, "24m": 24}
+
+_AS_OF = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+class WindowError(ValueError):
+    """A range, granularity or as_of value that is not one execdash understands."""
+
+    def __init__(self, field: str, value: object, expected: str) -> None:
+        self.field = field
+        self.value = value
+        self.expected = expected
+        super().__init__(f"{field}={value!r} is not valid; expected {expected}")
+
+
+def add_months(month: dt.date, count: int) -> dt.date:
+    """The first day of the month `count` months after (or before) `month`."""
+    index = month.year * 12 + (month.month - 1) + count
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def month_key(month: dt.date) -> str:
+    """`YYYY-MM` for the month holding `month`."""
+    return f"{month.year:04d}-{month.month:02d}"
+
+
+def quarter_key(month: dt.date) -> str:
+    """`YYYY-Qn` for the calendar quarter holding `month`."""
+    return f"{month.year:04d}-Q{(month.month - 1) // 3 + 1}"
+
+
+def month_end(month: dt.date) -> dt.date:
+    """The last day of the month holding `month`."""
+    return month.replace(day=calendar.monthrange(month.year, month.month)[1])
+
+
+def days_in_month(month: dt.date) -> int:
+    """Number of days in the month holding `month` (29 for February 2024)."""
+    return calendar.monthrange(month.year, month.month)[1]
+
+
+def parse_month(value: str, field: str = "as_of") -> dt.date:
+    """Parse `YYYY-MM` into the first day of that month, or raise WindowError naming `field`."""
+    match = _AS_OF.match(value.strip()) if isinstance(value, str) else None
+    if match is None or not 1 <= int(match.group(2)) <= 12 or int(match.group(1)) < 1:
+        raise WindowError(field, value, "a month written YYYY-MM, e.g. 2025-08")
+    return dt.date(int(match.group(1)), int(match.group(2)), 1)
+
+
+def months_between(start_month: dt.date, end_month: dt.date) -> tuple[dt.date, ...]:
+    """Every month (first days) from `start_month` to `end_month`, both included."""
+    count = (end_month.year - start_month.year) * 12 + end_month.month - start_month.month + 1
+    return tuple(add_months(start_month, i) for i in range(max(count, 0)))
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    """One month or quarter of a window; a quarter the window only partly covers is `partial`."""
+
+    key: str
+    start_month: dt.date
+    end_month: dt.date
+    months: tuple[dt.date, ...]
+    """The months of this period that lie inside the window (first days)."""
+    partial: bool
+
+    @property
+    def months_held(self) -> int:
+        """How many of the period's months lie inside the window."""
+        return len(self.months)
+
+    @property
+    def start_date(self) -> dt.date:
+        """First day of the period's first month inside the window."""
+        return self.months[0]
+
+    @property
+    def end_date(self) -> dt.date:
+        """Last day of the period's last month inside the window."""
+        return month_end(self.months[-1])
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """A whole number of calendar months `[start_month, end_month]`, inclusive, at a granularity."""
+
+    range_key: RangeKey
+    granularity: Granularity
+    start_month: dt.date
+    end_month: dt.date
+
+    @property
+    def start_date(self) -> dt.date:
+        """First day of the first month."""
+        return self.start_month
+
+    @property
+    def end_date(self) -> dt.date:
+        """Last day of the last month: an order dated that day is inside the window."""
+        return month_end(self.end_month)
+
+    @property
+    def months(self) -> tuple[dt.date, ...]:
+        """Every month of the window (first days), oldest first."""
+        return months_between(self.start_month, self.end_month)
+
+    @property
+    def month_keys(self) -> tuple[str, ...]:
+        """Every month of the window as `YYYY-MM`, oldest first."""
+        return tuple(month_key(m) for m in self.months)
+
+    @property
+    def length(self) -> int:
+        """Number of months in the window."""
+        return len(self.months)
+
+    @property
+    def as_of(self) -> str:
+        """The end month as `YYYY-MM`."""
+        return month_key(self.end_month)
+
+    def previous(self) -> Window:
+        """The same number of months immediately before `start_month`, at the same granularity."""
+        end = add_months(self.start_month, -1)
+        return Window(self.range_key, self.granularity, add_months(end, 1 - self.length), end)
+
+    def with_granularity(self, granularity: Granularity) -> Window:
+        """The same months at another granularity."""
+        return Window(self.range_key, granularity, self.start_month, self.end_month)
+
+    def trailing(self, months: int) -> tuple[dt.date, ...]:
+        """The `months` months ending at `end_month` (e.g. the 6 of the coverage denominator)."""
+        return months_between(add_months(self.end_month, 1 - months), self.end_month)
+
+    @property
+    def periods(self) -> tuple[Period, ...]:
+        """The window's months or calendar quarters, oldest first, partial quarters flagged."""
+        if self.granularity == "month":
+            return tuple(Period(month_key(m), m, m, (m,), partial=False) for m in self.months)
+        groups: dict[str, list[dt.date]] = {}
+        for m in self.months:
+            groups.setdefault(quarter_key(m), []).append(m)
+        periods = []
+        for key, months in groups.items():
+            first = months[0].replace(month=(months[0].month - 1) // 3 * 3 + 1)
+            periods.append(Period(key, first, add_months(first, 2), tuple(months), len(months) < 3))
+        return tuple(periods)
+
+    def period_of(self, month: dt.date) -> str:
+        """The key of the period (at this granularity) holding `month`."""
+        return month_key(month) if self.granularity == "month" else quarter_key(month)
+
+
+def check_range(range_key: str) -> RangeKey:
+    """Return `range_key` if it is a supported range, else raise WindowError naming it."""
+    for known in RANGES:
+        if range_key == known:
+            return known
+    raise WindowError("range", range_key, "one of " + ", ".join(RANGES))
+
+
+def check_granularity(granularity: str) -> Granularity:
+    """Return `granularity` if it is supported, else raise WindowError naming it."""
+    for known in GRANULARITIES:
+        if granularity == known:
+            return known
+    raise WindowError("granularity", granularity, "one of " + ", ".join(GRANULARITIES))
+
+
+def resolve_window(
+    range_key: str = "12m",
+    granularity: str = "month",
+    as_of: str | None = None,
+    latest_month: dt.date | None = None,
+    today: dt.date | None = None,
+) -> Window:
+    """The window of `range_key` ending at `as_of`, else at `latest_month` with data, else today.
+
+    Falling back to the current month only happens on an empty database, where every KPI is null.
+    """
+    key = check_range(range_key)
+    gran = check_granularity(granularity)
+    if as_of is not None and as_of != "":
+        end = parse_month(as_of)
+    elif latest_month is not None:
+        end = latest_month.replace(day=1)
+    else:
+        end = (today or dt.date.today()).replace(day=1)
+    start = end.replace(month=1) if key == "ytd" else add_months(end, 1 - RANGE_MONTHS[key])
+    return Window(key, gran, start, end)
