@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 
 import pytest
@@ -11,6 +12,7 @@ from sqlalchemy.engine import Engine
 from execdash.api import create_app
 from execdash.api.accounts import add_user, create_token
 from execdash.config import Settings
+from execdash.db import schema
 
 PASSWORD = "correct horse battery"
 
@@ -43,3 +45,60 @@ def tokens(engine: Engine) -> dict[str, str]:
 def bearer(token: str) -> dict[str, str]:
     """The Authorization header for `token`."""
     return {"Authorization": f"Bearer {token}"}
+
+
+@pytest.fixture
+def rows(engine: Engine) -> Engine:
+    """A small hand-built company: alerts, risks, at-risk customers, customers and feedback."""
+    with engine.begin() as conn:
+        conn.execute(
+            schema.alerts.insert(),
+            [
+                {"id": 1, "type": "ops", "title": "Line 3 stopped", "severity": "high",
+                 "description": "Press fault", "created_at": dt.datetime(2025, 6, 1, 9, 0)},
+                {"id": 2, "type": "supply", "title": "Late resin", "severity": "low",
+                 "description": None, "created_at": dt.datetime(2025, 6, 3, 9, 0)},
+                {"id": 3, "type": "ops", "title": "=cmd|' /C calc'!A0", "severity": "medium",
+                 "description": None, "created_at": dt.datetime(2025, 6, 2, 9, 0)},
+            ],
+        )  # fmt: skip
+        conn.execute(
+            schema.risks.insert(),
+            [
+                {"id": 1, "title": "Supplier insolvency", "owner": "COO",
+                 "due": dt.date(2020, 1, 31), "mitigation": "Second source", "status": "open"},
+                {"id": 2, "title": "FX exposure", "owner": "CFO", "due": dt.date(2099, 3, 31),
+                 "mitigation": None, "status": "mitigating"},
+                {"id": 3, "title": "Old audit finding", "owner": "CFO",
+                 "due": dt.date(2020, 6, 30), "mitigation": None, "status": "closed"},
+            ],
+        )  # fmt: skip
+        conn.execute(
+            schema.retention_at_risk.insert(),
+            [
+                {"id": 1, "customer": "Acme", "mrr": 1000.0, "risk": 0.5, "reason": "Price"},
+                {"id": 2, "customer": "Birch", "mrr": 4000.0, "risk": 0.25, "reason": None},
+                {"id": 3, "customer": "Cobalt", "mrr": 500.0, "risk": 80.0, "reason": "Support"},
+            ],
+        )
+        conn.execute(
+            schema.customers.insert(),
+            [
+                {"id": 1, "name": "Acme", "industry": "Retail", "source": "Web",
+                 "created_at": dt.date(2024, 1, 15)},
+                {"id": 2, "name": "Birch", "industry": "Health", "source": "Partner",
+                 "created_at": dt.date(2025, 2, 1)},
+                {"id": 3, "name": "Cobalt", "industry": "Retail", "source": "Web",
+                 "created_at": dt.date(2025, 5, 20)},
+            ],
+        )  # fmt: skip
+        conn.execute(
+            schema.feedback.insert(),
+            [
+                {"id": 1, "customer_id": 1, "type": "praise", "message": "Great uptime",
+                 "created_at": dt.datetime(2025, 5, 1, 12, 0)},
+                {"id": 2, "customer_id": None, "type": "complaint", "message": "Slow support",
+                 "created_at": dt.datetime(2025, 6, 1, 12, 0)},
+            ],
+        )  # fmt: skip
+    return engine

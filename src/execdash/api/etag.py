@@ -8,6 +8,7 @@ only after the endpoint has authorised the request.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from collections.abc import Awaitable, Callable
 from urllib.parse import parse_qsl, urlencode
@@ -34,7 +35,9 @@ def compute_etag(version: int, request: Request) -> str:
     """A strong tag for this data version and this exact request."""
     query = urlencode(sorted(parse_qsl(request.url.query, keep_blank_values=True)))
     accept = "csv" if "text/csv" in request.headers.get("accept", "") else "json"
-    digest = hashlib.sha256(f"{request.url.path}?{query}|{accept}".encode()).hexdigest()[:20]
+    month = dt.datetime.now(dt.UTC).strftime("%Y-%m")  # the default window on an empty database
+    key = f"{request.url.path}?{query}|{accept}|{month}"
+    digest = hashlib.sha256(key.encode()).hexdigest()[:20]
     return f'"v{version}-{digest}"'
 
 

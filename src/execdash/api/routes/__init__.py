@@ -4,6 +4,13 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from execdash.api.routes import alerts, auth
+from execdash.api.routes import alerts, at_risk, auth, customers, events, risks
 
-ROUTERS: tuple[APIRouter, ...] = (auth.router, alerts.router)
+ROUTERS: tuple[APIRouter, ...] = (
+    auth.router,
+    alerts.router,
+    risks.router,
+    at_risk.router,
+    customers.router,
+    events.router,
+)

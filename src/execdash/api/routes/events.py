@@ -1,0 +1,90 @@
+"""`POST /api/events`: the seed front end's usage log, stored in `user_events`.
+
+A compatibility endpoint, so its errors are 400 (not 422) as the seed contract documents.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import orjson
+from fastapi import APIRouter, HTTPException, Request
+from pydantic import BaseModel, Field
+
+from execdash.api.accounts import utcnow
+from execdash.api.auth import Reader
+from execdash.api.deps import WriteConn
+from execdash.api.errors import problem_responses
+from execdash.db.changes import record_data_change
+from execdash.db.schema import user_events
+
+router = APIRouter(tags=["compat"])
+
+EVENT_TYPES = ("switch_range_or_granularity", "drilldown", "alert_click", "export_csv")
+
+
+class EventIn(BaseModel):
+    """A usage event as the seed front end sends it."""
+
+    event_type: str = Field(description=" | ".join(EVENT_TYPES))
+    event_time: dt.datetime | None = Field(None, description="ISO 8601; default: now (UTC).")
+    meta: dict[str, Any] | None = None
+
+
+class Logged(BaseModel):
+    """The event was stored."""
+
+    status: str = "logged"
+
+
+def parse_event(raw: bytes) -> tuple[str, dt.datetime]:
+    """Validate a request body; return (event type, naive UTC time) or raise a 400."""
+    try:
+        body = orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        raise HTTPException(400, f"The body is not valid JSON: {exc}") from None
+    if not isinstance(body, dict):
+        raise HTTPException(400, "The body must be a JSON object with event_type.")
+    event_type = body.get("event_type")
+    if event_type not in EVENT_TYPES:
+        raise HTTPException(
+            400, f"event_type {event_type!r} is not one of: {', '.join(EVENT_TYPES)}."
+        )
+    meta = body.get("meta")
+    if meta is not None and not isinstance(meta, dict):
+        raise HTTPException(400, "meta must be a JSON object when given.")
+    raw_time = body.get("event_time")
+    if raw_time is None:
+        return event_type, utcnow()
+    if not isinstance(raw_time, str):
+        raise HTTPException(400, "event_time must be an ISO 8601 date-time string.")
+    try:
+        when = dt.datetime.fromisoformat(raw_time.replace("Z", "+00:00"))
+    except ValueError:
+        raise HTTPException(400, f"event_time {raw_time!r} is not an ISO 8601 date-time.") from None
+    if when.tzinfo is not None:
+        when = when.astimezone(dt.UTC).replace(tzinfo=None)
+    return event_type, when
+
+
+@router.post(
+    "/api/events",
+    response_model=Logged,
+    responses={
+        **problem_responses(400, 401),
+        200: {"description": "Stored"},
+    },
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": EventIn.model_json_schema()}},
+        }
+    },
+)
+async def log_event(request: Request, conn: WriteConn, _user: Reader) -> Logged:
+    """Store one usage event; unknown types or malformed bodies are a 400 with a message."""
+    event_type, when = parse_event(await request.body())
+    conn.execute(user_events.insert().values(event_type=event_type, event_time=when))
+    record_data_change(conn, ["user_events"])
+    return Logged()

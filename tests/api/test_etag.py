@@ -1,0 +1,54 @@
+"""Reads carry an ETag from the data version; If-None-Match gets a 304 until data change."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+from sqlalchemy.engine import Engine
+
+from execdash.api import create_app
+from execdash.config import Settings
+from tests.api.conftest import bearer
+
+
+def test_same_version_gives_304_without_body(client: TestClient, rows: Engine) -> None:
+    first = client.get("/api/v1/alerts")
+    tag = first.headers["etag"]
+    assert tag.startswith('"v0-')
+    again = client.get("/api/v1/alerts", headers={"If-None-Match": tag})
+    assert again.status_code == 304
+    assert again.content == b""
+    assert again.headers["etag"] == tag
+
+
+def test_a_write_changes_the_tag(client: TestClient, rows: Engine, tokens: dict[str, str]) -> None:
+    tag = client.get("/api/v1/alerts").headers["etag"]
+    client.post("/api/v1/alerts/1/acknowledge", headers=bearer(tokens["editor"]))
+    response = client.get("/api/v1/alerts", headers={"If-None-Match": tag})
+    assert response.status_code == 200
+    assert response.headers["etag"].startswith('"v1-')
+
+
+def test_query_and_format_are_part_of_the_tag(client: TestClient, rows: Engine) -> None:
+    plain = client.get("/api/v1/alerts").headers["etag"]
+    filtered = client.get("/api/v1/alerts?type=ops").headers["etag"]
+    csv = client.get("/api/v1/alerts?format=csv").headers["etag"]
+    accept_csv = client.get("/api/v1/alerts", headers={"Accept": "text/csv"}).headers["etag"]
+    assert len({plain, filtered, csv, accept_csv}) == 4
+    reordered = client.get("/api/v1/alerts?type=ops&sort=id").headers["etag"]
+    assert client.get("/api/v1/alerts?sort=id&type=ops").headers["etag"] == reordered
+
+
+def test_errors_and_health_are_not_tagged(client: TestClient) -> None:
+    assert "etag" not in client.get("/api/v1/alerts?page=0").headers
+    assert "etag" not in client.get("/api/health").headers
+
+
+def test_locked_reads_check_auth_before_304(settings: Settings, tokens: dict[str, str]) -> None:
+    locked = Settings(database_url=settings.database_url, read_requires_login=True)
+    with TestClient(create_app(locked)) as client:
+        tag = client.get("/api/v1/alerts", headers=bearer(tokens["viewer"])).headers["etag"]
+        assert client.get("/api/v1/alerts", headers={"If-None-Match": tag}).status_code == 401
+        cached = client.get(
+            "/api/v1/alerts", headers={"If-None-Match": tag, **bearer(tokens["viewer"])}
+        )
+        assert cached.status_code == 304

@@ -1,0 +1,56 @@
+"""`POST /api/events` stores the seed front end's usage events; bad bodies are 400s."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import sqlalchemy as sa
+from fastapi.testclient import TestClient
+from sqlalchemy.engine import Engine
+
+from execdash.db.schema import user_events
+
+
+def test_event_is_logged_with_its_time(client: TestClient, engine: Engine) -> None:
+    response = client.post(
+        "/api/events",
+        json={"event_type": "drilldown", "event_time": "2025-08-01T10:00:00Z", "meta": {"k": 1}},
+    )
+    assert response.status_code == 200
+    assert response.json() == {"status": "logged"}
+    with engine.connect() as conn:
+        row = conn.execute(sa.select(user_events.c.event_type, user_events.c.event_time)).one()
+    assert tuple(row) == ("drilldown", dt.datetime(2025, 8, 1, 10, 0))
+
+
+def test_event_without_time_is_stamped_now(client: TestClient, engine: Engine) -> None:
+    assert (
+        client.post("/api/events", json={"event_type": "export_csv", "meta": {}}).status_code == 200
+    )
+    with engine.connect() as conn:
+        stamped = conn.execute(sa.select(user_events.c.event_time)).scalar_one()
+    assert abs(stamped - dt.datetime.now(dt.UTC).replace(tzinfo=None)) < dt.timedelta(minutes=1)
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (b'{"event_type": "hack"}', "is not one of"),
+        (b"not json", "not valid JSON"),
+        (b"[1, 2]", "JSON object"),
+        (b'{"event_type": "drilldown", "event_time": "yesterday"}', "ISO 8601"),
+        (b'{"event_type": "drilldown", "meta": 5}', "meta"),
+    ],
+)
+def test_bad_event_is_400_with_message(
+    client: TestClient, engine: Engine, body: bytes, message: str
+) -> None:
+    response = client.post(
+        "/api/events", content=body, headers={"Content-Type": "application/json"}
+    )
+    assert response.status_code == 400
+    assert response.headers["content-type"] == "application/problem+json"
+    assert message in response.json()["detail"]
+    with engine.connect() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(user_events)).scalar() == 0

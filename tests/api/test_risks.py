@@ -1,0 +1,73 @@
+"""Risks list with overdue flag and filters; editors create, edit and change status."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+from sqlalchemy.engine import Engine
+
+from tests.api.conftest import bearer
+
+
+def _ids(client: TestClient, query: str) -> list[int]:
+    return [r["id"] for r in client.get(f"/api/v1/risks{query}").json()["items"]]
+
+
+def test_risks_sorted_by_due_with_overdue_flag(client: TestClient, rows: Engine) -> None:
+    items = client.get("/api/v1/risks").json()["items"]
+    assert [r["id"] for r in items] == [1, 3, 2]
+    assert items[0] == {
+        "id": 1, "title": "Supplier insolvency", "owner": "COO", "due": "2020-01-31",
+        "mitigation": "Second source", "status": "open", "overdue": True,
+    }  # fmt: skip
+    assert [r["overdue"] for r in items] == [True, False, False]
+
+
+def test_risk_filters(client: TestClient, rows: Engine) -> None:
+    assert _ids(client, "?status=mitigating") == [2]
+    assert _ids(client, "?owner=CFO&sort=-due") == [2, 3]
+    assert _ids(client, "?overdue=true") == [1]
+    assert _ids(client, "?overdue=false&sort=id") == [2, 3]
+
+
+def test_create_update_and_change_status(
+    client: TestClient, rows: Engine, tokens: dict[str, str]
+) -> None:
+    auth = bearer(tokens["editor"])
+    created = client.post(
+        "/api/v1/risks", json={"title": "Key hire", "due": "2025-09-30"}, headers=auth
+    )
+    assert created.status_code == 201
+    body = created.json()
+    assert (body["status"], body["due"], body["owner"]) == ("open", "2025-09-30", None)
+    risk_id = body["id"]
+    patched = client.patch(f"/api/v1/risks/{risk_id}", json={"owner": "CEO"}, headers=auth)
+    assert patched.json()["owner"] == "CEO"
+    moved = client.post(f"/api/v1/risks/{risk_id}/status", json={"status": "closed"}, headers=auth)
+    assert moved.json()["status"] == "closed"
+    assert moved.json()["overdue"] is False
+
+
+def test_bad_due_date_and_status_are_422(client: TestClient, tokens: dict[str, str]) -> None:
+    auth = bearer(tokens["editor"])
+    response = client.post("/api/v1/risks", json={"title": "x", "due": "31/09/2025"}, headers=auth)
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["name"] == "due"
+    response = client.post("/api/v1/risks", json={"title": "x", "status": "done"}, headers=auth)
+    assert response.json()["errors"][0]["name"] == "status"
+
+
+def test_null_title_is_rejected(client: TestClient, rows: Engine, tokens: dict[str, str]) -> None:
+    response = client.patch(
+        "/api/v1/risks/1", json={"title": None}, headers=bearer(tokens["admin"])
+    )
+    assert response.status_code == 422
+    assert "title" in response.json()["detail"]
+
+
+def test_risks_csv(client: TestClient, rows: Engine) -> None:
+    response = client.get("/api/v1/risks?format=csv&status=mitigating")
+    assert response.headers["content-disposition"] == 'attachment; filename="risks.csv"'
+    assert response.text.splitlines() == [
+        "id,title,owner,due,mitigation,status,overdue",
+        "2,FX exposure,CFO,2099-03-31,,mitigating,false",
+    ]
