@@ -147,4 +147,4 @@ def imports(limit: int = typer.Option(20, min=1, help="How many entries to show.
             e["username"] or "",
             e["checksum"][:12],
         )
-    out.print(grid)
+    Console().print(grid)  # created now, so it sizes itself to the current terminal

@@ -1,0 +1,153 @@
+"""Import modes, load order, logging and transactions, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from execdash.db.changes import data_version
+from execdash.db.schema import orders
+from execdash.db.tables import import_log
+from tests.ingest.conftest import file_fingerprint, messages, rows
+
+CUSTOMERS = "id,name,industry\n1,Acme,Tech\n2,Beta,Retail\n"
+ORDERS = (
+    "id,customer_id,amount,profit,order_date,type\n"
+    "1,1,100,30,2025-01-31,subscription\n2,2,50,10,2025-02-01,one-off\n"
+)
+
+
+def test_files_load_parents_first_whatever_the_order_given(any_engine: Engine, importer) -> None:
+    report = importer(any_engine, {"orders.csv": ORDERS, "customers.csv": CUSTOMERS})
+    assert report.ok, messages(report)
+    assert [f.table for f in report.files] == ["customers", "orders"]
+    assert [r[:3] for r in rows(any_engine, "orders")] == [(1, 1, 100.0), (2, 2, 50.0)]
+
+
+def test_success_is_logged_and_bumps_the_data_version(any_engine: Engine, importer) -> None:
+    report = importer(any_engine, {"customers.csv": CUSTOMERS}, user="cfo")
+    assert report.ok
+    with any_engine.connect() as conn:
+        log = conn.execute(sa.select(import_log)).mappings().one()
+        version = data_version(conn)
+    assert (log["table_name"], log["rows"], log["mode"], log["username"]) == (
+        "customers",
+        2,
+        "append",
+        "cfo",
+    )
+    assert log["source"] == "customers.csv"
+    assert len(log["checksum"]) == 64
+    assert json.loads(log["report"])["files"][0]["table"] == "customers"
+    assert version == 1
+
+
+def test_upsert_updates_existing_keys_and_adds_new_ones(any_engine: Engine, importer) -> None:
+    assert importer(any_engine, {"customers.csv": CUSTOMERS}).ok
+    report = importer(
+        any_engine, {"customers.csv": "id,name\n2,Beta Ltd\n3,Gamma\n"}, mode="upsert"
+    )
+    assert report.ok, messages(report)
+    assert [r[:3] for r in rows(any_engine, "customers")] == [
+        (1, "Acme", "Tech"),
+        (2, "Beta Ltd", "Retail"),  # columns not in the file keep their values
+        (3, "Gamma", None),
+    ]
+
+
+def test_upsert_by_composite_key(any_engine: Engine, importer) -> None:
+    header = "period,stage_name,value\n"
+    first = importer(
+        any_engine, {"pipeline_stages_daily.csv": header + "2025-01-01,Leads,5\n2025-01-01,MQL,2\n"}
+    )
+    assert first.ok
+    report = importer(
+        any_engine,
+        {"pipeline_stages_daily.csv": header + "2025-01-01,MQL,3\n2025-01-02,Leads,7\n"},
+        mode="upsert",
+    )
+    assert report.ok, messages(report)
+    values = [(str(r[0]), r[1], r[2]) for r in rows(any_engine, "pipeline_stages_daily")]
+    assert values == [
+        ("2025-01-01", "Leads", 5),
+        ("2025-01-01", "MQL", 3),
+        ("2025-01-02", "Leads", 7),
+    ]
+
+
+def test_append_of_an_existing_composite_key_is_rejected(any_engine: Engine, importer) -> None:
+    header = "period,stage_name,value\n"
+    assert importer(any_engine, {"pipeline_stages_daily.csv": header + "2025-01-01,Leads,5\n"}).ok
+    report = importer(any_engine, {"pipeline_stages_daily.csv": header + "2025-01-01,Leads,6\n"})
+    assert [p.row for p in report.problems] == [2]
+    assert "period=2025-01-01, stage_name=Leads already exists" in report.problems[0].message
+
+
+def test_replace_swaps_the_tables_rows(any_engine: Engine, importer) -> None:
+    assert importer(
+        any_engine, {"expenses.csv": "id,cost,date\n1,5,2025-01-01\n2,6,2025-01-02\n"}
+    ).ok
+    report = importer(
+        any_engine, {"expenses.csv": "id,cost,date\n7,9,2025-03-01\n"}, mode="replace"
+    )
+    assert report.ok
+    assert [(r[0], r[1]) for r in rows(any_engine, "expenses")] == [(7, 9.0)]
+
+
+def test_replacing_customers_that_orders_still_use_is_refused(any_engine: Engine, importer) -> None:
+    assert importer(any_engine, {"customers.csv": CUSTOMERS, "orders.csv": ORDERS}).ok
+    report = importer(any_engine, {"customers.csv": "id,name\n1,Acme\n"}, mode="replace")
+    assert len(report.problems) == 1
+    assert "would detach orders rows whose customer_id is not in the file (2)" in (
+        report.problems[0].message
+    )
+    assert len(rows(any_engine, "customers")) == 2
+
+
+def test_dry_run_validates_but_writes_nothing(any_engine: Engine, importer) -> None:
+    report = importer(any_engine, {"customers.csv": CUSTOMERS}, dry_run=True)
+    assert report.ok
+    assert report.rows == 2
+    assert rows(any_engine, "customers") == []
+    assert rows(any_engine, "import_log") == []
+
+
+def test_postgres_sequence_moves_past_imported_ids(any_engine: Engine, importer) -> None:
+    assert importer(any_engine, {"customers.csv": CUSTOMERS, "orders.csv": ORDERS}).ok
+    with any_engine.begin() as conn:
+        new_id = conn.execute(
+            orders.insert()
+            .values(amount=1, profit=0, order_date=sa.func.current_date())
+            .returning(orders.c.id)
+        ).scalar_one()
+    assert new_id == 3
+
+
+def test_rows_without_id_get_one_from_the_database(any_engine: Engine, importer) -> None:
+    report = importer(any_engine, {"expenses.csv": "cost,date\n5,2025-01-01\n6,2025-01-02\n"})
+    assert report.ok
+    assert [(r[0], r[1]) for r in rows(any_engine, "expenses")] == [(1, 5.0), (2, 6.0)]
+
+
+def test_datetimes_are_stored_like_sqlalchemy_stores_them(any_engine: Engine, importer) -> None:
+    report = importer(
+        any_engine, {"user_events.csv": "id,event_type,event_time\n1,login,2025-01-02T03:04:05Z\n"}
+    )
+    assert report.ok
+    with any_engine.connect() as conn:
+        value = conn.execute(sa.text("SELECT event_time FROM user_events")).scalar_one()
+    if any_engine.dialect.name == "sqlite":
+        assert value == "2025-01-02 03:04:05.000000"
+    else:
+        assert str(value) == "2025-01-02 03:04:05"
+
+
+def test_failed_multi_file_import_leaves_the_file_byte_for_byte(engine: Engine, importer) -> None:
+    assert importer(engine, {"customers.csv": CUSTOMERS}).ok
+    before = file_fingerprint(engine)
+    bad_orders = ORDERS.replace("2025-02-01", "01/02/2025")
+    report = importer(engine, {"customers.csv": "id,name\n3,Gamma\n", "orders.csv": bad_orders})
+    assert [(p.file, p.row, p.column) for p in report.problems] == [("orders.csv", 3, "order_date")]
+    assert file_fingerprint(engine) == before
