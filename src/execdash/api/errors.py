@@ -61,11 +61,18 @@ def problem_response(
     return Response(orjson.dumps(body), status, headers=headers, media_type=PROBLEM_JSON)
 
 
+PATTERN_MESSAGES = {"as_of": "must be a month written YYYY-MM (years 1900–2999), e.g. 2025-08"}
+"""Human wording for parameters whose rule is a regular expression."""
+
+
 def _field(error: Any) -> ProblemField:
     loc = [str(part) for part in error.get("loc", ())]
     location = loc[0] if loc else "request"
     name = ".".join(loc[1:]) if len(loc) > 1 else location
-    return ProblemField(location=location, name=name, message=str(error.get("msg", "invalid")))
+    message = str(error.get("msg", "invalid"))
+    if error.get("type") == "string_pattern_mismatch" and name in PATTERN_MESSAGES:
+        message = PATTERN_MESSAGES[name]
+    return ProblemField(location=location, name=name, message=message)
 
 
 async def _validation(request: Request, exc: Exception) -> Response:

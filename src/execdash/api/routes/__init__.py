@@ -4,13 +4,28 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from execdash.api.routes import alerts, at_risk, auth, customers, events, risks
+from execdash.api.routes import (
+    alerts,
+    at_risk,
+    auth,
+    compat,
+    customers,
+    dashboard,
+    domains,
+    events,
+    kpis,
+    risks,
+)
 
 ROUTERS: tuple[APIRouter, ...] = (
     auth.router,
+    dashboard.router,
+    domains.router,
+    kpis.router,
     alerts.router,
     risks.router,
     at_risk.router,
     customers.router,
+    compat.router,
     events.router,
 )

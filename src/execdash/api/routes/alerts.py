@@ -97,10 +97,15 @@ def _select() -> sa.Select[Any]:
 
 
 def alerts_query(
-    type_: str | None = None, severity: str | None = None, status: str | None = None
+    type_: str | None = None,
+    severity: str | None = None,
+    status: str | None = None,
+    exclude_closed: bool = False,
 ) -> sa.Select[Any]:
     """Alerts joined with their state, filtered by type, severity and state."""
     query = _select()
+    if exclude_closed:
+        query = query.where(state_col != "closed")
     if type_ is not None:
         query = query.where(alerts.c.type == type_)
     if severity is not None:

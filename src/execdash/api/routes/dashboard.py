@@ -1,0 +1,86 @@
+"""`GET /api/v1/dashboard`: everything the executive overview page shows, in one response."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+from fastapi import APIRouter, Request
+from pydantic import BaseModel, Field
+
+from execdash.api.auth import Reader
+from execdash.api.deps import ReadConn, settings_of
+from execdash.api.errors import problem_responses
+from execdash.api.routes.alerts import Alert, alerts_query
+from execdash.api.routes.risks import Risk, risks_query
+from execdash.api.window import WindowParam
+from execdash.db.changes import data_version, last_data_update
+from execdash.db.schema import alerts, risks
+from execdash.metrics import executive, finance, retention
+from execdash.metrics.models import AtRiskCustomer, DataQualityWarning, Kpi, Series, Timeframe
+
+router = APIRouter(prefix="/api/v1", tags=["dashboard"], responses=problem_responses(401, 422))
+
+NEWEST = 6
+TOP_AT_RISK = 10
+
+
+class Dashboard(BaseModel):
+    """The overview: KPIs, revenue trend, what to act on, and how fresh the data are."""
+
+    timeframe: Timeframe
+    currency: str = Field(description="ISO 4217 code all amounts are in.")
+    currency_symbol: str = Field(description="How to show it, e.g. £.")
+    kpis: list[Kpi] = Field(description="The ten executive KPIs in display order.")
+    revenue_trend: list[Series] = Field(description="recognized, booked, backlog series.")
+    alerts: list[Alert] = Field(description="Newest alerts that are not closed (at most 6).")
+    risks: list[Risk] = Field(description="Risks not closed, soonest due first (at most 6).")
+    at_risk: list[AtRiskCustomer] = Field(description="Top 10 customers by expected loss.")
+    warnings: list[DataQualityWarning] = Field(description="Data-quality warnings.")
+    last_data_update: dt.datetime | None = Field(description="When data last changed (UTC).")
+    data_version: int = Field(description="Bumped by every write; the ETag's basis.")
+
+
+def newest_alerts(conn: sa.Connection, limit: int = NEWEST) -> list[Alert]:
+    """The newest alerts that are still open or acknowledged."""
+    rows = conn.execute(
+        alerts_query(exclude_closed=True)
+        .order_by(alerts.c.created_at.desc().nulls_last(), alerts.c.id.desc())
+        .limit(limit)
+    )
+    return [Alert.model_validate(dict(r._mapping)) for r in rows]
+
+
+def open_risks(conn: sa.Connection, limit: int = NEWEST) -> list[Risk]:
+    """Risks that are not closed, soonest due first (no due date last)."""
+    rows = conn.execute(
+        risks_query()
+        .where(sa.func.coalesce(risks.c.status, "open") != "closed")
+        .order_by(risks.c.due.asc().nulls_last(), risks.c.id.asc())
+        .limit(limit)
+    )
+    return [Risk.model_validate(dict(r._mapping)) for r in rows]
+
+
+@router.get("/dashboard", response_model=Dashboard)
+def dashboard(request: Request, conn: ReadConn, _user: Reader, window: WindowParam) -> Dashboard:
+    """The executive overview for one window."""
+    settings = settings_of(request)
+    kpis = executive.kpis(conn, window)
+    at_risk, at_risk_warnings = retention.at_risk(conn)
+    warnings = {(w.table, w.column, w.period, w.value): w for k in kpis for w in k.warnings}
+    for w in at_risk_warnings:
+        warnings[(w.table, w.column, w.period, w.value)] = w
+    return Dashboard(
+        timeframe=Timeframe.of(window),
+        currency=settings.currency,
+        currency_symbol=settings.currency_symbol,
+        kpis=kpis,
+        revenue_trend=finance.revenue_trend(conn, window),
+        alerts=newest_alerts(conn),
+        risks=open_risks(conn),
+        at_risk=at_risk[:TOP_AT_RISK],
+        warnings=list(warnings.values()),
+        last_data_update=last_data_update(conn),
+        data_version=data_version(conn),
+    )
