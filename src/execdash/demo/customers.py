@@ -15,8 +15,8 @@ from execdash.demo.calendar import Calendar, add_months, allocate, growth
 from execdash.demo.names import INDUSTRIES, SOURCES, customer_name, weighted
 
 WARMUP = 12
-CHURN = 0.0105
-EXPANSION = 0.032
+CHURN = 0.0085
+EXPANSION = 0.05
 CONTRACTION = 0.008
 
 
@@ -55,7 +55,7 @@ def build_book(rng: random.Random, cal: Calendar, count: int) -> Book:
     first = cal.months[0]
     pre = round(count * 0.35)
     per_month = [0] * WARMUP + allocate(count - pre, [growth(m, 0.25) for m in range(months)])
-    warm = allocate(pre, [1.0] * WARMUP)
+    warm = allocate(pre, [10.0] + [1.0] * (WARMUP - 1))  # a founding base, then steady adds
     for t in range(WARMUP):
         per_month[t] = warm[t]
     timeline = WARMUP + months
@@ -74,12 +74,12 @@ def build_book(rng: random.Random, cal: Calendar, count: int) -> Book:
         name = customer_name(rng, industry, taken)
         rows.append((i + 1, name, industry, weighted(rng, SOURCES), created.isoformat()))
     known_before = [sum(1 for t in created_t if t < WARMUP + m) for m in range(months)]
-    plan, addon, starts, billing = _simulate(rng, created_t, timeline)
+    plan, addon, starts, billing = _simulate(rng, created_t, created_day, timeline)
     return Book(rows, known_before, plan, addon, billing, starts)
 
 
 def _simulate(
-    rng: random.Random, created_t: list[int], timeline: int
+    rng: random.Random, created_t: list[int], created_day: list[int], timeline: int
 ) -> tuple[list[array[int]], list[array[int]], list[int], list[int]]:
     """Each customer's plan and add-on cents per month: starts, churn, expansion, contraction."""
     n = len(created_t)
@@ -89,7 +89,12 @@ def _simulate(
     billing = [rng.randint(1, 28) for _ in range(n)]
     for i, t in enumerate(created_t):
         if rng.random() < 0.64:
-            start[i] = t + (1 if rng.random() < 0.3 else 0)
+            # The first invoice never predates the customer: bill from next month if needed.
+            # The founding base (first warm-up month) subscribes at once: NRR's first cohort.
+            if t == 0:
+                billing[i] = max(billing[i], created_day[i])
+            late = billing[i] < created_day[i] or (t > 0 and rng.random() < 0.3)
+            start[i] = t + (1 if late else 0)
             plan_now[i] = round(rng.lognormvariate(math.log(900.0), 0.55)) * 100
             if rng.random() < 0.45:
                 addon_now[i] = round(rng.lognormvariate(math.log(350.0), 0.5)) * 100

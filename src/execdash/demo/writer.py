@@ -21,6 +21,11 @@ class BulkWriter:
         self._postgres = conn.dialect.name == "postgresql"
         self.counts: dict[str, int] = {}
 
+    @property
+    def connection(self) -> sa.Connection:
+        """The SQLAlchemy connection whose transaction the writes join."""
+        return self._conn
+
     def write(self, table: str, columns: Sequence[str], rows: Iterable[Row]) -> int:
         """Insert `rows` (tuples in `columns` order) into `table`; return how many were written."""
         if table not in SEED_TABLES:
