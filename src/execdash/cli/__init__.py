@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from execdash.cli import db, demo, ingest, refresh, serve
+from execdash.cli import db, demo, ingest, refresh, serve, users
 
 app = typer.Typer(
     name="execdash",
@@ -15,6 +15,8 @@ app = typer.Typer(
     add_completion=False,
 )
 app.add_typer(db.app, name="db")
+app.add_typer(users.users_app, name="users")
+app.add_typer(users.tokens_app, name="tokens")
 app.command("serve")(serve.serve)
 app.command("demo")(demo.demo)
 app.command("refresh")(refresh.refresh)
