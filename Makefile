@@ -15,8 +15,9 @@ $(PY_STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $@
 
-$(NODE_STAMP): package.json package-lock.json
+$(NODE_STAMP): package.json package-lock.json scripts/build-web.mjs
 	npm ci --no-audit --no-fund --loglevel=error
+	node scripts/build-web.mjs
 	@touch $@
 
 run: install

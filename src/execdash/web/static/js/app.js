@@ -1,0 +1,97 @@
+// Boot every page: theme, reporting-window controls kept in the URL, user box, then the page module.
+import { installTheme } from "./theme.js";
+import { readView, writeView } from "./state.js";
+import { redrawCharts } from "./charts.js";
+import { installPopoverBehaviour } from "./tiles.js";
+import { h, fill, toast } from "./dom.js";
+import { send } from "./api.js";
+import { currentUser } from "./context.js";
+
+const PAGES = {
+  overview: () => import("./pages/overview.js"),
+  finance: () => import("./pages/domain.js"),
+  sales: () => import("./pages/domain.js"),
+  retention: () => import("./pages/domain.js"),
+  operations: () => import("./pages/domain.js"),
+  supply: () => import("./pages/domain.js"),
+  telemetry: () => import("./pages/domain.js"),
+  products: () => import("./pages/domain.js"),
+  marketing: () => import("./pages/domain.js"),
+  kpi: () => import("./pages/kpi.js"),
+  alerts: () => import("./pages/alerts.js"),
+  login: () => import("./pages/login.js"),
+};
+
+function renderUserBox() {
+  const box = document.getElementById("user-box");
+  const user = currentUser();
+  if (!box || !user) return;
+  fill(box,
+    h("span", { text: `${user.username} (${user.role})` }),
+    h("button", {
+      type: "button", class: "button small", id: "logout", text: "Sign out",
+      onclick: async () => {
+        try {
+          await send("POST", "/api/v1/auth/logout");
+          location.reload();
+        } catch (error) {
+          toast(`Sign-out failed: ${error.message}`);
+        }
+      },
+    }));
+}
+
+function syncControls(view) {
+  const form = document.getElementById("controls");
+  if (!form) return;
+  form.elements.range.value = view.range;
+  for (const radio of form.querySelectorAll('input[name="granularity"]')) radio.checked = radio.value === view.granularity;
+  form.elements.as_of.value = view.as_of;
+}
+
+function formView(form) {
+  return {
+    range: form.elements.range.value,
+    granularity: form.querySelector('input[name="granularity"]:checked')?.value || "month",
+    as_of: form.elements.as_of.value || "",
+  };
+}
+
+async function boot() {
+  const pageName = document.body.dataset.page;
+  installTheme(redrawCharts);
+  const page = await (PAGES[pageName] || PAGES.overview)();
+  installPopoverBehaviour();
+  renderUserBox();
+  let view = readView();
+  syncControls(view);
+  writeView(view);
+  const run = async () => {
+    document.body.setAttribute("aria-busy", "true");
+    try {
+      await page.load(view);
+    } catch (error) {
+      console.error("execdash: could not load the page data", error);
+      toast(`Could not load the data: ${error.message}`);
+    } finally {
+      document.body.removeAttribute("aria-busy");
+      document.body.dataset.loaded = viewKey(view);
+    }
+  };
+  const form = document.getElementById("controls");
+  form?.addEventListener("change", () => {
+    view = formView(form);
+    writeView(view);
+    run();
+  });
+  form?.addEventListener("submit", (event) => event.preventDefault());
+  document.getElementById("refresh")?.addEventListener("click", run);
+  await run();
+}
+
+/** A string naming the view, set on <body data-loaded> once the page shows it (tests wait on it). */
+export function viewKey(view) {
+  return `${view.range}|${view.granularity}|${view.as_of}`;
+}
+
+boot();

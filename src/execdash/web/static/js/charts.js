@@ -1,0 +1,306 @@
+// ECharts wrappers: a card with a title, CSV + PNG downloads, formatted tooltips and axes,
+// partial quarters marked, and an empty state that says what data is missing.
+import { init, getInstanceByDom } from "/static/vendor/echarts.js";
+import { h, fill, escapeHtml } from "./dom.js";
+import { formatValue, formatAxis, formatPeriod } from "./format.js";
+import { downloadCsv, downloadDataUrl, slug } from "./download.js";
+
+const live = new Map(); // chart element -> spec, so a theme switch can redraw every chart
+
+function css(name) {
+  return getComputedStyle(document.documentElement).getPropertyValue(name).trim();
+}
+
+function palette() {
+  return [1, 2, 3, 4, 5, 6].map((i) => css(`--chart-${i}`));
+}
+
+function isEmpty(spec) {
+  if (spec.kind === "pie" || spec.kind === "funnel") {
+    return !spec.items || spec.items.length === 0 || spec.items.every((i) => !i.value);
+  }
+  return !spec.categories || spec.categories.length === 0
+    || spec.series.every((s) => s.data.every((v) => v === null || v === undefined));
+}
+
+function tooltipRow(marker, name, text) {
+  return `<div class="tt-row">${marker} ${escapeHtml(name)}: <b>${escapeHtml(text)}</b></div>`;
+}
+
+/** Keep a target line inside the axis even when the data never reach it. */
+function targetExtent(targets, axis) {
+  if (!targets.length) return { min: axis.min, max: axis.max };
+  const pad = (v) => (v.max - v.min || Math.abs(v.max) || 1) * 0.1;
+  return {
+    min: (v) => Math.min(v.min, ...targets) - pad(v),
+    max: (v) => Math.min(Math.max(v.max, ...targets) + pad(v), axis.unit === "ratio" && v.max <= 1 ? 1 : Infinity),
+  };
+}
+
+function drawnPart(spec) {
+  const n = spec.categories.length - (spec.hideLast || 0);
+  return {
+    ...spec,
+    categories: spec.categories.slice(0, n),
+    partial: spec.partial?.slice(0, n),
+    series: spec.series.map((s) => ({ ...s, data: s.data.slice(0, n) })),
+  };
+}
+
+function cartesianOption(full) {
+  const spec = full.hideLast ? drawnPart(full) : full;
+  const text = css("--text");
+  const muted = css("--muted");
+  const border = css("--border");
+  const axes = spec.axes || [{ unit: spec.series[0]?.unit, key: spec.series[0]?.key }];
+  const partial = spec.partial || [];
+  const labels = spec.categories.map((c, i) => formatPeriod(c) + (partial[i] ? "*" : ""));
+  const horizontal = Boolean(spec.horizontal);
+  const categoryAxis = {
+    type: "category",
+    data: labels,
+    axisLabel: { color: muted, hideOverlap: true },
+    axisLine: { lineStyle: { color: border } },
+    axisTick: { alignWithLabel: true },
+  };
+  const lineOnly = (index) => spec.series.filter((s) => (s.axis || 0) === index).every((s) => s.type === "line");
+  const valueAxes = axes.map((axis, index) => ({
+    type: "value",
+    scale: axis.scale ?? (!horizontal && lineOnly(index)),
+    name: axis.name || "",
+    nameTextStyle: { color: muted },
+    position: horizontal ? undefined : index === 0 ? "left" : "right",
+    ...targetExtent(spec.series.filter((s) => (s.axis || 0) === index && s.target !== undefined).map((s) => s.target), axis),
+    axisLabel: { color: muted, formatter: (v) => formatAxis(v, axis.unit, axis.key) },
+    splitLine: { show: index === 0, lineStyle: { color: border } },
+  }));
+  const series = spec.series.map((s) => ({
+    name: s.name,
+    type: s.type || "bar",
+    yAxisIndex: horizontal ? undefined : s.axis || 0,
+    stack: s.stack,
+    smooth: false,
+    symbolSize: 6,
+    connectNulls: false,
+    barMaxWidth: 42,
+    data: s.data.map((v, i) => (partial[i] && (s.type || "bar") === "bar"
+      ? { value: v, itemStyle: { opacity: 0.55 } } : v)),
+    markLine: s.target === undefined ? undefined : {
+      symbol: "none",
+      silent: true,
+      lineStyle: { color: css("--bad"), type: "dashed" },
+      label: { color: text, position: "insideEndTop", formatter: `${s.targetLabel || "Target"} ${formatValue(s.target, s.unit, s.key)}` },
+      data: [{ yAxis: s.target }],
+    },
+  }));
+  return {
+    color: palette(),
+    textStyle: { color: text },
+    aria: { enabled: true },
+    animationDuration: 250,
+    grid: { left: 8, right: axes.length > 1 ? 8 : 16, top: 36, bottom: 8, containLabel: true },
+    legend: { top: 0, textStyle: { color: text }, type: "scroll" },
+    tooltip: {
+      trigger: "axis",
+      confine: true,
+      backgroundColor: css("--surface"),
+      borderColor: border,
+      textStyle: { color: text },
+      formatter: (params) => {
+        const list = Array.isArray(params) ? params : [params];
+        const index = list[0]?.dataIndex ?? 0;
+        const head = formatPeriod(spec.categories[index])
+          + (partial[index] ? ` (partial: ${spec.months?.[index] ?? "?"} of 3 months)` : "");
+        return `<div><b>${escapeHtml(head)}</b></div>` + list.map((p) => {
+          const s = spec.series[p.seriesIndex];
+          const raw = s.data[p.dataIndex];
+          const share = spec.shares?.[p.dataIndex];
+          const suffix = share === null || share === undefined ? "" : ` (${formatValue(share, "ratio")} of total)`;
+          return tooltipRow(p.marker, s.name, formatValue(raw, s.unit, s.key, { compact: false }) + suffix);
+        }).join("");
+      },
+    },
+    xAxis: horizontal ? valueAxes : categoryAxis,
+    yAxis: horizontal ? { ...categoryAxis, inverse: true } : valueAxes,
+    series,
+  };
+}
+
+function pieOption(spec) {
+  const text = css("--text");
+  return {
+    color: palette(),
+    textStyle: { color: text },
+    aria: { enabled: true },
+    animationDuration: 250,
+    tooltip: {
+      trigger: "item",
+      confine: true,
+      backgroundColor: css("--surface"),
+      borderColor: css("--border"),
+      textStyle: { color: text },
+      formatter: (p) => {
+        const item = spec.items[p.dataIndex];
+        const share = item.share === null || item.share === undefined ? "" : ` (${formatValue(item.share, "ratio")})`;
+        return tooltipRow(p.marker, item.name, formatValue(item.value, spec.unit, "", { compact: false }) + share);
+      },
+    },
+    legend: { type: "scroll", orient: "horizontal", bottom: 0, textStyle: { color: text } },
+    series: [{
+      type: spec.kind === "funnel" ? "funnel" : "pie",
+      radius: spec.kind === "funnel" ? undefined : ["42%", "70%"],
+      center: ["50%", "45%"],
+      top: 10, bottom: 40, left: "10%", width: "80%",
+      sort: spec.kind === "funnel" ? "none" : undefined,
+      label: {
+        color: text,
+        formatter: (p) => {
+          const item = spec.items[p.dataIndex];
+          return spec.kind === "funnel"
+            ? `${item.name}: ${formatValue(item.value, spec.unit)}${item.note ? ` (${item.note})` : ""}`
+            : `${item.name}\n${formatValue(item.share, "ratio")}`;
+        },
+      },
+      data: spec.items.map((i) => ({ name: i.name, value: i.value })),
+    }],
+  };
+}
+
+/** The CSV rows of a chart: the raw numbers the API sent, one column per series. */
+export function chartCsv(spec) {
+  if (spec.kind === "pie" || spec.kind === "funnel") {
+    const header = [spec.dimension || "name", spec.measure || "value", "share"];
+    return { header, rows: spec.items.map((i) => [i.name, i.value, i.share ?? ""]) };
+  }
+  const header = [spec.categoryName || "period", ...spec.series.map((s) => s.key || s.name)];
+  if (spec.partial) header.push("partial");
+  const rows = spec.categories.map((c, i) => {
+    const row = [c, ...spec.series.map((s) => s.data[i] ?? "")];
+    if (spec.partial) row.push(spec.partial[i] ? "true" : "false");
+    return row;
+  });
+  return { header, rows };
+}
+
+function draw(box, spec) {
+  const existing = getInstanceByDom(box);
+  if (existing) existing.dispose();
+  const chart = init(box, null, { renderer: "canvas" });
+  chart.setOption(spec.kind === "pie" || spec.kind === "funnel" ? pieOption(spec) : cartesianOption(spec));
+  return chart;
+}
+
+const resizer = new ResizeObserver((entries) => {
+  for (const entry of entries) getInstanceByDom(entry.target)?.resize();
+});
+
+/** Redraw every chart on the page (after a theme switch, so colours follow the theme). */
+export function redrawCharts() {
+  for (const [box, spec] of live) {
+    if (box.isConnected) draw(box, spec);
+    else live.delete(box);
+  }
+}
+
+/**
+ * Render a chart card into `container`.
+ * spec: {title, kind: "cartesian"|"pie"|"funnel", categories, partial, months, series:
+ * [{name, key, unit, type, axis, data, target}], axes, items, unit, empty, note, filename}
+ */
+export function chartCard(container, spec) {
+  const kind = spec.kind || "cartesian";
+  spec = { ...spec, kind };
+  const id = `chart-${slug(spec.title)}`;
+  const filename = spec.filename || slug(spec.title);
+  const head = h("header", { class: "card-head" }, h("h2", { id: `${id}-title`, text: spec.title }));
+  fill(container, head);
+  container.setAttribute("aria-labelledby", `${id}-title`);
+  container.dataset.chart = filename;
+  if (isEmpty(spec)) {
+    container.append(h("div", { class: "empty", role: "note", text: spec.empty || "No data in this window." }));
+    return null;
+  }
+  const csv = chartCsv(spec);
+  const box = h("div", { class: "chart-box", id, role: "img", "aria-label": `${spec.title} chart; the numbers are in the CSV download` });
+  if (spec.height) box.style.height = `${spec.height}px`;
+  head.append(h("div", { class: "card-actions" },
+    h("button", {
+      type: "button", class: "button small", "aria-label": `Download ${spec.title} as CSV`, text: "CSV",
+      onclick: () => downloadCsv(`${filename}.csv`, csv.header, csv.rows),
+    }),
+    h("button", {
+      type: "button", class: "button small", "aria-label": `Download ${spec.title} as PNG`, text: "PNG",
+      onclick: () => {
+        const chart = getInstanceByDom(box);
+        if (chart) downloadDataUrl(`${filename}.png`, chart.getDataURL({ type: "png", pixelRatio: 2, backgroundColor: css("--surface") }));
+      },
+    })));
+  container.append(box);
+  const notes = [];
+  if (spec.partial?.some(Boolean)) {
+    const partial = spec.categories
+      .map((c, i) => (spec.partial[i] ? `${formatPeriod(c)} (${spec.months?.[i] ?? "?"} of 3 months)` : null))
+      .filter(Boolean);
+    notes.push(`* Partial quarter: ${partial.join(", ")} in the window.`);
+  }
+  if (spec.note) notes.push(spec.note);
+  if (notes.length) container.append(h("p", { class: "chart-note", text: notes.join(" ") }));
+  live.set(box, spec);
+  draw(box, spec);
+  resizer.observe(box);
+  return box;
+}
+
+/** A cartesian spec from API series objects ({key,label,unit,points:[{period,value,partial,months}]}). */
+export function seriesSpec(title, list, options = {}) {
+  const base = list.find((s) => s && s.points && s.points.length) || list[0];
+  const points = base?.points || [];
+  return {
+    title,
+    categories: points.map((p) => p.period),
+    partial: points.map((p) => Boolean(p.partial)),
+    months: points.map((p) => p.months),
+    series: list.filter(Boolean).map((s, i) => ({
+      name: s.label,
+      key: s.key,
+      unit: s.unit,
+      type: options.types?.[i] || options.type || "bar",
+      axis: options.axisOf?.[i] || 0,
+      stack: options.stack,
+      target: options.targets?.[i],
+      data: points.map((p) => s.points.find((q) => q.period === p.period)?.value ?? null),
+    })),
+    axes: options.axes,
+    empty: options.empty,
+    note: options.note,
+    filename: options.filename,
+  };
+}
+
+/**
+ * A horizontal bar spec of a breakdown ({dimension, measure, unit, total, items}); the "other"
+ * remainder is left out of the bars (it would dwarf them) and stated in a note instead.
+ */
+export function breakdownSpec(title, breakdown, options = {}) {
+  const all = breakdown?.items || [];
+  const items = all.filter((i) => i.name !== "other");
+  const other = all.find((i) => i.name === "other");
+  const unit = breakdown?.unit;
+  const note = other
+    ? `Not drawn: "other" (everything outside the top ${items.length}) ${formatValue(other.value, unit)}, ${formatValue(other.share, "ratio")} of the total; it is in the CSV.`
+    : undefined;
+  return {
+    title,
+    filename: options.filename,
+    horizontal: true,
+    height: Math.max(220, 26 * items.length + 70),
+    categoryName: breakdown?.dimension || "name",
+    categories: all.map((i) => i.name),
+    hideLast: other ? 1 : 0,
+    axes: [{ unit }],
+    series: [{ name: breakdown?.measure || "value", key: "value", unit, type: "bar", data: all.map((i) => i.value) }],
+    shares: all.map((i) => i.share),
+    note,
+    empty: options.empty,
+  };
+}

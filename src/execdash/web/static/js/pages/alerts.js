@@ -1,0 +1,114 @@
+// Alerts & risks: filters for everyone; acknowledge/close alerts and edit risk status for editors.
+// The alert list polls every 30 s with If-None-Match, so an unchanged list costs a 304.
+import { fetchJSON, send } from "../api.js";
+import { h, toast } from "../dom.js";
+import { tableCard } from "../tables.js";
+import { canEdit } from "../context.js";
+import { formatDate } from "../format.js";
+
+const POLL_MS = 30000;
+const RISK_STATES = ["open", "mitigating", "closed"];
+let pollTimer = null;
+
+function filterParams(form) {
+  const params = { page_size: "200" };
+  for (const [key, value] of new FormData(form).entries()) if (value) params[key] = String(value);
+  return params;
+}
+
+export function severityBadge(severity) {
+  return h("span", { class: `badge sev-${severity || "low"}`, text: severity || "—" });
+}
+
+function alertActions(alert, reload) {
+  if (!canEdit()) return null;
+  const act = (verb) => async (event) => {
+    event.currentTarget.disabled = true;
+    try {
+      await send("POST", `/api/v1/alerts/${alert.id}/${verb}`);
+      toast(`Alert ${verb === "acknowledge" ? "acknowledged" : verb === "close" ? "closed" : "reopened"}.`);
+    } catch (error) {
+      toast(`Could not ${verb} the alert: ${error.message}`);
+    }
+    reload();
+  };
+  const buttons = [];
+  if (alert.status === "open") buttons.push(h("button", { type: "button", class: "button small", text: "Acknowledge", "aria-label": `Acknowledge alert: ${alert.title}`, onclick: act("acknowledge") }));
+  if (alert.status !== "closed") buttons.push(h("button", { type: "button", class: "button small", text: "Close", "aria-label": `Close alert: ${alert.title}`, onclick: act("close") }));
+  else buttons.push(h("button", { type: "button", class: "button small", text: "Reopen", "aria-label": `Reopen alert: ${alert.title}`, onclick: act("reopen") }));
+  return h("div", { class: "row-actions" }, buttons);
+}
+
+async function loadAlerts(force = false) {
+  const form = document.getElementById("alert-filters");
+  const container = document.getElementById("alerts-table");
+  const { data, notModified } = await fetchJSON("/api/v1/alerts", filterParams(form));
+  const stamp = document.getElementById("alerts-refreshed");
+  stamp.textContent = `Checked ${new Date().toLocaleTimeString("en-GB")}${notModified ? " · no change" : ""}`;
+  if (notModified && !force && container.childElementCount) return;
+  const typeSelect = form.elements.type;
+  for (const type of new Set(data.items.map((a) => a.type))) {
+    if (![...typeSelect.options].some((o) => o.value === type)) typeSelect.append(h("option", { value: type, text: type }));
+  }
+  const reload = () => loadAlerts(true);
+  const columns = [
+    { key: "severity", label: "Severity", format: (v) => severityBadge(v) },
+    { key: "title", label: "Alert", format: (v, r) => h("div", {}, h("div", { class: "item-title", text: v }), r.description ? h("div", { class: "item-meta", text: r.description }) : null) },
+    { key: "type", label: "Type" },
+    { key: "created_at", label: "Raised", format: (v) => formatDate(v) },
+    { key: "status", label: "Status", format: (v, r) => h("span", {}, v, r.status_by ? h("span", { class: "item-meta", text: ` by ${r.status_by}` }) : null) },
+  ];
+  if (canEdit()) columns.push({ key: "id", label: "Actions", format: (_v, r) => alertActions(r, reload), csv: (v) => v });
+  tableCard(container, {
+    title: `Alerts (${data.total})`, filename: "alerts", columns, rows: data.items,
+    empty: "No alerts match these filters.",
+  });
+}
+
+function riskStatusControl(risk, reload) {
+  if (!canEdit()) return risk.status || "open";
+  const select = h("select", { "aria-label": `Status of risk: ${risk.title}` },
+    RISK_STATES.map((s) => h("option", { value: s, text: s, selected: s === (risk.status || "open") })));
+  select.addEventListener("change", async () => {
+    select.disabled = true;
+    try {
+      await send("POST", `/api/v1/risks/${risk.id}/status`, { status: select.value });
+      toast(`Risk set to ${select.value}.`);
+    } catch (error) {
+      toast(`Could not update the risk: ${error.message}`);
+    }
+    reload();
+  });
+  return select;
+}
+
+async function loadRisks() {
+  const form = document.getElementById("risk-filters");
+  const params = filterParams(form);
+  const { data } = await fetchJSON("/api/v1/risks", params);
+  const reload = () => loadRisks();
+  tableCard(document.getElementById("risks-table"), {
+    title: `Risks (${data.total})`, filename: "risks", rows: data.items,
+    empty: "No risks match these filters.",
+    columns: [
+      { key: "title", label: "Risk", format: (v) => h("span", { class: "item-title", text: v }) },
+      { key: "owner", label: "Owner", format: (v) => v || "—" },
+      { key: "due", label: "Due", format: (v, r) => h("span", { class: r.overdue ? "overdue" : null }, formatDate(v), r.overdue ? " · overdue" : "") },
+      { key: "mitigation", label: "Mitigation", format: (v) => v || "—" },
+      { key: "status", label: "Status", format: (_v, r) => riskStatusControl(r, reload) },
+    ],
+  });
+}
+
+export async function load() {
+  const alertForm = document.getElementById("alert-filters");
+  const riskForm = document.getElementById("risk-filters");
+  if (!alertForm.dataset.wired) {
+    alertForm.dataset.wired = "1";
+    alertForm.addEventListener("change", () => loadAlerts(true));
+    riskForm.addEventListener("change", () => loadRisks());
+  }
+  await Promise.all([loadAlerts(true), loadRisks()]);
+  clearInterval(pollTimer);
+  pollTimer = setInterval(() => loadAlerts(false).catch((e) => toast(`Alert refresh failed: ${e.message}`)), POLL_MS);
+}

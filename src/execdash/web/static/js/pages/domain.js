@@ -1,0 +1,101 @@
+// A page per domain: its KPI tiles and the charts of docs/web.md, from /api/v1/<domain>.
+// Series the layout does not name still get a chart of their own, so nothing the API sends is lost.
+import { getJSON } from "../api.js";
+import { h, fill } from "../dom.js";
+import { kpiTile } from "../tiles.js";
+import { chartCard, seriesSpec, breakdownSpec } from "../charts.js";
+import { tableCard } from "../tables.js";
+import { viewParams, viewQuery } from "../state.js";
+import { showTimeframe } from "../context.js";
+import { formatValue } from "../format.js";
+import { seriesByKey } from "../shapes.js";
+import { DOMAINS } from "./domains.js";
+
+/** The executive KPIs, which have a drill-down endpoint of their own. */
+export const EXECUTIVE_KPIS = new Set([
+  "revenue", "backlog", "uptime", "nrr", "gm", "payback", "book_to_bill", "coverage_months", "arr", "forecast",
+]);
+
+export function kpiHref(key, view, domain) {
+  const query = viewQuery(view);
+  return EXECUTIVE_KPIS.has(key) ? `/kpi/${key}?${query}` : `/kpi/${key}?${query}&domain=${domain}`;
+}
+
+function breakdownChart(container, title, breakdown, options = {}) {
+  const items = breakdown?.items || [];
+  if (options.pie) {
+    chartCard(container, {
+      title, kind: "pie", unit: breakdown?.unit, items, filename: options.filename,
+      dimension: breakdown?.dimension, measure: breakdown?.measure, empty: options.empty,
+    });
+    return;
+  }
+  chartCard(container, breakdownSpec(title, breakdown, options));
+}
+
+function breakdownTable(container, title, breakdown, options = {}) {
+  tableCard(container, {
+    title, filename: options.filename, rows: breakdown?.items || [], empty: options.empty,
+    columns: [
+      { key: "name", label: breakdown?.dimension ? breakdown.dimension.replace(/_/g, " ") : "Name" },
+      { key: "value", label: breakdown?.measure || "Value", num: true, format: (v) => formatValue(v, breakdown.unit, "", { compact: false }) },
+      { key: "share", label: "Share", num: true, format: (v) => formatValue(v, "ratio") },
+    ],
+  });
+}
+
+function card(grid, wide) {
+  const section = h("section", { class: wide ? "card span-2" : "card" });
+  grid.append(section);
+  return section;
+}
+
+/** Render one chart entry of a domain layout into the grid. */
+function renderEntry(grid, entry, data, byKey, used) {
+  if (entry.breakdown) {
+    const value = data[entry.breakdown];
+    if (value === undefined) return;
+    const target = card(grid, entry.wide);
+    if (entry.table) breakdownTable(target, entry.title, value, entry);
+    else breakdownChart(target, entry.title, value, entry);
+    return;
+  }
+  if (entry.custom) {
+    entry.custom(card(grid, entry.wide), data);
+    return;
+  }
+  const list = entry.series.map((k) => byKey.get(k)).filter(Boolean);
+  if (!list.length) return;
+  for (const s of list) used.add(s.key);
+  chartCard(card(grid, entry.wide), seriesSpec(entry.title, list, {
+    type: entry.type,
+    types: entry.types,
+    axisOf: entry.axisOf,
+    axes: entry.axes,
+    targets: entry.targets,
+    stack: entry.stack,
+    filename: entry.filename,
+    note: entry.note,
+    empty: entry.empty || `No ${entry.title.toLowerCase()} data in this window (${entry.source || "no rows for these months"}).`,
+  }));
+}
+
+export async function load(view) {
+  const domain = document.body.dataset.domain;
+  const layout = DOMAINS[domain];
+  const data = await getJSON(layout.endpoint, viewParams(view));
+  showTimeframe(data.timeframe);
+  const byKey = seriesByKey(data.series);
+  const tiles = document.getElementById("domain-tiles");
+  fill(tiles, (data.kpis || []).map((k) => kpiTile(k, {
+    href: kpiHref(k.key, view, domain),
+    values: byKey.get(k.key)?.points.map((p) => p.value),
+  })));
+  tiles.removeAttribute("aria-busy");
+  const grid = fill(document.getElementById("domain-charts"));
+  const used = new Set();
+  for (const entry of layout.charts) renderEntry(grid, entry, data, byKey, used);
+  for (const s of data.series || []) {
+    if (!used.has(s.key)) renderEntry(grid, { title: s.label, series: [s.key] }, data, byKey, used);
+  }
+}

@@ -1,0 +1,128 @@
+// Overview: six headline KPI tiles, four highlights, the revenue chart, newest alerts, open risks
+// and at-risk customers. Every number comes from /api/v1/dashboard (and the at-risk list).
+import { getJSON } from "../api.js";
+import { h, fill } from "../dom.js";
+import { kpiTile } from "../tiles.js";
+import { chartCard } from "../charts.js";
+import { tableCard } from "../tables.js";
+import { viewParams, viewQuery } from "../state.js";
+import { showTimeframe, showDataUpdated } from "../context.js";
+import { formatDate, formatValue } from "../format.js";
+import { severityBadge } from "./alerts.js";
+import { trendRows, kpiSeriesValues } from "../shapes.js";
+
+export const HEADLINE = ["revenue", "backlog", "uptime", "nrr", "gm", "payback"];
+export const HIGHLIGHTS = ["book_to_bill", "coverage_months", "arr", "forecast"];
+
+function drillHref(key, view) {
+  return `/kpi/${encodeURIComponent(key)}?${viewQuery(view)}`;
+}
+
+function renderTiles(container, keys, kpis, view, sparks) {
+  const byKey = new Map(kpis.map((k) => [k.key, k]));
+  fill(container, keys.filter((k) => byKey.has(k)).map((key) =>
+    kpiTile(byKey.get(key), { href: drillHref(key, view), values: sparks?.get(key) })));
+  container.removeAttribute("aria-busy");
+}
+
+function renderRevenueChart(data) {
+  const rows = trendRows(data);
+  chartCard(document.getElementById("revenue-chart"), {
+    title: "Revenue: recognized and booked, with backlog",
+    filename: "revenue-trend",
+    categories: rows.map((r) => r.period),
+    partial: rows.map((r) => Boolean(r.partial)),
+    months: rows.map((r) => r.months),
+    axes: [{ unit: "currency", name: "Revenue" }, { unit: "currency", name: "Backlog" }],
+    series: [
+      { name: "Recognized", key: "recognized", unit: "currency", type: "bar", data: rows.map((r) => r.recognized) },
+      { name: "Booked", key: "booked", unit: "currency", type: "bar", data: rows.map((r) => r.booked) },
+      { name: "Backlog (period end)", key: "backlog", unit: "currency", type: "line", axis: 1, data: rows.map((r) => r.backlog) },
+    ],
+    empty: "No revenue data in this window: revenue_trend has no rows for these months. Import revenue or pick an earlier as-of month.",
+  });
+}
+
+function renderAlerts(alerts) {
+  const list = document.getElementById("overview-alerts");
+  if (!alerts.length) {
+    fill(list, h("li", { class: "muted", text: "No open alerts." }));
+    return;
+  }
+  fill(list, alerts.map((a) => h("li", { dataset: { id: a.id } },
+    severityBadge(a.severity),
+    h("div", { class: "item-main" },
+      h("div", { class: "item-title", text: a.title }),
+      h("div", { class: "item-meta", text: [a.type, formatDate(a.created_at), a.status].filter(Boolean).join(" · ") })))));
+}
+
+function renderRisks(risks) {
+  const list = document.getElementById("overview-risks");
+  const open = risks.filter((r) => (r.status || "open") !== "closed");
+  if (!open.length) {
+    fill(list, h("li", { class: "muted", text: "No open risks." }));
+    return;
+  }
+  fill(list, open.map((r) => h("li", { dataset: { id: r.id } },
+    h("span", { class: "badge", text: r.status || "open" }),
+    h("div", { class: "item-main" },
+      h("div", { class: "item-title", text: r.title }),
+      h("div", { class: "item-meta" }, r.owner || "No owner", " · due ",
+        h("span", { class: r.overdue ? "overdue" : null }, formatDate(r.due), r.overdue ? " (overdue)" : ""))))));
+}
+
+function renderWarnings(warnings) {
+  const box = document.getElementById("data-warnings");
+  if (!box) return;
+  box.hidden = warnings.length === 0;
+  fill(box, h("strong", { text: `Data-quality warnings (${warnings.length}): ` }),
+    h("ul", {}, warnings.map((w) => h("li", { text: `${w.table}.${w.column}${w.period ? ` ${w.period}` : ""}: ${w.message}` }))));
+}
+
+function renderAtRisk(rows) {
+  tableCard(document.getElementById("at-risk-table"), {
+    title: "At-risk customers by expected loss",
+    filename: "at-risk-customers",
+    rows,
+    empty: "No customers are flagged at risk (retention_at_risk is empty).",
+    columns: [
+      { key: "customer", label: "Customer" },
+      { key: "mrr", label: "MRR", num: true, format: (v) => formatValue(v, "currency", "", { compact: false }) },
+      { key: "risk", label: "Churn risk", num: true, format: (v) => formatValue(v, "ratio") },
+      { key: "expected_loss", label: "Expected loss / month", num: true, format: (v) => formatValue(v, "currency", "", { compact: false }) },
+      { key: "reason", label: "Reason", format: (v) => v || "—" },
+    ],
+  });
+}
+
+async function loadSparklines(kpis, view) {
+  // Each tile's trend comes from its drill-down series; tiles are redrawn once they arrive.
+  const sparks = new Map();
+  await Promise.all(kpis.map(async (k) => {
+    try {
+      const drill = await getJSON(`/api/v1/kpis/${encodeURIComponent(k.key)}`, viewParams(view));
+      const values = kpiSeriesValues(drill);
+      if (values) sparks.set(k.key, values);
+    } catch {
+      // A KPI without a drill-down series simply shows no sparkline.
+    }
+  }));
+  renderTiles(document.getElementById("headline-tiles"), HEADLINE, kpis, view, sparks);
+  renderTiles(document.getElementById("highlight-tiles"), HIGHLIGHTS, kpis, view, sparks);
+}
+
+export async function load(view) {
+  const params = viewParams(view);
+  const data = await getJSON("/api/v1/dashboard", params);
+  showTimeframe(data.timeframe);
+  showDataUpdated(data.last_data_update);
+  const kpis = data.kpis || [];
+  renderTiles(document.getElementById("headline-tiles"), HEADLINE, kpis, view);
+  renderTiles(document.getElementById("highlight-tiles"), HIGHLIGHTS, kpis, view);
+  renderRevenueChart(data);
+  renderAlerts(data.alerts || []);
+  renderRisks(data.risks || []);
+  renderAtRisk(data.at_risk || []);
+  renderWarnings(data.warnings || []);
+  await loadSparklines(kpis, view);
+}

@@ -1,0 +1,121 @@
+// KPI tiles: formatted value, delta arrow coloured by favourability, sparkline, and a
+// "how is this computed" popover built from the API's provenance.
+import { h } from "./dom.js";
+import { formatValue, formatDelta, formatPeriod } from "./format.js";
+
+const SVG = "http://www.w3.org/2000/svg";
+
+/** A small SVG line of `values` (nulls skipped), or null when fewer than two points exist. */
+export function sparkline(values, label) {
+  const points = values.map((v, i) => [i, v]).filter(([, v]) => v !== null && v !== undefined);
+  if (points.length < 2) return null;
+  const width = 96;
+  const height = 28;
+  const ys = points.map(([, v]) => v);
+  const min = Math.min(...ys);
+  const span = Math.max(...ys) - min || 1;
+  const last = values.length - 1 || 1;
+  const xy = points.map(([i, v]) => [2 + (i / last) * (width - 4), height - 3 - ((v - min) / span) * (height - 6)]);
+  const svg = document.createElementNS(SVG, "svg");
+  svg.setAttribute("viewBox", `0 0 ${width} ${height}`);
+  svg.setAttribute("class", "sparkline");
+  svg.setAttribute("role", "img");
+  svg.setAttribute("aria-label", label);
+  const path = document.createElementNS(SVG, "path");
+  path.setAttribute("d", xy.map(([x, y], i) => `${i ? "L" : "M"}${x.toFixed(1)} ${y.toFixed(1)}`).join(" "));
+  const dot = document.createElementNS(SVG, "circle");
+  const [lx, ly] = xy[xy.length - 1];
+  dot.setAttribute("cx", lx.toFixed(1));
+  dot.setAttribute("cy", ly.toFixed(1));
+  dot.setAttribute("r", "2.2");
+  svg.append(path, dot);
+  return svg;
+}
+
+function deltaBadge(kpi) {
+  const arrow = kpi.direction === "up" ? "▲" : kpi.direction === "down" ? "▼" : "▶";
+  const tone = kpi.favourable === true ? "good" : kpi.favourable === false ? "bad" : "neutral";
+  const words = kpi.favourable === true ? "favourable" : kpi.favourable === false ? "unfavourable" : "no clear change";
+  const text = kpi.delta === null || kpi.delta === undefined ? "— no previous" : `${arrow} ${formatDelta(kpi.delta)}`;
+  return h("span", {
+    class: `delta ${tone}`,
+    title: "Change versus the previous window of the same length",
+    "aria-label": `${formatDelta(kpi.delta)} versus the previous window, ${words}`,
+  }, text);
+}
+
+function inputValue(input, kpi) {
+  if (typeof input.value !== "number") return "—";
+  const name = input.name.toLowerCase();
+  if (/(rate|margin|uptime|nrr|churn|ratio|share|gm\b|win)/.test(name) && Math.abs(input.value) <= 5) {
+    return formatValue(input.value, "ratio");
+  }
+  if (/(month|count|rows|periods)/.test(name) && !/(revenue|mrr|amount|cost|recognized|booked|backlog)/.test(name)) {
+    return Number(input.value).toLocaleString("en-GB", { maximumFractionDigits: 2 });
+  }
+  return formatValue(input.value, kpi.unit === "currency" || /(revenue|mrr|arr|amount|cost|expense|recognized|booked|backlog|profit|£)/.test(name) ? "currency" : "", "", { compact: false });
+}
+
+function howComputed(kpi) {
+  const prov = kpi.provenance;
+  if (!prov) return null;
+  const list = h("dl");
+  for (const input of prov.inputs || []) {
+    list.append(h("dt", { text: input.name }), h("dd", {}, inputValue(input, kpi), input.detail ? ` (${input.detail})` : ""));
+  }
+  const months = prov.months || [];
+  const span = months.length ? `${formatPeriod(months[0])} – ${formatPeriod(months[months.length - 1])}` : "";
+  const forecast = kpi.forecast;
+  return h("details", { class: "how" },
+    h("summary", { "aria-label": `How is ${kpi.label} computed?` }, "How is this computed?"),
+    h("div", { class: "how-body" },
+      h("p", {}, h("code", { text: prov.formula })),
+      list,
+      span ? h("p", { class: "muted", text: `Months: ${span}` }) : null,
+      forecast ? h("p", { class: "muted", text: `Method: ${forecast.method.replace(/_/g, " ")}` }) : null));
+}
+
+function subline(kpi) {
+  const f = kpi.forecast;
+  if (f && f.lower !== null && f.lower !== undefined && f.upper !== null && f.upper !== undefined) {
+    return h("span", { class: "tile-sub" },
+      `${formatPeriod(f.month)} · ${Math.round((f.interval || 0.8) * 100)}% interval ${formatValue(f.lower, "currency")}–${formatValue(f.upper, "currency")}`);
+  }
+  if (f) return h("span", { class: "tile-sub", text: `${formatPeriod(f.month)} · ${f.method.replace(/_/g, " ")}` });
+  return null;
+}
+
+/** A KPI tile; `href` makes the label a link to the drill-down, `values` draw the sparkline. */
+export function kpiTile(kpi, { href, values } = {}) {
+  const value = formatValue(kpi.value, kpi.unit, kpi.key);
+  const label = href
+    ? h("a", { class: "tile-label", href, "data-keep-query": true, dataset: { kpi: kpi.key } }, kpi.label)
+    : h("span", { class: "tile-label" }, kpi.label);
+  const spark = values ? sparkline(values, `${kpi.label} trend`) : null;
+  const tile = h("article", { class: "tile", dataset: { kpi: kpi.key, value: kpi.value ?? "" } },
+    label,
+    h("span", { class: "tile-value", "aria-label": `${kpi.label}: ${value}` }, value),
+    subline(kpi),
+    h("div", { class: "tile-foot" }, deltaBadge(kpi), spark),
+    howComputed(kpi));
+  if (kpi.value === null || kpi.value === undefined) {
+    tile.title = "No data for this window";
+  }
+  return tile;
+}
+
+/** Close any open popover when another opens or Escape is pressed. */
+export function installPopoverBehaviour() {
+  document.addEventListener("toggle", (event) => {
+    const target = event.target;
+    if (!(target instanceof HTMLDetailsElement) || !target.classList.contains("how") || !target.open) return;
+    for (const other of document.querySelectorAll("details.how[open]")) if (other !== target) other.open = false;
+  }, true);
+  document.addEventListener("keydown", (event) => {
+    if (event.key !== "Escape") return;
+    for (const open of document.querySelectorAll("details.how[open]")) {
+      open.open = false;
+      open.querySelector("summary")?.focus();
+    }
+  });
+}
