@@ -53,17 +53,17 @@ def count_by_month(
     window: Window,
     *conditions: sa.ColumnElement[bool],
 ) -> Monthly:
-    """Rows per month whose date/datetime `column` falls in the window or the previous window."""
+    """Rows per month whose date/datetime `column` falls in the window or the previous window.
+
+    A DATE column is filtered by date range (index-friendly); a DATETIME by its month key, which
+    is right whatever time-of-day format the rows were written in.
+    """
     month = month_of(column)
-    query = (
-        sa.select(month, sa.func.count())
-        .where(
-            month >= month_key(window.previous().start_month),
-            month <= window.as_of,
-            *conditions,
-        )
-        .group_by(month)
-    )
+    if isinstance(column.type, sa.Date) and not isinstance(column.type, sa.DateTime):
+        within = [column >= window.previous().start_date, column <= window.end_date]
+    else:
+        within = [month >= month_key(window.previous().start_month), month <= window.as_of]
+    query = sa.select(month, sa.func.count()).where(*within, *conditions).group_by(month)
     return by_month([(str(k), float(v)) for k, v in conn.execute(query)])
 
 
