@@ -102,3 +102,55 @@ def rows(engine: Engine) -> Engine:
             ],
         )  # fmt: skip
     return engine
+
+
+@pytest.fixture
+def company(rows: Engine) -> Engine:
+    """`rows` plus six months of facts (2025-01..06) whose KPIs are computed by hand in tests."""
+    trend = [("2025-01", 100, 120, 500), ("2025-02", 100, 100, 500), ("2025-03", 100, 80, 500),
+             ("2025-04", 200, 300, 900), ("2025-05", 300, 300, 1000), ("2025-06", 500, 400, 1200)]  # fmt: skip
+    with rows.begin() as conn:
+        conn.execute(
+            schema.revenue_trend.insert(),
+            [{"period": p, "recognized": r, "booked": b, "backlog": k} for p, r, b, k in trend],
+        )
+        conn.execute(
+            schema.ops_uptime.insert(),
+            [{"period": "2025-04", "uptime": 0.99}, {"period": "2025-05", "uptime": 0.96},
+             {"period": "2025-06", "uptime": 0.99}],
+        )  # fmt: skip
+        conn.execute(
+            schema.orders.insert(),
+            [{"id": 1, "customer_id": 1, "amount": 1000.0, "profit": 400.0,
+              "order_date": dt.date(2025, 5, 10), "type": "subscription"},
+             {"id": 2, "customer_id": 2, "amount": 500.0, "profit": 100.0,
+              "order_date": dt.date(2025, 6, 30), "type": "recurring"}],
+        )  # fmt: skip
+        conn.execute(
+            schema.retention_nrr.insert().values(
+                period="2025-06", nrr=1.05, gross_churn=0.02, expansion=0.07
+            )
+        )
+        conn.execute(
+            schema.pipeline_stages_daily.insert(),
+            [{"period": dt.date(2025, 5, 2), "stage_name": s, "value": v}
+             for s, v in (("Leads", 10), ("MQL", 5), ("SQL", 2), ("Won", 1))],
+        )  # fmt: skip
+        conn.execute(
+            schema.page_visits.insert(),
+            [{"visit_date": dt.date(2025, 5, 1 + i % 28), "page_name": "home"} for i in range(20)],
+        )
+        conn.execute(
+            schema.top_products_daily.insert(),
+            [{"period": dt.date(2025, 5, 1), "name": "Press A", "revenue": 300.0},
+             {"period": dt.date(2025, 6, 15), "name": "Kit B", "revenue": 100.0}],
+        )  # fmt: skip
+        conn.execute(
+            schema.supply_cogs_breakdown.insert(),
+            [{"component": "Chips", "cost": 600.0}, {"component": "Housing", "cost": 400.0}],
+        )
+        conn.execute(
+            schema.telemetry_active_devices.insert(),
+            [{"period": "2025-05", "active_devices": 100}, {"period": "2025-06", "active_devices": 120}],
+        )  # fmt: skip
+    return rows

@@ -1,0 +1,91 @@
+"""`GET /api/v1/dashboard` and `/api/v1/kpis`: the engine's numbers on a hand-built company."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.engine import Engine
+
+from tests.api.conftest import bearer
+
+Q = "?range=3m&as_of=2025-06"
+
+
+def _kpis(body: dict[str, object]) -> dict[str, dict[str, object]]:
+    return {k["key"]: k for k in body["kpis"]}  # type: ignore[attr-defined,index]
+
+
+def test_dashboard_kpis_match_hand_computation(client: TestClient, company: Engine) -> None:
+    body = client.get(f"/api/v1/dashboard{Q}").json()
+    assert body["timeframe"]["start_date"] == "2025-04-01"
+    assert body["timeframe"]["end_date"] == "2025-06-30"
+    kpis = _kpis(body)
+    assert list(kpis) == ["revenue", "backlog", "uptime", "nrr", "gm", "payback", "book_to_bill",
+                          "coverage_months", "arr", "forecast"]  # fmt: skip
+    revenue = kpis["revenue"]
+    assert revenue["value"] == 1000.0  # 200 + 300 + 500
+    assert revenue["previous"] == 300.0  # 100 × 3
+    assert revenue["delta"] == pytest.approx(700 / 300)
+    assert (revenue["direction"], revenue["favourable"], revenue["unit"]) == (
+        "up",
+        True,
+        "currency",
+    )
+    assert kpis["backlog"]["value"] == 1200.0
+    assert kpis["backlog"]["delta"] == pytest.approx(1.4)  # 1200 vs 500
+    assert kpis["book_to_bill"]["value"] == 1.0  # 1000 / 1000
+    assert kpis["book_to_bill"]["direction"] == "flat"  # previous 300 / 300
+    assert kpis["coverage_months"]["value"] == pytest.approx(1200 / (1300 / 6))
+    assert kpis["uptime"]["value"] == pytest.approx((0.99 * 30 + 0.96 * 31 + 0.99 * 30) / 91)
+    assert kpis["gm"]["value"] == pytest.approx(500 / 1500)
+    assert kpis["arr"]["value"] == 6000.0  # 12 × the 500 recurring in June
+    assert kpis["nrr"]["value"] == 1.05
+    assert kpis["revenue"]["provenance"]["months"] == ["2025-04", "2025-05", "2025-06"]
+
+
+def test_dashboard_lists_and_metadata(
+    client: TestClient, company: Engine, tokens: dict[str, str]
+) -> None:
+    client.post("/api/v1/alerts/2/close", headers=bearer(tokens["editor"]))
+    body = client.get(f"/api/v1/dashboard{Q}").json()
+    assert [a["id"] for a in body["alerts"]] == [3, 1]  # newest first, closed #2 left out
+    assert [r["id"] for r in body["risks"]] == [1, 2]  # not closed, soonest due first
+    assert [c["customer"] for c in body["at_risk"]] == ["Birch", "Acme", "Cobalt"]
+    assert (body["currency"], body["currency_symbol"]) == ("GBP", "£")
+    assert body["data_version"] == 1
+    assert body["last_data_update"] is not None
+    recognized = body["revenue_trend"][0]
+    assert recognized["key"] == "recognized"
+    assert [p["value"] for p in recognized["points"]] == [200.0, 300.0, 500.0]
+
+
+def test_quarters_follow_each_series_kind(client: TestClient, company: Engine) -> None:
+    body = client.get("/api/v1/dashboard?range=6m&granularity=quarter&as_of=2025-06").json()
+    recognized, booked, backlog = body["revenue_trend"]
+    assert [(p["period"], p["value"]) for p in recognized["points"]] == [
+        ("2025-Q1", 300.0), ("2025-Q2", 1000.0),
+    ]  # fmt: skip
+    assert [p["value"] for p in booked["points"]] == [300.0, 1000.0]
+    assert [p["value"] for p in backlog["points"]] == [500.0, 1200.0]  # quarter-end stock
+
+
+def test_empty_database_gives_null_kpis_not_errors(client: TestClient) -> None:
+    body = client.get("/api/v1/dashboard").json()
+    assert all(k["value"] is None for k in body["kpis"])
+    assert body["alerts"] == []
+
+
+def test_kpi_list(client: TestClient, company: Engine) -> None:
+    body = client.get(f"/api/v1/kpis{Q}").json()
+    assert _kpis(body)["revenue"]["value"] == 1000.0
+    assert body["timeframe"]["months"] == 3
+
+
+def test_bad_window_parameters_are_422_naming_them(client: TestClient) -> None:
+    for query, name in (("range=9m", "range"), ("granularity=week", "granularity"),
+                        ("as_of=2025-13", "as_of"), ("as_of=0000-01", "as_of")):  # fmt: skip
+        response = client.get(f"/api/v1/dashboard?{query}")
+        assert response.status_code == 422, query
+        assert response.json()["errors"][0]["name"] == name
+    message = client.get("/api/v1/dashboard?as_of=June").json()["errors"][0]["message"]
+    assert message == "must be a month written YYYY-MM (years 1900–2999), e.g. 2025-08"

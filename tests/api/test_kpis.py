@@ -1,0 +1,53 @@
+"""`GET /api/v1/kpis/{key}`: a KPI per period and its breakdown; bad keys and dimensions named."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.engine import Engine
+
+Q = "range=3m&as_of=2025-06"
+
+
+def test_revenue_series_and_industry_breakdown(client: TestClient, company: Engine) -> None:
+    body = client.get(f"/api/v1/kpis/revenue?{Q}&by=industry").json()
+    assert body["kpi"]["value"] == 1000.0
+    assert [(p["period"], p["value"]) for p in body["series"]["points"]] == [
+        ("2025-04", 200.0), ("2025-05", 300.0), ("2025-06", 500.0),
+    ]  # fmt: skip
+    assert body["dimensions"] == ["customer", "industry", "source", "product"]
+    items = {i["name"]: (i["value"], i["share"]) for i in body["breakdown"]["items"]}
+    assert items["Retail"] == (1000.0, pytest.approx(2 / 3))  # Acme's subscription
+    assert items["Health"] == (500.0, pytest.approx(1 / 3))  # Birch's recurring
+
+
+def test_unsupported_dimension_is_422_listing_valid_values(client: TestClient) -> None:
+    response = client.get("/api/v1/kpis/gm?by=product")
+    assert response.status_code == 422
+    error = response.json()["errors"][0]
+    assert error["name"] == "by"
+    assert "customer, industry, source" in error["message"]
+    assert client.get("/api/v1/kpis/revenue?by=planet").json()["errors"][0]["name"] == "by"
+
+
+def test_unknown_kpi_is_404_listing_keys(client: TestClient) -> None:
+    response = client.get("/api/v1/kpis/ebitda")
+    assert response.status_code == 404
+    assert "revenue, backlog, uptime" in response.json()["detail"]
+
+
+def test_drilldown_csv_is_series_or_breakdown(client: TestClient, company: Engine) -> None:
+    series = client.get(f"/api/v1/kpis/revenue?{Q}&format=csv")
+    assert series.headers["content-disposition"] == (
+        'attachment; filename="kpi-revenue-3m-month-2025-06.csv"'
+    )
+    assert series.text.splitlines() == [
+        "period,partial,months,revenue",
+        "2025-04,false,1,200.0", "2025-05,false,1,300.0", "2025-06,false,1,500.0",
+    ]  # fmt: skip
+    split = client.get(f"/api/v1/kpis/revenue?{Q}&by=customer&format=csv")
+    assert split.headers["content-disposition"].endswith('-by-customer.csv"')
+    assert split.text.splitlines()[:2] == [
+        "customer,value,share,rate",
+        "Acme,1000.0,0.6666666666666666,",
+    ]
