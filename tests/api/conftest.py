@@ -107,8 +107,10 @@ def rows(engine: Engine) -> Engine:
 @pytest.fixture
 def company(rows: Engine) -> Engine:
     """`rows` plus six months of facts (2025-01..06) whose KPIs are computed by hand in tests."""
-    trend = [("2025-01", 100, 120, 500), ("2025-02", 100, 100, 500), ("2025-03", 100, 80, 500),
-             ("2025-04", 200, 300, 900), ("2025-05", 300, 300, 1000), ("2025-06", 500, 400, 1200)]  # fmt: skip
+    trend = [
+        ("2025-01", 100, 120, 500), ("2025-02", 100, 100, 500), ("2025-03", 100, 80, 500),
+        ("2025-04", 200, 300, 900), ("2025-05", 300, 300, 1000), ("2025-06", 500, 400, 1200),
+    ]  # fmt: skip
     with rows.begin() as conn:
         conn.execute(
             schema.revenue_trend.insert(),
@@ -151,6 +153,7 @@ def company(rows: Engine) -> Engine:
         )
         conn.execute(
             schema.telemetry_active_devices.insert(),
-            [{"period": "2025-05", "active_devices": 100}, {"period": "2025-06", "active_devices": 120}],
+            [{"period": "2025-05", "active_devices": 100},
+             {"period": "2025-06", "active_devices": 120}],
         )  # fmt: skip
     return rows

@@ -19,8 +19,10 @@ def test_executive_dashboard_contract(client: TestClient, company: Engine) -> No
         "range": "6m", "start_date": "2025-01-01", "end_date": "2025-06-30", "granularity": "month",
     }  # fmt: skip
     kpis = body["executiveKpis"]
-    assert [k["key"] for k in kpis] == ["revenue", "backlog", "uptime", "nrr", "gm", "payback",
-                                         "book_to_bill", "coverage_months", "arr", "forecast"]  # fmt: skip
+    assert [k["key"] for k in kpis] == [
+        "revenue", "backlog", "uptime", "nrr", "gm", "payback", "book_to_bill", "coverage_months",
+        "arr", "forecast",
+    ]  # fmt: skip
     assert all(list(k) == ["key", "label", "value", "unit", "delta", "direction"] for k in kpis)
     by_key = {k["key"]: k for k in kpis}
     assert by_key["revenue"]["value"] == 1300.0
@@ -46,7 +48,8 @@ def test_executive_dashboard_contract(client: TestClient, company: Engine) -> No
 def test_defaults_are_12m_month(client: TestClient, company: Engine) -> None:
     timeframe = client.get("/api/executive-dashboard").json()["timeframe"]
     assert timeframe == {
-        "range": "12m", "start_date": "2024-07-01", "end_date": "2025-06-30", "granularity": "month",
+        "range": "12m", "start_date": "2024-07-01", "end_date": "2025-06-30",
+        "granularity": "month",
     }  # fmt: skip
 
 
