@@ -1,0 +1,88 @@
+"""The ten KPIs from a real database on SQLite and PostgreSQL, hand-computed."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy.engine import Engine
+
+from execdash.metrics.executive import kpi, kpis
+from execdash.metrics.queries import latest_month
+from execdash.metrics.windows import resolve_window
+
+
+def _values(engine: Engine, range_key: str = "12m") -> dict[str, float | None]:
+    with engine.connect() as conn:
+        window = resolve_window(range_key, "month", None, latest_month(conn))
+        return {k.key: k.value for k in kpis(conn, window)}
+
+
+def test_every_kpi_of_the_small_company(small_company: Engine) -> None:
+    v = _values(small_company)
+    assert v["revenue"] == pytest.approx(1200.0)
+    assert v["backlog"] == pytest.approx(1000.0)
+    assert v["uptime"] == pytest.approx(0.985)  # 0.98 and 99.0 read as 0.99, both 31 days
+    assert v["nrr"] == pytest.approx(1.08)
+    assert v["gm"] == pytest.approx(100 / 230)  # the order on 2025-08-31 is inside the window
+    assert v["payback"] == pytest.approx(400 / (80 * 100 / 230))  # new MRR 80 from c2 and c3
+    assert v["book_to_bill"] == pytest.approx(1.2)
+    assert v["coverage_months"] == pytest.approx(10.0)  # 1000 / (600 / 6)
+    assert v["arr"] == pytest.approx(12 * 180.0)
+    assert v["forecast"] is not None
+
+
+def test_deltas_compare_with_the_previous_window(small_company: Engine) -> None:
+    with small_company.connect() as conn:
+        window = resolve_window("12m", "month", "2025-08")
+        revenue = kpi(conn, window, "revenue")
+        forecast = kpi(conn, window, "forecast")
+    assert revenue.previous == pytest.approx(50.0)
+    assert revenue.delta == pytest.approx(23.0)
+    assert forecast.forecast is not None
+    assert forecast.forecast.method == "holt_damped"  # 13 months of history
+    assert forecast.forecast.month == "2025-09"
+
+
+def test_a_legacy_percent_uptime_is_flagged_on_the_uptime_kpi(small_company: Engine) -> None:
+    with small_company.connect() as conn:
+        uptime = kpi(conn, resolve_window("12m", "month", "2025-08"), "uptime")
+    assert [(w.table, w.column, w.period) for w in uptime.warnings] == [
+        ("ops_uptime", "uptime", "2025-08")
+    ]
+
+
+def test_coverage_uses_six_months_on_a_24m_window_too(small_company: Engine) -> None:
+    assert _values(small_company, "24m")["coverage_months"] == pytest.approx(10.0)
+
+
+def test_a_3m_window_has_no_new_customers_before_its_start(small_company: Engine) -> None:
+    # only c3's first subscription (Aug) falls in Jun–Aug: new MRR 30, spend 400,
+    # gm of the Jun–Aug orders (100/50, 50/20, 30/10) = 80 / 180
+    assert _values(small_company, "3m")["payback"] == pytest.approx(400 / (30 * 80 / 180))
+
+
+def test_empty_database_gives_ten_null_kpis(any_engine: Engine) -> None:
+    with any_engine.connect() as conn:
+        assert latest_month(conn) is None
+        tiles = kpis(conn, resolve_window("12m", "month", None, None))
+    assert len(tiles) == 10
+    assert all(k.value is None and k.delta is None for k in tiles)
+
+
+def test_unknown_kpi_key_lists_the_valid_keys(any_engine: Engine) -> None:
+    with any_engine.connect() as conn, pytest.raises(KeyError, match="book_to_bill"):
+        kpi(conn, resolve_window("6m", "month", "2025-01"), "ebitda")
+
+
+@pytest.mark.usefixtures("demo_engine")
+def test_demo_company_kpis_are_plausible_and_non_null(demo_engine: Engine) -> None:
+    v = _values(demo_engine)
+    assert all(value is not None for value in v.values()), v
+    assert v["revenue"] is not None
+    assert v["revenue"] > 0
+    assert 0 < (v["gm"] or 0) < 1
+    assert 1 <= (v["coverage_months"] or 0) <= 24
+    assert 0.5 < (v["nrr"] or 0) < 2
+    assert 0.9 < (v["uptime"] or 0) <= 1
+    assert (v["arr"] or 0) > 0
+    assert (v["payback"] or 0) > 0
+    assert (v["forecast"] or 0) > 0

@@ -1,0 +1,57 @@
+"""Damped Holt with ≥ 12 months, trailing 3-month mean × 1.02 below, and the pipeline estimate."""
+
+from __future__ import annotations
+
+import pytest
+
+from execdash.metrics.forecast import (
+    forecast_next,
+    holt_damped,
+    holt_sse,
+    pipeline_estimate,
+    trailing_mean,
+)
+
+
+def test_holt_recursion_matches_a_hand_computation() -> None:
+    sse, nxt = holt_sse([1.0, 2.0, 4.0], alpha=0.5, beta=0.5, phi=0.9)
+    assert sse == pytest.approx(0.01 + 1.2175**2)
+    assert nxt == pytest.approx(4.4144375)
+
+
+def test_constant_history_forecasts_the_constant_with_a_zero_width_interval() -> None:
+    result = holt_damped([50.0] * 12)
+    assert result.method == "holt_damped"
+    assert result.value == pytest.approx(50.0)
+    assert result.lower == pytest.approx(50.0)
+    assert result.upper == pytest.approx(50.0)
+
+
+def test_linear_growth_is_continued_but_damped() -> None:
+    result = holt_damped([10.0 * i for i in range(1, 13)])  # 10 … 120
+    assert result.value is not None
+    assert 125.0 < result.value < 130.0
+    assert result.lower is not None
+    assert result.upper is not None
+    assert result.lower < result.value < result.upper
+    assert result.phi in {0.8, 0.85, 0.9, 0.95, 0.98}
+
+
+def test_twelve_months_switch_to_holt_and_eleven_use_the_trailing_mean() -> None:
+    assert forecast_next([100.0] * 12).method == "holt_damped"
+    eleven = forecast_next([100.0] * 8 + [90.0, 100.0, 110.0])
+    assert eleven.method == "trailing_3m_mean"
+    assert eleven.value == pytest.approx(102.0)  # mean(90, 100, 110) × 1.02
+    assert eleven.lower is None
+
+
+def test_short_history_uses_what_there_is_and_no_history_gives_none() -> None:
+    assert trailing_mean([100.0, 200.0]).value == pytest.approx(153.0)
+    empty = forecast_next([])
+    assert (empty.method, empty.value) == ("none", None)
+
+
+def test_pipeline_estimate_is_pipeline_times_win_rate_times_mean_won_deal() -> None:
+    assert pipeline_estimate(10.0, 0.25, 4.0, 400.0) == pytest.approx(250.0)
+    assert pipeline_estimate(10.0, 0.25, 0.0, 400.0) is None
+    assert pipeline_estimate(None, 0.25, 4.0, 400.0) is None

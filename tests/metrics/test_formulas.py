@@ -1,0 +1,122 @@
+"""Each executive KPI from hand-built monthly facts, with hand-computed expectations."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from execdash.metrics import formulas as f
+from execdash.metrics.executive import kpis_from_facts
+from execdash.metrics.windows import resolve_window
+
+W = resolve_window("12m", "month", "2025-08")  # 2024-09 … 2025-08
+PREV = W.previous()  # 2023-09 … 2024-08
+END = dt.date(2025, 8, 1)
+
+
+def each(value: float, months: tuple[dt.date, ...] = W.months) -> dict[dt.date, float]:
+    return dict.fromkeys(months, value)
+
+
+def test_revenue_sums_recognized_over_the_window_only() -> None:
+    facts = f.Facts(recognized={**each(100.0), **each(7.0, PREV.months)})
+    assert f.revenue(W, facts).value == 1200.0
+    assert f.revenue(PREV, facts).value == 84.0
+
+
+def test_revenue_with_no_month_of_data_is_null() -> None:
+    assert f.revenue(W, f.Facts()).value is None
+
+
+def test_backlog_is_the_end_month_value() -> None:
+    facts = f.Facts(backlog={dt.date(2025, 7, 1): 400.0, END: 500.0})
+    assert f.backlog(W, facts).value == 500.0
+    assert f.backlog(W, f.Facts(backlog={dt.date(2025, 7, 1): 400.0})).value is None
+
+
+def test_uptime_is_day_weighted_over_the_window() -> None:
+    facts = f.Facts(uptime={dt.date(2025, 2, 1): 0.9, dt.date(2025, 3, 1): 1.0})
+    assert f.uptime(W, facts).value == pytest.approx((0.9 * 28 + 1.0 * 31) / 59)
+
+
+def test_nrr_is_the_latest_row_at_or_before_the_end() -> None:
+    facts = f.Facts(nrr={dt.date(2025, 6, 1): 1.1, dt.date(2025, 9, 1): 1.3})
+    result = f.nrr(W, facts)
+    assert result.value == 1.1
+    assert result.months == ["2025-06"]
+
+
+def test_gross_margin_is_profit_over_amount_and_null_on_zero_amount() -> None:
+    facts = f.Facts(
+        order_amount={END: 100.0, dt.date(2025, 1, 1): 100.0},
+        order_profit={END: 30.0, dt.date(2025, 1, 1): 10.0},
+    )
+    assert f.gm(W, facts).value == pytest.approx(0.2)
+    zero = f.Facts(order_amount={END: 0.0}, order_profit={END: 0.0})
+    assert f.gm(W, zero).value is None
+
+
+def _payback_facts(new_mrr: float | None, profit: float = 40.0) -> f.Facts:
+    return f.Facts(
+        expenses=each(100.0),
+        order_amount={END: 100.0},
+        order_profit={END: profit},
+        new_mrr={(W.start_month, W.end_month): (new_mrr, 2)},
+    )
+
+
+def test_payback_is_spend_over_new_mrr_times_margin() -> None:
+    # 1200 / (100 × 0.4)
+    assert f.payback(W, _payback_facts(100.0)).value == pytest.approx(30.0)
+
+
+def test_payback_is_null_without_new_mrr_or_with_a_non_positive_margin() -> None:
+    assert f.payback(W, _payback_facts(0.0)).value is None
+    assert f.payback(W, _payback_facts(None)).value is None
+    assert f.payback(W, _payback_facts(100.0, profit=-5.0)).value is None
+
+
+def test_book_to_bill_divides_booked_by_recognized() -> None:
+    facts = f.Facts(recognized=each(100.0), booked=each(110.0))
+    assert f.book_to_bill(W, facts).value == pytest.approx(1.1)
+    assert f.book_to_bill(W, f.Facts(booked=each(1.0), recognized=each(0.0))).value is None
+
+
+def test_coverage_divides_by_the_six_months_ending_at_end_on_a_12m_window() -> None:
+    recognized = {m: (100.0 if m < dt.date(2025, 3, 1) else 200.0) for m in W.months}
+    facts = f.Facts(recognized=recognized, backlog={END: 600.0})
+    result = f.coverage_months(W, facts)
+    assert result.value == pytest.approx(3.0)  # 600 / 200, not 600 / 150 (the 12-month mean)
+    assert result.months == ["2025-03", "2025-04", "2025-05", "2025-06", "2025-07", "2025-08"]
+
+
+def test_arr_is_twelve_times_end_month_recurring_amount() -> None:
+    facts = f.Facts(recurring_amount={END: 250.0, dt.date(2025, 7, 1): 999.0})
+    assert f.arr(W, facts).value == 3000.0
+    assert f.arr(W, f.Facts()).value is None
+
+
+def test_forecast_with_short_history_uses_the_trailing_mean() -> None:
+    facts = f.Facts(recognized={dt.date(2025, 6, 1): 90.0, dt.date(2025, 7, 1): 100.0, END: 110.0})
+    result = f.forecast(W, facts)
+    assert result.value == pytest.approx(102.0)
+    assert result.extra["month"] == dt.date(2025, 9, 1)
+
+
+def test_all_kpis_on_empty_facts_are_null_and_flat() -> None:
+    tiles = kpis_from_facts(W, f.Facts())
+    assert [k.key for k in tiles] == list(f.KPI_KEYS)
+    assert all(k.value is None and k.delta is None and k.direction == "flat" for k in tiles)
+    forecast = tiles[-1].forecast
+    assert forecast is not None
+    assert forecast.method == "none"
+
+
+def test_kpis_compare_with_the_previous_window() -> None:
+    facts = f.Facts(recognized={**each(100.0), **each(80.0, PREV.months)})
+    revenue = kpis_from_facts(W, facts)[0]
+    assert (revenue.value, revenue.previous) == (1200.0, 960.0)
+    assert revenue.delta == pytest.approx(0.25)
+    assert (revenue.direction, revenue.favourable) == ("up", True)
+    assert revenue.provenance.inputs[0].value == 1200.0
