@@ -1,0 +1,99 @@
+"""The materialised seed tables equal what the engine computes, after refresh and data changes."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+from typer.testing import CliRunner
+
+from execdash.cli import app
+from execdash.db import schema as s
+from execdash.db.changes import record_data_change
+from execdash.metrics.executive import kpis
+from execdash.metrics.materialise import needs_refresh, refresh
+from execdash.metrics.windows import resolve_window
+
+
+def _stored(conn: sa.Connection) -> dict[str, tuple[float | None, str, float | None, str]]:
+    rows = conn.execute(sa.select(s.executive_kpis))
+    return {r.key: (r.value, r.unit, r.delta, r.direction) for r in rows}
+
+
+def test_refresh_writes_the_default_window_kpis_and_every_range(small_company: Engine) -> None:
+    with small_company.begin() as conn:
+        done = refresh(conn, "£")
+    assert done.as_of == "2025-08"
+    with small_company.connect() as conn:
+        stored = _stored(conn)
+        expected = kpis(conn, resolve_window("12m", "month", "2025-08"))
+        windows = conn.execute(
+            sa.select(s.timeframe_window.c.range, s.timeframe_window.c.start_date).order_by(
+                s.timeframe_window.c.id
+            )
+        ).all()
+    assert len(stored) == 10
+    for k in expected:
+        value, _unit, delta, direction = stored[k.key]
+        assert value == pytest.approx(k.value)
+        assert delta == (pytest.approx(k.delta) if k.delta is not None else None)
+        assert direction == k.direction
+    assert stored["revenue"][1] == "£"
+    assert stored["coverage_months"][1] == "mo"
+    assert stored["gm"][1] == "ratio"
+    assert windows == [
+        ("3m", dt.date(2025, 6, 1)),
+        ("6m", dt.date(2025, 3, 1)),
+        ("12m", dt.date(2024, 9, 1)),
+        ("24m", dt.date(2023, 9, 1)),
+        ("ytd", dt.date(2025, 1, 1)),
+    ]
+
+
+def test_a_data_change_rewrites_the_kpis_in_the_same_transaction(small_company: Engine) -> None:
+    with small_company.begin() as conn:
+        conn.execute(
+            s.revenue_trend.update()
+            .where(s.revenue_trend.c.period == "2025-08")
+            .values(recognized=400)
+        )
+        record_data_change(conn, ["revenue_trend"])
+    with small_company.connect() as conn:
+        assert _stored(conn)["revenue"][0] == pytest.approx(1500.0)
+
+
+def test_a_change_to_alerts_only_does_not_recompute(small_company: Engine) -> None:
+    with small_company.begin() as conn:
+        record_data_change(conn, ["alerts"])
+    with small_company.connect() as conn:
+        assert _stored(conn) == {}
+    assert needs_refresh(set())
+    assert needs_refresh({"orders", "alerts"})
+    assert not needs_refresh({"alerts", "risks"})
+
+
+def test_empty_database_stores_ten_null_kpis(any_engine: Engine) -> None:
+    with any_engine.begin() as conn:
+        refresh(conn, "£", today=dt.date(2026, 3, 5))
+    with any_engine.connect() as conn:
+        stored = _stored(conn)
+    assert len(stored) == 10
+    assert all(v[0] is None and v[3] == "flat" for v in stored.values())
+
+
+def test_refresh_command_prints_what_it_wrote(sqlite_url: str, engine: Engine) -> None:
+    with engine.begin() as conn:
+        conn.execute(
+            s.revenue_trend.insert(),
+            [{"period": "2025-01", "recognized": 10, "booked": 12, "backlog": 30}],
+        )
+    result = CliRunner().invoke(
+        app, ["refresh"], env={"EXECDASH_DATABASE_URL": sqlite_url, "EXECDASH_CURRENCY": "USD"}
+    )
+    assert result.exit_code == 0, result.output
+    assert "as_of 2025-01" in result.output
+    assert "coverage_months" in result.output
+    with engine.connect() as conn:
+        assert _stored(conn)["revenue"][:2] == (10.0, "$")
