@@ -25,3 +25,12 @@ def test_unknown_table_or_column_is_rejected(engine: Engine) -> None:
             writer.write("app_meta", ("key",), [])
         with pytest.raises(ValueError, match="'ops_uptime' has no column 'uptme'"):
             writer.write("ops_uptime", ("period", "uptme"), [])
+
+
+def test_large_cache_is_restored_after_the_load(engine: Engine) -> None:
+    with engine.begin() as conn:
+        before = conn.exec_driver_sql("PRAGMA cache_size").scalar_one()
+        writer = BulkWriter(conn)
+        with writer.large_cache(64):
+            assert conn.exec_driver_sql("PRAGMA cache_size").scalar_one() == -65536
+        assert conn.exec_driver_sql("PRAGMA cache_size").scalar_one() == before

@@ -102,37 +102,8 @@ def generate(
     book = customers.build_book(_stream(seed, "customers"), cal, customers.customer_count(orders))
     with engine.begin() as conn:
         writer = BulkWriter(conn)
-        writer.write("customers", ("id", "name", "industry", "source", "created_at"), book.rows)
-        writer.sync_sequence("customers")
-        floor = order_book.subscription_count(book, months) + 2 * months
-        with _progress(progress, max(orders, floor)) as tick:
-            totals = order_book.write_orders(
-                writer, _stream(seed, "orders"), cal, book, orders, tick
-            )
-        writer.write(
-            "revenue_trend", ("period", "recognized", "booked", "backlog"), totals.revenue_rows
-        )
-        writer.write(
-            "retention_nrr",
-            ("period", "nrr", "gross_churn", "expansion"),
-            customers.retention_rows(book, cal.periods),
-        )
-        finance.write_expenses(writer, _stream(seed, "expenses"), cal, book)
-        finance.write_products(writer, _stream(seed, "products"), cal, totals.recognized)
-        finance.write_cogs_breakdown(writer, totals.cogs)
-        sales = funnel.simulate(_stream(seed, "funnel"), cal, spots.leads)
-        funnel.write(writer, _stream(seed, "funnel-write"), cal, sales)
-        ops = operations.write(
-            writer, _stream(seed, "operations"), cal, book, spots.uptime, spots.lead_time
-        )
-        usage.write(writer, _stream(seed, "usage"), cal, book)
-        feedback.write(writer, _stream(seed, "feedback"), cal, book)
-        at_risk_mrr = write_at_risk(writer, _stream(seed, "at-risk"), book)
-        write_alerts(
-            writer, _stream(seed, "alerts"), cal, spots, ops, sales,
-            _coverage(totals.recognized, totals.revenue_rows), at_risk_mrr,
-        )  # fmt: skip
-        write_risks(writer, cal.months[-1])
+        with writer.large_cache():
+            totals = _fill(writer, seed, cal, book, spots, orders, progress)
         record_data_change(conn, sorted(writer.counts))
     return DemoSummary(
         seed=seed,
@@ -143,3 +114,46 @@ def generate(
         elapsed_seconds=time.perf_counter() - started,
         order_seconds=totals.seconds,
     )
+
+
+def _fill(
+    writer: BulkWriter,
+    seed: int,
+    cal: Calendar,
+    book: customers.Book,
+    spots: Anomalies,
+    orders: int,
+    progress: bool,
+) -> order_book.OrderTotals:
+    """Write every demo table in dependency order; return the order totals for the summary."""
+    months = len(cal.months)
+    writer.write("customers", ("id", "name", "industry", "source", "created_at"), book.rows)
+    writer.sync_sequence("customers")
+    floor = order_book.subscription_count(book, months) + 2 * months
+    with _progress(progress, max(orders, floor)) as tick:
+        totals = order_book.write_orders(writer, _stream(seed, "orders"), cal, book, orders, tick)
+    writer.write(
+        "revenue_trend", ("period", "recognized", "booked", "backlog"), totals.revenue_rows
+    )
+    writer.write(
+        "retention_nrr",
+        ("period", "nrr", "gross_churn", "expansion"),
+        customers.retention_rows(book, cal.periods),
+    )
+    finance.write_expenses(writer, _stream(seed, "expenses"), cal, book)
+    finance.write_products(writer, _stream(seed, "products"), cal, totals.recognized)
+    finance.write_cogs_breakdown(writer, totals.cogs)
+    sales = funnel.simulate(_stream(seed, "funnel"), cal, spots.leads)
+    funnel.write(writer, _stream(seed, "funnel-write"), cal, sales)
+    ops = operations.write(
+        writer, _stream(seed, "operations"), cal, book, spots.uptime, spots.lead_time
+    )
+    usage.write(writer, _stream(seed, "usage"), cal, book)
+    feedback.write(writer, _stream(seed, "feedback"), cal, book)
+    at_risk_mrr = write_at_risk(writer, _stream(seed, "at-risk"), book)
+    write_alerts(
+        writer, _stream(seed, "alerts"), cal, spots, ops, sales,
+        _coverage(totals.recognized, totals.revenue_rows), at_risk_mrr,
+    )  # fmt: skip
+    write_risks(writer, cal.months[-1])
+    return totals

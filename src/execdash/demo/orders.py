@@ -149,10 +149,8 @@ def _write_subscriptions(
     rows: list[Row] = []
     s_lo, s_span = SUBSCRIPTION_MARGIN
     r_lo, r_span = RECURRING_MARGIN
-    for i in range(len(billing)):
+    for i in [i for i, cents in enumerate(plan) if cents]:
         cents = plan[i]
-        if not cents:
-            continue
         day = iso[d0 + min(billing[i], last) - 1]
         rows.append(
             (i + 1, cents / 100, round(cents * (s_lo + s_span * rnd())) / 100, day, "subscription")
@@ -181,8 +179,8 @@ def _write_hardware(
 ) -> tuple[int, int]:
     """Write `count` hardware orders of `kind` averaging `mean` pence; return Σ amount, Σ profit."""
     known = max(book.known_before[m], 1)
-    d0, nd = cal.first_day[m], cal.month_len[m]
-    iso = cal.day_iso
+    nd = cal.month_len[m]
+    days = cal.day_iso[cal.first_day[m] : cal.first_day[m] + nd]
     rnd = rng.random
     mult = MULTIPLIERS
     lo, span = HARDWARE_MARGIN
@@ -191,12 +189,12 @@ def _write_hardware(
     while left:
         size = min(left, CHUNK)
         left -= size
-        amounts = [max(int(mean * mult[int(rnd() * QUANTILES)]), 100) for _ in range(size)]
+        amounts = [int(mean * mult[int(rnd() * QUANTILES)]) + 100 for _ in range(size)]
         profits = [round(c * (lo + span * rnd())) for c in amounts]
         total += sum(amounts)
         profit_total += sum(profits)
         rows = [
-            (int(rnd() * known) + 1, c / 100, p / 100, iso[d0 + int(rnd() * nd)], kind)
+            (int(rnd() * known) + 1, c / 100, p / 100, days[int(rnd() * nd)], kind)
             for c, p in zip(amounts, profits, strict=True)
         ]
         writer.write("orders", COLUMNS, rows)

@@ -10,6 +10,8 @@ from execdash.demo.names import USER_EVENTS
 from execdash.demo.writer import BulkWriter
 
 MAX_EVENTS_PER_DAY = 600
+BATCH = 100_000
+COLUMNS = ("event_type", "event_time")
 
 
 def write(writer: BulkWriter, rng: random.Random, cal: Calendar, book: Book) -> None:
@@ -27,4 +29,8 @@ def write(writer: BulkWriter, rng: random.Random, cal: Calendar, book: Book) -> 
                 (kind, iso_datetime(day, s))
                 for kind, s in zip(rng.choices(kinds, weights, k=n), stamps, strict=True)
             )
-    writer.write("user_events", ("event_type", "event_time"), rows)
+        if len(rows) >= BATCH:
+            writer.write("user_events", COLUMNS, rows)
+            rows = []
+    if rows:
+        writer.write("user_events", COLUMNS, rows)

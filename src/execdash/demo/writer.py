@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import contextlib
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -20,6 +21,21 @@ class BulkWriter:
         self._raw: Any = conn.connection.driver_connection
         self._postgres = conn.dialect.name == "postgresql"
         self.counts: dict[str, int] = {}
+
+    @contextlib.contextmanager
+    def large_cache(self, mebibytes: int = 256) -> Iterator[None]:
+        """On SQLite, give this connection a big page cache for the load, then restore it."""
+        if self._postgres:
+            yield
+            return
+        cursor = self._raw.cursor()
+        (before,) = cursor.execute("PRAGMA cache_size").fetchone()
+        cursor.execute(f"PRAGMA cache_size={-1024 * int(mebibytes)}")
+        try:
+            yield
+        finally:
+            cursor.execute(f"PRAGMA cache_size={int(before)}")
+            cursor.close()
 
     @property
     def connection(self) -> sa.Connection:
