@@ -113,6 +113,7 @@ def generate(
         rows=dict(writer.counts),
         elapsed_seconds=time.perf_counter() - started,
         order_seconds=totals.seconds,
+        order_cpu_seconds=totals.cpu_seconds,
     )
 
 
