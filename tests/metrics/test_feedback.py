@@ -1,0 +1,62 @@
+"""Marketing & feedback: visits, visit→lead, real NPS, CSAT, feedback counts, customer mix."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy.engine import Engine
+
+from execdash.metrics import feedback
+from execdash.metrics.windows import resolve_window
+from tests.metrics.conftest import Put, d
+
+
+def test_nps_is_percent_promoters_minus_percent_detractors() -> None:
+    assert feedback.nps(promoters=2, detractors=1, responses=4) == pytest.approx(0.25)
+    assert feedback.nps(0, 0, 0) is None
+
+
+def test_feedback_overview(any_engine: Engine, put: Put) -> None:
+    put("page_visits", [{"visit_date": d("2025-08-31"), "page_name": "home"}] * 4)
+    put("pipeline_stages_daily", [{"period": d("2025-08-02"), "stage_name": "Leads", "value": 1}])
+    at = dt.datetime(2025, 8, 20, 12, 30)
+    scores = [("NPS", s) for s in (10, 9, 7, 3)] + [("csat", 4), ("CSAT", 5)]
+    put("feedback_scores", [{"aspect": a, "score": s, "created_at": at} for a, s in scores])
+    put(
+        "product_feedback",
+        [
+            {"category": "ui", "type": "bug", "created_at": at},
+            {"category": "ui", "type": "idea", "created_at": at},
+            {"category": "api", "type": "bug", "created_at": dt.datetime(2024, 1, 1)},
+        ],
+    )
+    put(
+        "customers",
+        [
+            {"id": 1, "name": "a", "industry": "Food", "source": "Web", "created_at": d("2025-01")},
+            {"id": 2, "name": "b", "industry": "Tech", "source": "Web", "created_at": d("2025-09")},
+        ],
+    )
+    put("feedback", [{"customer_id": 1, "type": "praise", "created_at": at}])
+    with any_engine.connect() as conn:
+        result = feedback.overview(conn, resolve_window("3m", "month", "2025-08"))
+    tiles = {k.key: k.value for k in result.kpis}
+    assert tiles == {
+        "page_visits": 4.0,
+        "visit_to_lead": pytest.approx(0.25),
+        "nps": pytest.approx(0.25),
+        "csat": pytest.approx(4.5),
+    }
+    assert [(i.name, i.value) for i in result.feedback_by_type.items] == [
+        ("bug", 1.0),
+        ("idea", 1.0),
+    ]
+    assert [(i.name, i.value) for i in result.feedback_by_category.items] == [("ui", 2.0)]
+    assert [i.name for i in result.customer_feedback_by_type.items] == ["praise"]
+    assert [(i.name, i.share) for i in result.customers_by_industry.items] == [("Food", 1.0)]
+    assert [p.value for p in next(s for s in result.series if s.key == "nps").points] == [
+        None,
+        None,
+        pytest.approx(0.25),
+    ]

@@ -1,0 +1,46 @@
+"""Operations overview: day-weighted rates, faults by type and repurchase rate by device type."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy.engine import Engine
+
+from execdash.metrics import ops
+from execdash.metrics.windows import resolve_window
+from tests.metrics.conftest import Put
+
+
+def test_operations_overview(any_engine: Engine, put: Put) -> None:
+    put(
+        "ops_quality",
+        [
+            {"period": "2024-02", "doa_pct": 0.01, "defect_pct": 0.02, "warranty_pct": 0.03},
+            {"period": "2024-03", "doa_pct": 0.02, "defect_pct": 2.0, "warranty_pct": 0.03},
+        ],
+    )
+    put("ops_reliability", [{"period": "2024-03", "mtbf_hours": 700, "mttr_hours": 3}])
+    put("devices", [{"type": "X", "fault_type": f} for f in ("pump", "pump", None, "valve")])
+    put(
+        "repurchases",
+        [
+            {"device_type": "A", "repurchase_rate": 0.2},
+            {"device_type": "A", "repurchase_rate": 40},
+            {"device_type": "B", "repurchase_rate": 0.5},
+        ],
+    )
+    with any_engine.connect() as conn:
+        result = ops.overview(conn, resolve_window("3m", "month", "2024-03"))
+    tiles = {k.key: k for k in result.kpis}
+    assert tiles["doa"].value == pytest.approx((0.01 * 29 + 0.02 * 31) / 60)  # leap February
+    assert tiles["defect"].value == pytest.approx((0.02 * 29 + 0.02 * 31) / 60)  # 2.0 → 0.02
+    assert tiles["mttr"].good_direction == "down"
+    assert tiles["uptime"].value is None
+    assert {(w.table, w.column) for w in result.warnings} == {
+        ("ops_quality", "defect_pct"),
+        ("repurchases", "repurchase_rate"),
+    }
+    faults = [(i.name, i.value, i.share) for i in result.faults_by_type.items]
+    assert faults == [("pump", 2.0, pytest.approx(2 / 3)), ("valve", 1.0, pytest.approx(1 / 3))]
+    rates = [(r.device_type, r.repurchase_rate, r.rows) for r in result.repurchase_by_device_type]
+    assert rates == [("A", pytest.approx(0.3), 2), ("B", 0.5, 1)]
+    assert {s.key for s in result.series} >= {"uptime", "mtbf", "mttr", "service_cost"}

@@ -1,0 +1,61 @@
+"""Sales overview: funnel, conversions, win rate, sales cycle and new customers."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy.engine import Engine
+
+from execdash.metrics import sales
+from execdash.metrics.windows import resolve_window
+from tests.metrics.conftest import Put, d
+
+W = resolve_window("3m", "month", "2025-08")  # Jun–Aug; previous Mar–May
+
+
+def test_sales_overview_from_daily_stages(any_engine: Engine, put: Put) -> None:
+    stages = [("Leads", 60), ("Leads", 40), ("MQL", 40), ("SQL", 20), ("Won", 5)]
+    put(
+        "pipeline_stages_daily",
+        [
+            {"period": d(f"2025-0{7 + i % 2}-{10 + i:02d}"), "stage_name": st, "value": v}
+            for i, (st, v) in enumerate(stages)
+        ]
+        + [{"period": d("2025-08-31"), "stage_name": "Won", "value": 5}],
+    )
+    put(
+        "pipeline_winrate",
+        [
+            {"period": "2025-07", "win_rate_pct": 0.2, "sales_cycle_days": 40},
+            {"period": "2025-08", "win_rate_pct": 30, "sales_cycle_days": 50},
+        ],
+    )
+    put(
+        "customers",
+        [
+            {"id": 1, "name": "a", "created_at": d("2025-05-31")},
+            {"id": 2, "name": "b", "created_at": d("2025-07-01")},
+            {"id": 3, "name": "c", "created_at": d("2025-08-31")},
+        ],
+    )
+    with any_engine.connect() as conn:
+        result = sales.overview(conn, W)
+    assert [(f.stage, f.count, f.conversion) for f in result.funnel] == [
+        ("Leads", 100, None),
+        ("MQL", 40, pytest.approx(0.4)),
+        ("SQL", 20, pytest.approx(0.5)),
+        ("Won", 10, pytest.approx(0.5)),
+    ]
+    tiles = {k.key: k for k in result.kpis}
+    assert tiles["win_rate"].value == pytest.approx(0.25)  # 30 read as 0.30
+    assert [w.period for w in tiles["win_rate"].warnings] == ["2025-08"]
+    assert tiles["sales_cycle"].value == pytest.approx(45.0)
+    assert tiles["lead_to_won"].value == pytest.approx(0.1)
+    assert (tiles["new_customers"].value, tiles["new_customers"].previous) == (2.0, 1.0)
+    assert tiles["new_customers"].delta == pytest.approx(1.0)
+    series = {s.key: s for s in result.series}
+    assert [p.value for p in series["leads"].points] == [None, 60.0, 40.0]
+
+
+def test_funnel_conversion_is_null_after_an_empty_stage() -> None:
+    stages = sales.funnel({"Leads": 0.0, "MQL": 0.0, "SQL": None, "Won": None})
+    assert [s.conversion for s in stages] == [None, None, None, None]
