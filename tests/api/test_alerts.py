@@ -23,7 +23,7 @@ def test_alerts_newest_first_with_open_state(client: TestClient, rows: Engine) -
     assert [a["id"] for a in body["items"]] == [2, 3, 1]
     assert body["items"][2] == {
         "id": 1, "type": "ops", "title": "Line 3 stopped", "description": "Press fault",
-        "severity": "high", "created_at": "2025-06-01T09:00:00", "status": "open",
+        "severity": "high", "created_at": "2025-06-01T09:00:00Z", "status": "open",
         "status_by": None, "status_at": None,
     }  # fmt: skip
 

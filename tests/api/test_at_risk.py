@@ -55,7 +55,7 @@ def test_risk_above_100_is_422(client: TestClient, tokens: dict[str, str]) -> No
     assert response.status_code == 422
     error = response.json()["errors"][0]
     assert error["name"] == "risk"
-    assert "percentage up to 100" in error["message"]
+    assert error["message"] == "Input should be less than or equal to 100"
 
 
 def test_viewer_cannot_delete(client: TestClient, rows: Engine, tokens: dict[str, str]) -> None:

@@ -37,7 +37,7 @@ def test_executive_dashboard_contract(client: TestClient, company: Engine) -> No
     assert len(body["revenueTrend"]) == 6
     assert body["alerts"][0] == {
         "id": 2, "type": "supply", "title": "Late resin", "description": None, "severity": "low",
-        "created_at": "2025-06-03T09:00:00",
+        "created_at": "2025-06-03T09:00:00Z",
     }  # fmt: skip
     assert body["risks"][0] == {
         "id": 3, "title": "Old audit finding", "owner": "CFO", "due": "2020-06-30",

@@ -30,8 +30,33 @@ def _openapi_with_problem(app: FastAPI) -> dict[str, Any]:
         problem = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
         schemas.update(problem.pop("$defs", {}))
         schemas["Problem"] = problem
+        _reads_work_without_credentials(spec)
+        _errors_are_problems(spec)
         app.openapi_schema = spec
     return app.openapi_schema
+
+
+def _reads_work_without_credentials(spec: dict[str, Any]) -> None:
+    """Mark bearer auth optional on GETs (reads are open unless locked); document CSV answers."""
+    for operations in spec.get("paths", {}).values():
+        read = operations.get("get")
+        if read is None:
+            continue
+        if read.get("security"):
+            read["security"] = [*read["security"], {}]
+        if any(p.get("name") == "format" for p in read.get("parameters", [])):
+            content = read["responses"]["200"].setdefault("content", {})
+            content["text/csv"] = {"schema": {"type": "string"}}
+
+
+def _errors_are_problems(spec: dict[str, Any]) -> None:
+    """Every 4xx/5xx is served as problem+json (see errors.py), so document it that way."""
+    problem = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+    for operations in spec.get("paths", {}).values():
+        for operation in operations.values():
+            for status, response in operation.get("responses", {}).items():
+                if status[:1] in ("4", "5") and "application/json" in response.get("content", {}):
+                    response["content"] = problem
 
 
 def create_app(settings: Settings) -> FastAPI:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any, Literal
 
 import sqlalchemy as sa
@@ -14,6 +13,7 @@ from execdash.api.accounts import User, utcnow
 from execdash.api.auth import Editor, Reader
 from execdash.api.deps import ReadConn, WriteConn
 from execdash.api.errors import problem_responses
+from execdash.api.fields import RowId, UtcDateTime
 from execdash.api.listing import (
     FormatParam,
     Page,
@@ -58,10 +58,10 @@ class Alert(BaseModel):
     title: str
     description: str | None
     severity: str | None
-    created_at: dt.datetime | None
+    created_at: UtcDateTime | None
     status: str
     status_by: str | None
-    status_at: dt.datetime | None
+    status_at: UtcDateTime | None
 
 
 class AlertCreate(BaseModel):
@@ -115,7 +115,7 @@ def alerts_query(
     return query
 
 
-def _one(conn: sa.Connection, alert_id: int) -> Alert:
+def _one(conn: sa.Connection, alert_id: RowId) -> Alert:
     row = conn.execute(_select().where(alerts.c.id == alert_id)).first()
     if row is None:
         raise HTTPException(404, f"No alert with id {alert_id}.")
@@ -152,7 +152,7 @@ def list_alerts(
 
 @router.get("/{alert_id}", response_model=Alert, responses=problem_responses(401, 404, 422))
 def get_alert(
-    alert_id: int,
+    alert_id: RowId,
     conn: ReadConn,
     _user: Reader,
 ) -> Alert:
@@ -176,7 +176,7 @@ def create_alert(
 
 @router.patch("/{alert_id}", response_model=Alert, responses=WRITE_ERRORS)
 def update_alert(
-    alert_id: int,
+    alert_id: RowId,
     body: AlertUpdate,
     conn: WriteConn,
     _user: Editor,
@@ -193,7 +193,7 @@ def update_alert(
     return _one(conn, alert_id)
 
 
-def _set_state(conn: sa.Connection, alert_id: int, state: str, user: User) -> Alert:
+def _set_state(conn: sa.Connection, alert_id: RowId, state: str, user: User) -> Alert:
     _one(conn, alert_id)
     values = {"status": state, "updated_by": user.username, "updated_at": utcnow()}
     updated = conn.execute(
@@ -207,7 +207,7 @@ def _set_state(conn: sa.Connection, alert_id: int, state: str, user: User) -> Al
 
 @router.post("/{alert_id}/acknowledge", response_model=Alert, responses=WRITE_ERRORS)
 def acknowledge_alert(
-    alert_id: int,
+    alert_id: RowId,
     conn: WriteConn,
     user: Editor,
 ) -> Alert:
@@ -217,7 +217,7 @@ def acknowledge_alert(
 
 @router.post("/{alert_id}/close", response_model=Alert, responses=WRITE_ERRORS)
 def close_alert(
-    alert_id: int,
+    alert_id: RowId,
     conn: WriteConn,
     user: Editor,
 ) -> Alert:
@@ -227,7 +227,7 @@ def close_alert(
 
 @router.post("/{alert_id}/reopen", response_model=Alert, responses=WRITE_ERRORS)
 def reopen_alert(
-    alert_id: int,
+    alert_id: RowId,
     conn: WriteConn,
     user: Editor,
 ) -> Alert:

@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field, field_validator
 from execdash.api.auth import Editor, Reader
 from execdash.api.deps import ReadConn, WriteConn
 from execdash.api.errors import problem_responses
+from execdash.api.fields import RowId
 from execdash.api.listing import (
     FormatParam,
     Page,
@@ -45,6 +46,7 @@ SORTS: dict[str, sa.ColumnElement[Any]] = {
     "id": at_risk.c.id,
 }
 COLUMNS = ["id", "customer", "mrr", "risk", "expected_loss", "reason"]
+RISK_HELP = "Churn probability 0–1; a value above 1 (up to 100) is a percentage, divided by 100."
 
 
 def normalise_risk(value: float) -> float:
@@ -72,7 +74,7 @@ class AtRiskCreate(BaseModel):
 
     customer: str = Field(min_length=1, max_length=500)
     mrr: float = Field(ge=0, le=1e12, allow_inf_nan=False)
-    risk: float = Field(allow_inf_nan=False)
+    risk: float = Field(ge=0, le=100, allow_inf_nan=False, description=RISK_HELP)
     reason: str | None = Field(None, max_length=5000)
 
     _risk = field_validator("risk")(normalise_risk)
@@ -83,7 +85,7 @@ class AtRiskUpdate(BaseModel):
 
     customer: str | None = Field(None, min_length=1, max_length=500)
     mrr: float | None = Field(None, ge=0, le=1e12, allow_inf_nan=False)
-    risk: float | None = Field(None, allow_inf_nan=False)
+    risk: float | None = Field(None, ge=0, le=100, allow_inf_nan=False, description=RISK_HELP)
     reason: str | None = Field(None, max_length=5000)
 
     @field_validator("risk")
@@ -104,7 +106,7 @@ def at_risk_query() -> sa.Select[Any]:
     )
 
 
-def _one(conn: sa.Connection, row_id: int) -> AtRiskCustomer:
+def _one(conn: sa.Connection, row_id: RowId) -> AtRiskCustomer:
     row = conn.execute(at_risk_query().where(at_risk.c.id == row_id)).first()
     if row is None:
         raise HTTPException(404, f"No at-risk customer with id {row_id}.")
@@ -136,7 +138,7 @@ def list_at_risk(
 
 
 @router.get("/{row_id}", response_model=AtRiskCustomer, responses=problem_responses(401, 404, 422))
-def get_at_risk(row_id: int, conn: ReadConn, _user: Reader) -> AtRiskCustomer:
+def get_at_risk(row_id: RowId, conn: ReadConn, _user: Reader) -> AtRiskCustomer:
     """One at-risk customer."""
     return _one(conn, row_id)
 
@@ -151,7 +153,7 @@ def create_at_risk(body: AtRiskCreate, conn: WriteConn, _user: Editor) -> AtRisk
 
 @router.patch("/{row_id}", response_model=AtRiskCustomer, responses=WRITE_ERRORS)
 def update_at_risk(
-    row_id: int, body: AtRiskUpdate, conn: WriteConn, _user: Editor
+    row_id: RowId, body: AtRiskUpdate, conn: WriteConn, _user: Editor
 ) -> AtRiskCustomer:
     """Change an at-risk customer's name, MRR, risk or reason."""
     _one(conn, row_id)
@@ -166,7 +168,7 @@ def update_at_risk(
 
 
 @router.delete("/{row_id}", status_code=204, response_class=Response, responses=WRITE_ERRORS)
-def delete_at_risk(row_id: int, conn: WriteConn, _user: Editor) -> Response:
+def delete_at_risk(row_id: RowId, conn: WriteConn, _user: Editor) -> Response:
     """Remove an at-risk customer (e.g. renewed)."""
     _one(conn, row_id)
     conn.execute(at_risk.delete().where(at_risk.c.id == row_id))

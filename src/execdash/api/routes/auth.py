@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import datetime as dt
+import hmac
 
 from fastapi import APIRouter, HTTPException, Request, Response
 from pydantic import BaseModel, Field
 
 from execdash.api import accounts
-from execdash.api.auth import SESSION_COOKIE, CurrentUser, unauthorized
+from execdash.api.auth import CSRF_HEADER, SESSION_COOKIE, CurrentUser, unauthorized
 from execdash.api.deps import WriteConn, settings_of
 from execdash.api.errors import problem_responses
+from execdash.api.fields import UtcDateTime
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"], responses=problem_responses(401, 403, 422))
 
@@ -28,7 +29,7 @@ class Me(BaseModel):
     username: str
     role: str
     csrf_token: str | None = None
-    expires_at: dt.datetime | None = None
+    expires_at: UtcDateTime | None = None
 
 
 @router.post("/login", response_model=Me)
@@ -56,17 +57,14 @@ def login(
 
 
 @router.post("/logout", status_code=204, response_class=Response)
-def logout(
-    request: Request,
-    conn: WriteConn,
-    user: CurrentUser,
-) -> Response:
-    """End the cookie session (needs the CSRF header) and clear the cookie."""
+def logout(request: Request, conn: WriteConn) -> Response:
+    """End the cookie session (needs the CSRF header) and clear the cookie; 204 either way."""
     session_id = request.cookies.get(SESSION_COOKIE)
-    if user is not None and user.via == "session" and session_id:
-        sent = request.headers.get("X-CSRF-Token", "")
-        if sent != user.csrf_token:
-            raise HTTPException(403, "Missing or wrong X-CSRF-Token header for logout.")
+    user = accounts.user_for_session(conn, session_id) if session_id else None
+    if user is not None and session_id:
+        sent = request.headers.get(CSRF_HEADER, "")
+        if not hmac.compare_digest(sent.encode(), (user.csrf_token or "").encode()):
+            raise HTTPException(403, f"Missing or wrong {CSRF_HEADER} header for logout.")
         accounts.end_session(conn, session_id)
     response = Response(status_code=204)
     response.delete_cookie(SESSION_COOKIE, path="/")

@@ -16,6 +16,7 @@ from pydantic import BaseModel
 from execdash.api.auth import Reader
 from execdash.api.deps import ReadConn, settings_of
 from execdash.api.errors import problem_responses
+from execdash.api.fields import UtcDateTime
 from execdash.api.listing import FormatParam, csv_response, wants_csv
 from execdash.api.routes.dashboard import newest_alerts
 from execdash.api.routes.kpis import unknown_kpi
@@ -66,7 +67,7 @@ class CompatAlert(BaseModel):
     title: str
     description: str | None
     severity: str | None
-    created_at: dt.datetime | None
+    created_at: UtcDateTime | None
 
 
 class CompatRisk(BaseModel):

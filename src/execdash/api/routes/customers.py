@@ -13,6 +13,7 @@ from pydantic import BaseModel
 from execdash.api.auth import Reader
 from execdash.api.deps import ReadConn
 from execdash.api.errors import problem_responses
+from execdash.api.fields import MAX_ID, UtcDateTime
 from execdash.api.listing import (
     FormatParam,
     Page,
@@ -65,7 +66,7 @@ class Feedback(BaseModel):
     customer_name: str | None
     type: str
     message: str | None
-    created_at: dt.datetime | None
+    created_at: UtcDateTime | None
 
 
 @router.get("/customers", response_model=Page[Customer])
@@ -107,7 +108,9 @@ def list_feedback(
     _user: Reader,
     paging: Paging,
     type: Annotated[str | None, Query(max_length=100, description="Only this type.")] = None,
-    customer_id: Annotated[int | None, Query(description="Only this customer's.")] = None,
+    customer_id: Annotated[
+        int | None, Query(ge=1, le=MAX_ID, description="Only this customer's.")
+    ] = None,
     sort: Annotated[FeedbackSort, Query(description="`-` prefix = descending.")] = "-created_at",
     format: FormatParam = "json",
 ) -> Page[Feedback] | Response:

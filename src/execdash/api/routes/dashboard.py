@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import sqlalchemy as sa
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
@@ -11,6 +9,7 @@ from pydantic import BaseModel, Field
 from execdash.api.auth import Reader
 from execdash.api.deps import ReadConn, settings_of
 from execdash.api.errors import problem_responses
+from execdash.api.fields import UtcDateTime
 from execdash.api.routes.alerts import Alert, alerts_query
 from execdash.api.routes.risks import Risk, risks_query
 from execdash.api.window import WindowParam
@@ -37,7 +36,7 @@ class Dashboard(BaseModel):
     risks: list[Risk] = Field(description="Risks not closed, soonest due first (at most 6).")
     at_risk: list[AtRiskCustomer] = Field(description="Top 10 customers by expected loss.")
     warnings: list[DataQualityWarning] = Field(description="Data-quality warnings.")
-    last_data_update: dt.datetime | None = Field(description="When data last changed (UTC).")
+    last_data_update: UtcDateTime | None = Field(description="When data last changed (UTC).")
     data_version: int = Field(description="Bumped by every write; the ETag's basis.")
 
 

@@ -6,7 +6,7 @@ A compatibility endpoint, so its errors are 400 (not 422) as the seed contract d
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal, get_args
 
 import orjson
 from fastapi import APIRouter, HTTPException, Request
@@ -21,13 +21,14 @@ from execdash.db.schema import user_events
 
 router = APIRouter(tags=["compat"])
 
-EVENT_TYPES = ("switch_range_or_granularity", "drilldown", "alert_click", "export_csv")
+EventType = Literal["switch_range_or_granularity", "drilldown", "alert_click", "export_csv"]
+EVENT_TYPES: tuple[str, ...] = get_args(EventType)
 
 
 class EventIn(BaseModel):
     """A usage event as the seed front end sends it."""
 
-    event_type: str = Field(description=" | ".join(EVENT_TYPES))
+    event_type: EventType
     event_time: dt.datetime | None = Field(None, description="ISO 8601; default: now (UTC).")
     meta: dict[str, Any] | None = None
 
@@ -76,10 +77,11 @@ def parse_event(raw: bytes) -> tuple[str, dt.datetime]:
         200: {"description": "Stored"},
     },
     openapi_extra={
+        "security": [{}],  # appended to the bearer requirement: the seed front end sends none
         "requestBody": {
             "required": True,
             "content": {"application/json": {"schema": EventIn.model_json_schema()}},
-        }
+        },
     },
 )
 async def log_event(request: Request, conn: WriteConn, _user: Reader) -> Logged:

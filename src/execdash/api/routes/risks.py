@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field
 from execdash.api.auth import Editor, Reader
 from execdash.api.deps import ReadConn, WriteConn
 from execdash.api.errors import problem_responses
+from execdash.api.fields import RowId
 from execdash.api.listing import (
     FormatParam,
     Page,
@@ -118,7 +119,7 @@ def risks_query(
     return query
 
 
-def _one(conn: sa.Connection, risk_id: int) -> Risk:
+def _one(conn: sa.Connection, risk_id: RowId) -> Risk:
     row = conn.execute(risks_query().where(risks.c.id == risk_id)).first()
     if row is None:
         raise HTTPException(404, f"No risk with id {risk_id}.")
@@ -152,7 +153,7 @@ def list_risks(
 
 
 @router.get("/{risk_id}", response_model=Risk, responses=problem_responses(401, 404, 422))
-def get_risk(risk_id: int, conn: ReadConn, _user: Reader) -> Risk:
+def get_risk(risk_id: RowId, conn: ReadConn, _user: Reader) -> Risk:
     """One risk."""
     return _one(conn, risk_id)
 
@@ -166,7 +167,7 @@ def create_risk(body: RiskCreate, conn: WriteConn, _user: Editor) -> Risk:
 
 
 @router.patch("/{risk_id}", response_model=Risk, responses=WRITE_ERRORS)
-def update_risk(risk_id: int, body: RiskUpdate, conn: WriteConn, _user: Editor) -> Risk:
+def update_risk(risk_id: RowId, body: RiskUpdate, conn: WriteConn, _user: Editor) -> Risk:
     """Change a risk's title, owner, due date, mitigation or status."""
     _one(conn, risk_id)
     values = body.model_dump(exclude_unset=True)
@@ -181,7 +182,7 @@ def update_risk(risk_id: int, body: RiskUpdate, conn: WriteConn, _user: Editor) 
 
 @router.post("/{risk_id}/status", response_model=Risk, responses=WRITE_ERRORS)
 def change_risk_status(
-    risk_id: int, body: RiskStatusChange, conn: WriteConn, _user: Editor
+    risk_id: RowId, body: RiskStatusChange, conn: WriteConn, _user: Editor
 ) -> Risk:
     """Move a risk to open, mitigating or closed."""
     _one(conn, risk_id)
