@@ -1,4 +1,4 @@
-// Calls to the server's JSON API: same origin only, ETag/If-None-Match so polls cost a 304.
+// Calls to the server's JSON API: same origin only; the browser's ETag revalidation makes polls cost a 304.
 
 const cache = new Map();
 let csrfToken = document.querySelector('meta[name="csrf-token"]')?.content || "";
@@ -29,17 +29,18 @@ async function problem(response) {
   }
 }
 
-/** GET JSON, revalidating with the stored ETag; `notModified` is true on a 304. */
+/**
+ * GET JSON. The browser revalidates with If-None-Match on every call (cache "no-cache"), so an
+ * unchanged resource costs a 304 on the wire; `notModified` is true when the ETag is unchanged.
+ */
 export async function fetchJSON(path, params) {
   const url = apiUrl(path, params);
-  const cached = cache.get(url);
-  const headers = { Accept: "application/json" };
-  if (cached) headers["If-None-Match"] = cached.etag;
-  const response = await fetch(url, { headers, cache: "no-store", credentials: "same-origin" });
-  if (response.status === 304 && cached) return { data: cached.data, notModified: true };
+  const response = await fetch(url, { headers: { Accept: "application/json" }, cache: "no-cache", credentials: "same-origin" });
   if (!response.ok) throw await problem(response);
-  const data = await response.json();
   const etag = response.headers.get("ETag");
+  const cached = cache.get(url);
+  if (etag && cached && cached.etag === etag) return { data: cached.data, notModified: true };
+  const data = await response.json();
   if (etag) cache.set(url, { etag, data });
   return { data, notModified: false };
 }

@@ -56,6 +56,7 @@ function cartesianOption(full) {
   const partial = spec.partial || [];
   const labels = spec.categories.map((c, i) => formatPeriod(c) + (partial[i] ? "*" : ""));
   const horizontal = Boolean(spec.horizontal);
+  const narrow = (full.width || 1000) < 520;
   const categoryAxis = {
     type: "category",
     data: labels,
@@ -63,11 +64,12 @@ function cartesianOption(full) {
     axisLine: { lineStyle: { color: border } },
     axisTick: { alignWithLabel: true },
   };
-  const lineOnly = (index) => spec.series.filter((s) => (s.axis || 0) === index).every((s) => s.type === "line");
+  // Line-only charts zoom to their data (a 0% floor would flatten uptime); bars always start at 0.
+  const lineOnly = () => spec.series.every((s) => s.type === "line");
   const valueAxes = axes.map((axis, index) => ({
     type: "value",
     scale: axis.scale ?? (!horizontal && lineOnly(index)),
-    name: axis.name || "",
+    name: narrow ? "" : axis.name || "",
     nameTextStyle: { color: muted },
     position: horizontal ? undefined : index === 0 ? "left" : "right",
     ...targetExtent(spec.series.filter((s) => (s.axis || 0) === index && s.target !== undefined).map((s) => s.target), axis),
@@ -128,6 +130,7 @@ function cartesianOption(full) {
 
 function pieOption(spec) {
   const text = css("--text");
+  const narrow = (spec.width || 1000) < 520;
   return {
     color: palette(),
     textStyle: { color: text },
@@ -150,14 +153,20 @@ function pieOption(spec) {
       type: spec.kind === "funnel" ? "funnel" : "pie",
       radius: spec.kind === "funnel" ? undefined : ["42%", "70%"],
       center: ["50%", "45%"],
-      top: 10, bottom: 40, left: "10%", width: "80%",
+      ...(spec.kind === "funnel"
+        ? { top: 10, bottom: 40, left: narrow ? "2%" : "10%", width: narrow ? "44%" : "60%" }
+        : { top: 0, bottom: 30 }),
       sort: spec.kind === "funnel" ? "none" : undefined,
       label: {
         color: text,
+        lineHeight: 16,
         formatter: (p) => {
           const item = spec.items[p.dataIndex];
+          const short = item.share === null || item.share === undefined ? "" : ` · ${formatValue(item.share, "ratio")}`;
           return spec.kind === "funnel"
-            ? `${item.name}: ${formatValue(item.value, spec.unit)}${item.note ? ` (${item.note})` : ""}`
+            ? narrow
+              ? `${item.name} ${formatValue(item.value, spec.unit)}${short}`
+              : `${item.name}: ${formatValue(item.value, spec.unit)}${item.note ? ` (${item.note})` : ""}`
             : `${item.name}\n${formatValue(item.share, "ratio")}`;
         },
       },
@@ -185,6 +194,7 @@ export function chartCsv(spec) {
 function draw(box, spec) {
   const existing = getInstanceByDom(box);
   if (existing) existing.dispose();
+  spec = { ...spec, width: box.clientWidth };
   const chart = init(box, null, { renderer: "canvas" });
   chart.setOption(spec.kind === "pie" || spec.kind === "funnel" ? pieOption(spec) : cartesianOption(spec));
   return chart;

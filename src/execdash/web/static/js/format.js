@@ -93,7 +93,7 @@ export function formatAxis(value, unit, key = "") {
     const pct = value * 100;
     return `${value < 0 ? MINUS : ""}${Math.abs(pct).toFixed(Number.isInteger(Math.round(pct * 1000) / 1000) ? 0 : 1)}%`;
   }
-  if (unit === "count") return Math.abs(value) >= 1e4 ? compactNumber(Math.abs(value)) : formatCount(value);
+  if (unit === "count") return Math.abs(value) >= 1e4 ? trim(compactNumber(Math.abs(value))) : formatCount(value);
   if (["hours", "days", "grams", "months", "mo"].includes(unit) && Math.abs(value) >= 10) {
     return trim(formatValue(Math.round(value), unit, key));
   }

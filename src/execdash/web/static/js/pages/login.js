@@ -29,6 +29,7 @@ export async function load() {
         body: JSON.stringify(body),
       });
       if (!response.ok) throw new ApiError(response.status, response.status === 401 ? "Wrong user name or password." : `Sign-in failed (${response.status}).`);
+      await response.json(); // read the body before leaving, so the request completes cleanly
       location.assign(target());
     } catch (failure) {
       error.textContent = failure.message;

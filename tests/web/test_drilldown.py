@@ -1,0 +1,86 @@
+"""Every KPI tile leads to its drill-down within two clicks of the overview."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from tests.web.conftest import Watched
+
+pytestmark = pytest.mark.browser
+
+EXECUTIVE = ["revenue", "backlog", "uptime", "nrr", "gm", "payback",
+             "book_to_bill", "coverage_months", "arr", "forecast"]  # fmt: skip
+DOMAINS = ["finance", "sales", "retention", "operations", "supply", "telemetry", "products",
+           "marketing"]  # fmt: skip
+
+
+def test_each_overview_tile_opens_its_drilldown_in_one_click(
+    open_page: Callable[..., Watched], demo_url: str
+) -> None:
+    watched = open_page(demo_url)
+    page = watched.page
+    for key in EXECUTIVE:
+        watched.goto("/?range=12m&granularity=month")
+        value = page.get_attribute(f"article.tile[data-kpi={key}]", "data-value")
+        label = page.inner_text(f"a.tile-label[data-kpi={key}]")
+        with page.expect_navigation():
+            page.click(f"a.tile-label[data-kpi={key}]")
+        watched.wait_loaded()
+        assert page.url.split("?")[0].endswith(f"/kpi/{key}")
+        assert page.inner_text("#kpi-title") == label
+        assert page.get_attribute("#kpi-tile article.tile", "data-value") == value
+        assert page.locator("#kpi-series").inner_text() != ""
+    watched.assert_clean()
+
+
+def test_each_domain_tile_is_two_clicks_from_the_overview(
+    open_page: Callable[..., Watched], demo_url: str
+) -> None:
+    watched = open_page(demo_url)
+    page = watched.page
+    visited = 0
+    for domain in DOMAINS:
+        watched.goto("/")
+        with page.expect_navigation():
+            page.click(f"nav.site-nav a[href^='/{domain}']")  # click 1
+        watched.wait_loaded()
+        keys = page.eval_on_selector_all(
+            "#domain-tiles a.tile-label", "els => els.map(e => e.dataset.kpi)"
+        )
+        assert keys, domain
+        for key in keys:
+            watched.goto(f"/{domain}")
+            value = page.get_attribute(f"#domain-tiles article.tile[data-kpi={key}]", "data-value")
+            with page.expect_navigation():
+                page.click(f"#domain-tiles a.tile-label[data-kpi={key}]")  # click 2
+            watched.wait_loaded()
+            assert f"/kpi/{key}" in page.url
+            assert page.get_attribute("#kpi-tile article.tile", "data-value") == value
+            visited += 1
+    assert visited >= 30
+    watched.assert_clean()
+
+
+def test_breakdown_dimension_switcher_shows_the_api_breakdown(
+    open_page: Callable[..., Watched], demo_url: str
+) -> None:
+    watched = open_page(demo_url)
+    page = watched.page
+    watched.goto("/kpi/revenue?range=12m&granularity=month")
+    assert page.eval_on_selector_all("#breakdown-by option", "els => els.map(e => e.value)") == [
+        "customer", "industry", "source", "product"
+    ]  # fmt: skip
+    page.select_option("#breakdown-by", "industry")
+    page.wait_for_selector("#kpi-table[data-table='revenue-by-industry-table']")
+    assert "by=industry" in page.url
+    api = page.request.get(
+        f"{demo_url}/api/v1/kpis/revenue?range=12m&granularity=month&by=industry"
+    )
+    names = [item["name"] for item in api.json()["breakdown"]["items"]]
+    shown = page.eval_on_selector_all(
+        "#kpi-table tbody tr td:first-child", "els => els.map(e => e.textContent)"
+    )
+    assert shown == names
+    watched.assert_clean()
