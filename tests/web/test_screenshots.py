@@ -21,7 +21,10 @@ def _name(path: str) -> str:
     return path.strip("/").replace("/", "-") or "overview"
 
 
-@pytest.mark.parametrize(("width", "scheme"), [(1440, "light"), (1440, "dark"), (390, "light"), (390, "dark")])  # fmt: skip
+VIEWS = [(1440, "light"), (1440, "dark"), (390, "light"), (390, "dark")]
+
+
+@pytest.mark.parametrize(("width", "scheme"), VIEWS)
 def test_screenshots_of_every_page(
     open_page: Callable[..., Watched], demo_url: str, width: int, scheme: str
 ) -> None:
