@@ -52,3 +52,10 @@ def test_locked_reads_check_auth_before_304(settings: Settings, tokens: dict[str
             "/api/v1/alerts", headers={"If-None-Match": tag, **bearer(tokens["viewer"])}
         )
         assert cached.status_code == 304
+
+
+def test_dashboard_and_compat_reads_answer_304(client: TestClient, company: Engine) -> None:
+    for path in ("/api/v1/dashboard?range=6m", "/api/executive-dashboard", "/api/v1/kpis/gm"):
+        tag = client.get(path).headers["etag"]
+        assert client.get(path, headers={"If-None-Match": tag}).status_code == 304, path
+        assert client.get(path, headers={"If-None-Match": f'W/{tag}, "other"'}).status_code == 304
