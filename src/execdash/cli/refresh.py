@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import typer
 from rich.console import Console
 from rich.table import Table
 
 from execdash.cli.context import load_settings, open_engine
-from execdash.db import migrate
+from execdash.db import migrate, rollups
 
 out = Console()
 
 
-def refresh() -> None:
+def refresh(
+    full: bool = typer.Option(
+        False, "--full", help="Also rebuild every rollup table from scratch."
+    ),
+) -> None:
     """Recompute the ten KPIs for the default window (12m, month, latest month) and store them."""
     from execdash.metrics.materialise import refresh as run_refresh
 
@@ -19,6 +24,9 @@ def refresh() -> None:
     engine = open_engine(settings)
     migrate.upgrade(engine)
     with engine.begin() as conn:
+        if full:
+            for name, rows in rollups.rebuild_all(conn).items():
+                out.print(f"rebuilt {name}: {rows:,} rows")
         done = run_refresh(conn, settings.currency_symbol)
     out.print(f"as_of {done.as_of}: wrote {len(done.windows)} rows to timeframe_window")
     for w in done.windows:

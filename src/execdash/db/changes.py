@@ -11,6 +11,7 @@ from collections.abc import Iterable
 
 import sqlalchemy as sa
 
+from execdash.db import rollups
 from execdash.db.tables import app_meta
 
 DATA_VERSION = "data_version"
@@ -39,15 +40,22 @@ def _put(conn: sa.Connection, key: str, value: str) -> None:
         conn.execute(app_meta.insert().values(key=key, value=value))
 
 
-def record_data_change(conn: sa.Connection, tables: Iterable[str] = ()) -> int:
+def record_data_change(
+    conn: sa.Connection,
+    tables: Iterable[str] = (),
+    dates: dict[str, tuple[dt.date, dt.date]] | None = None,
+) -> int:
     """Bump the data version after `tables` changed, in the caller's transaction; return it.
 
-    When the change can move an executive KPI, the materialised tables (`timeframe_window`,
-    `executive_kpis`) are rewritten in the same transaction, so they never disagree with the API.
+    The rollups of changed raw tables are refreshed first (only the periods in `dates`, per
+    table, when the caller knows them). When the change can move an executive KPI, the
+    materialised tables (`timeframe_window`, `executive_kpis`) are rewritten in the same
+    transaction, so they never disagree with the API.
     """
     from execdash.metrics import materialise  # metrics imports db; import here to avoid a cycle
 
     changed = set(tables)
+    rollups.refresh(conn, changed, dates)
     if materialise.needs_refresh(changed):
         materialise.refresh(conn)
     version = data_version(conn) + 1

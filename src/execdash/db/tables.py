@@ -88,3 +88,53 @@ alert_status = sa.Table(
     sa.CheckConstraint("status IN ('open','acknowledged','closed')", name="ck_alert_status_status"),
 )
 """Workflow state of a seed `alerts` row (no row = open), kept beside the seed table."""
+
+# --- Rollups (migration 0004): aggregates of the large raw tables, kept by record_data_change ---
+
+rollup_orders_month = sa.Table(
+    "rollup_orders_month",
+    app_metadata,
+    sa.Column("month", sa.Text, primary_key=True),
+    sa.Column("type", sa.Text, primary_key=True),
+    sa.Column("amount", sa.Float, nullable=False),
+    sa.Column("profit", sa.Float, nullable=False),
+    sa.Column("orders", sa.Integer, nullable=False),
+)
+"""Σ amount, Σ profit and count of orders by `YYYY-MM` and type (`''` stands for no type)."""
+
+rollup_mrr_month_customer = sa.Table(
+    "rollup_mrr_month_customer",
+    app_metadata,
+    sa.Column("month", sa.Text, primary_key=True),
+    sa.Column("customer_id", sa.Integer, primary_key=True),
+    sa.Column("amount", sa.Float, nullable=False),
+    sa.Column("orders", sa.Integer, nullable=False),
+)
+"""Subscription/recurring order amount by `YYYY-MM` and customer (0 stands for no customer)."""
+
+rollup_expenses_month = sa.Table(
+    "rollup_expenses_month",
+    app_metadata,
+    sa.Column("month", sa.Text, primary_key=True),
+    sa.Column("cost", sa.Float, nullable=False),
+    sa.Column("lines", sa.Integer, nullable=False),
+)
+"""Σ cost and count of expense lines by `YYYY-MM`."""
+
+rollup_user_events_day = sa.Table(
+    "rollup_user_events_day",
+    app_metadata,
+    sa.Column("day", sa.Text, primary_key=True),
+    sa.Column("event_type", sa.Text, primary_key=True),
+    sa.Column("events", sa.Integer, nullable=False),
+)
+"""Count of user events by `YYYY-MM-DD` and event type."""
+
+rollup_page_visits_day = sa.Table(
+    "rollup_page_visits_day",
+    app_metadata,
+    sa.Column("day", sa.Text, primary_key=True),
+    sa.Column("page_name", sa.Text, primary_key=True),
+    sa.Column("visits", sa.Integer, nullable=False),
+)
+"""Count of page visits by `YYYY-MM-DD` and page."""

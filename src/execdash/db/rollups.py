@@ -1,0 +1,186 @@
+"""Rollup tables: monthly/daily aggregates of the large raw tables, so KPIs never scan raw rows.
+
+Each rollup is one GROUP BY over one raw table. `refresh` (called by `record_data_change` with
+the names of the changed tables) recomputes only the rollups whose source changed, in the
+writer's transaction; given the changed date range it recomputes only those periods, using the
+date index of the raw table. `rebuild_all` recomputes everything (`execdash refresh --full`).
+Period keys come from `substr(CAST(col AS TEXT), 1, n)`, identical on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+
+from execdash.db import schema as s
+from execdash.db import tables as t
+
+RECURRING_TYPES = ("subscription", "recurring")
+
+Where = Callable[[sa.ColumnElement[object]], sa.ColumnElement[bool]]
+
+
+@dataclass(frozen=True)
+class Rollup:
+    """One rollup: its target table, raw source table, date column and the grouped SELECT."""
+
+    target: sa.Table
+    source: sa.Table
+    date_column: str
+    key_length: int  # 7 for `YYYY-MM`, 10 for `YYYY-MM-DD`
+    build: Callable[[sa.ColumnElement[str]], sa.Select[*tuple[Any, ...]]]
+
+    @property
+    def period_column(self) -> str:
+        """Name of the target's period column (`month` or `day`)."""
+        return "month" if self.key_length == 7 else "day"
+
+    def key(self) -> sa.ColumnElement[str]:
+        """The period key of a raw row."""
+        return sa.func.substr(sa.cast(self.source.c[self.date_column], sa.Text), 1, self.key_length)
+
+
+def _orders(key: sa.ColumnElement[str]) -> sa.Select[*tuple[Any, ...]]:
+    o = s.orders
+    kind = sa.func.coalesce(o.c.type, "")
+    return sa.select(
+        key, kind, sa.func.sum(o.c.amount), sa.func.sum(o.c.profit), sa.func.count()
+    ).group_by(key, kind)
+
+
+def _mrr(key: sa.ColumnElement[str]) -> sa.Select[*tuple[Any, ...]]:
+    o = s.orders
+    customer = sa.func.coalesce(o.c.customer_id, 0)
+    return (
+        sa.select(key, customer, sa.func.sum(o.c.amount), sa.func.count())
+        .where(o.c.type.in_(RECURRING_TYPES))
+        .group_by(key, customer)
+    )
+
+
+def _expenses(key: sa.ColumnElement[str]) -> sa.Select[*tuple[Any, ...]]:
+    e = s.expenses
+    return sa.select(key, sa.func.sum(e.c.cost), sa.func.count()).group_by(key)
+
+
+def _events(key: sa.ColumnElement[str]) -> sa.Select[*tuple[Any, ...]]:
+    u = s.user_events
+    return sa.select(key, u.c.event_type, sa.func.count()).group_by(key, u.c.event_type)
+
+
+def _visits(key: sa.ColumnElement[str]) -> sa.Select[*tuple[Any, ...]]:
+    p = s.page_visits
+    return sa.select(key, p.c.page_name, sa.func.count()).group_by(key, p.c.page_name)
+
+
+ROLLUPS: tuple[Rollup, ...] = (
+    Rollup(t.rollup_orders_month, s.orders, "order_date", 7, _orders),
+    Rollup(t.rollup_mrr_month_customer, s.orders, "order_date", 7, _mrr),
+    Rollup(t.rollup_expenses_month, s.expenses, "date", 7, _expenses),
+    Rollup(t.rollup_user_events_day, s.user_events, "event_time", 10, _events),
+    Rollup(t.rollup_page_visits_day, s.page_visits, "visit_date", 10, _visits),
+)
+SOURCES = frozenset(r.source.name for r in ROLLUPS)
+
+
+def _write(conn: sa.Connection, rollup: Rollup, where: Where | None, period: Where | None) -> int:
+    """Delete the rollup's rows in scope, insert them again from the raw table; count them."""
+    target = rollup.target
+    delete = target.delete()
+    if period is not None:
+        delete = delete.where(period(target.c[rollup.period_column]))
+    conn.execute(delete)
+    select = rollup.build(rollup.key())
+    if where is not None:
+        select = select.where(where(rollup.source.c[rollup.date_column]))
+    names = [c.name for c in target.columns]
+    conn.execute(target.insert().from_select(names, select))
+    count = sa.select(sa.func.count()).select_from(target)
+    if period is not None:
+        count = count.where(period(target.c[rollup.period_column]))
+    return int(conn.execute(count).scalar_one())
+
+
+def rebuild(conn: sa.Connection, rollup: Rollup) -> int:
+    """Recompute every row of one rollup from its raw table; return the rows written."""
+    return _write(conn, rollup, None, None)
+
+
+def _bounds(rollup: Rollup, first: dt.date, last: dt.date) -> tuple[object, object, str, str]:
+    """Raw-column bounds [lo, hi) and period-key bounds covering the periods of first…last."""
+    if rollup.key_length == 7:
+        lo_day = first.replace(day=1)
+        hi_day = (last.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+        keys = (lo_day.isoformat()[:7], last.isoformat()[:7])
+    else:
+        lo_day, hi_day = first, last + dt.timedelta(days=1)
+        keys = (first.isoformat(), last.isoformat())
+    if isinstance(rollup.source.c[rollup.date_column].type, sa.DateTime):
+        lo: object = dt.datetime.combine(lo_day, dt.time())
+        hi: object = dt.datetime.combine(hi_day, dt.time())
+    else:
+        lo, hi = lo_day, hi_day
+    return lo, hi, keys[0], keys[1]
+
+
+def refresh_range(conn: sa.Connection, rollup: Rollup, first: dt.date, last: dt.date) -> int:
+    """Recompute only the periods of one rollup that hold dates `first…last` (index range scan)."""
+    lo, hi, key_lo, key_hi = _bounds(rollup, first, last)
+
+    def where(col: sa.ColumnElement[object]) -> sa.ColumnElement[bool]:
+        return sa.and_(col >= lo, col < hi)
+
+    def period(col: sa.ColumnElement[object]) -> sa.ColumnElement[bool]:
+        return sa.and_(col >= key_lo, col <= key_hi)
+
+    return _write(conn, rollup, where, period)
+
+
+def refresh(
+    conn: sa.Connection,
+    tables: Iterable[str],
+    dates: dict[str, tuple[dt.date, dt.date]] | None = None,
+) -> list[str]:
+    """Bring the rollups of changed `tables` up to date; return the names of those refreshed.
+
+    `dates` may give, per raw table, the smallest and largest date any changed row had before
+    or after the change; only those periods are recomputed. Without it the rollup is rebuilt.
+    """
+    changed = set(tables) & SOURCES
+    done: list[str] = []
+    for rollup in ROLLUPS:
+        name = rollup.source.name
+        if name not in changed:
+            continue
+        span = (dates or {}).get(name)
+        if span is None:
+            rebuild(conn, rollup)
+        else:
+            refresh_range(conn, rollup, span[0], span[1])
+        done.append(rollup.target.name)
+    return done
+
+
+def rebuild_all(conn: sa.Connection) -> dict[str, int]:
+    """Recompute every rollup from the raw tables (`execdash refresh --full`); rows per rollup."""
+    return {r.target.name: rebuild(conn, r) for r in ROLLUPS}
+
+
+def snapshot(conn: sa.Connection, rollup: Rollup) -> list[tuple[object, ...]]:
+    """The rollup's rows, sorted by key: what tests and the benchmark compare."""
+    target = rollup.target
+    keys = [c for c in target.columns if c.primary_key]
+    return [tuple(row) for row in conn.execute(sa.select(target).order_by(*keys))]
+
+
+def recompute(conn: sa.Connection, rollup: Rollup) -> list[tuple[object, ...]]:
+    """What the rollup's rows would be if rebuilt now, without writing: the reference answer."""
+    select = rollup.build(rollup.key())
+    sub = select.subquery()
+    cols = list(sub.columns)
+    nkeys = len([c for c in rollup.target.columns if c.primary_key])
+    return [tuple(row) for row in conn.execute(sa.select(sub).order_by(*cols[:nkeys]))]

@@ -1,0 +1,226 @@
+"""Rollups follow every recorded change and always equal a full recompute from the raw tables."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy.engine import Engine
+
+from execdash.db import rollups
+from execdash.db import schema as s
+from execdash.db import tables as t
+from execdash.db.changes import record_data_change
+from execdash.ingest import run_import
+
+TYPES = (None, "booked", "recognized", "subscription", "recurring")
+CUSTOMERS = (1, 2, 3)
+DAYS = st.dates(dt.date(2025, 1, 1), dt.date(2025, 6, 30))
+MONEY = st.integers(-5_000, 50_000).map(lambda cents: cents / 100)
+
+
+def _customers(conn: sa.Connection) -> None:
+    conn.execute(s.customers.insert(), [{"id": i, "name": f"c{i}"} for i in CUSTOMERS])
+
+
+def _assert_consistent(conn: sa.Connection) -> None:
+    for rollup in rollups.ROLLUPS:
+        kept = rollups.snapshot(conn, rollup)
+        fresh = rollups.recompute(conn, rollup)
+        name = rollup.target.name
+        assert len(kept) == len(fresh), name
+        for mine, theirs in zip(kept, fresh, strict=True):
+            for a, b in zip(mine, theirs, strict=True):
+                assert a == (pytest.approx(b) if isinstance(b, float) else b), (name, mine, theirs)
+
+
+def test_appended_orders_are_summed_by_month_and_type(any_engine: Engine) -> None:
+    with any_engine.begin() as conn:
+        _customers(conn)
+        conn.execute(
+            s.orders.insert(),
+            [
+                {
+                    "customer_id": 1,
+                    "amount": 100.0,
+                    "profit": 30.0,
+                    "order_date": dt.date(2025, 1, 5),
+                    "type": "booked",
+                },
+                {
+                    "customer_id": 2,
+                    "amount": 50.0,
+                    "profit": 10.0,
+                    "order_date": dt.date(2025, 1, 31),
+                    "type": "booked",
+                },
+                {
+                    "customer_id": 1,
+                    "amount": 900.0,
+                    "profit": 700.0,
+                    "order_date": dt.date(2025, 2, 1),
+                    "type": "subscription",
+                },
+                {
+                    "customer_id": None,
+                    "amount": 20.0,
+                    "profit": 5.0,
+                    "order_date": dt.date(2025, 2, 9),
+                    "type": None,
+                },
+            ],
+        )
+        record_data_change(conn, ["orders"])
+        orders = conn.execute(sa.select(t.rollup_orders_month).order_by("month", "type")).all()
+        mrr = conn.execute(sa.select(t.rollup_mrr_month_customer)).all()
+    assert [tuple(r) for r in orders] == [
+        ("2025-01", "booked", 150.0, 40.0, 2),
+        ("2025-02", "", 20.0, 5.0, 1),
+        ("2025-02", "subscription", 900.0, 700.0, 1),
+    ]
+    assert [tuple(r) for r in mrr] == [("2025-02", 1, 900.0, 1)]
+
+
+def test_events_and_visits_are_counted_by_day(any_engine: Engine) -> None:
+    with any_engine.begin() as conn:
+        conn.execute(
+            s.user_events.insert(),
+            [
+                {"event_type": "login", "event_time": dt.datetime(2025, 3, 1, 23, 59)},
+                {"event_type": "login", "event_time": dt.datetime(2025, 3, 1, 0, 0)},
+                {"event_type": "login", "event_time": dt.datetime(2025, 3, 2, 0, 0)},
+            ],
+        )
+        conn.execute(
+            s.page_visits.insert(),
+            [{"visit_date": dt.date(2025, 3, 1), "page_name": "/pricing"}] * 2,
+        )
+        record_data_change(conn, ["user_events", "page_visits"])
+        events = conn.execute(sa.select(t.rollup_user_events_day).order_by("day")).all()
+        visits = conn.execute(sa.select(t.rollup_page_visits_day)).all()
+    assert [tuple(r) for r in events] == [("2025-03-01", "login", 2), ("2025-03-02", "login", 1)]
+    assert [tuple(r) for r in visits] == [("2025-03-01", "/pricing", 2)]
+
+
+def test_a_date_range_refresh_leaves_other_months_alone(engine: Engine) -> None:
+    with engine.begin() as conn:
+        conn.execute(
+            s.expenses.insert(),
+            [
+                {"cost": 10.0, "date": dt.date(2025, 1, 9)},
+                {"cost": 7.0, "date": dt.date(2025, 2, 9)},
+            ],
+        )
+        record_data_change(conn, ["expenses"])
+        # Changed behind the rollup's back in January, then a recorded change in February only.
+        conn.execute(s.expenses.update().where(s.expenses.c.cost == 10.0).values(cost=11.0))
+        conn.execute(s.expenses.insert().values(cost=1.0, date=dt.date(2025, 2, 28)))
+        feb = (dt.date(2025, 2, 28), dt.date(2025, 2, 28))
+        record_data_change(conn, ["expenses"], {"expenses": feb})
+        rows = conn.execute(sa.select(t.rollup_expenses_month).order_by("month")).all()
+    assert [tuple(r) for r in rows] == [("2025-01", 10.0, 1), ("2025-02", 8.0, 2)]
+
+
+def test_full_rebuild_catches_up_with_unrecorded_writes(any_engine: Engine) -> None:
+    with any_engine.begin() as conn:
+        conn.execute(s.expenses.insert().values(cost=3.5, date=dt.date(2024, 12, 31)))
+        written = rollups.rebuild_all(conn)
+        rows = conn.execute(sa.select(t.rollup_expenses_month)).all()
+    assert written["rollup_expenses_month"] == 1
+    assert [tuple(r) for r in rows] == [("2024-12", 3.5, 1)]
+
+
+def test_an_import_refreshes_the_rollups_in_its_transaction(engine: Engine, tmp_path: Path) -> None:
+    path = tmp_path / "expenses.csv"
+    path.write_text("id,cost,date\n1,5,2025-04-01\n2,6,2025-04-30\n")
+    assert run_import(engine, [path]).ok
+    path.write_text("id,cost,date\n2,1,2025-05-01\n")
+    assert run_import(engine, [path], mode="upsert").ok
+    with engine.connect() as conn:
+        rows = conn.execute(sa.select(t.rollup_expenses_month).order_by("month")).all()
+        _assert_consistent(conn)
+    assert [tuple(r) for r in rows] == [("2025-04", 5.0, 1), ("2025-05", 1.0, 1)]
+
+
+order_rows = st.fixed_dictionaries(
+    {
+        "customer_id": st.sampled_from((None, *CUSTOMERS)),
+        "amount": MONEY,
+        "profit": MONEY,
+        "order_date": DAYS,
+        "type": st.sampled_from(TYPES),
+    }
+)
+steps = st.lists(
+    st.one_of(
+        st.tuples(st.just("append"), st.lists(order_rows, min_size=1, max_size=5)),
+        st.tuples(st.just("upsert"), st.integers(1, 12), order_rows),
+        st.tuples(st.just("delete"), st.integers(1, 12), st.just(None)),
+        st.tuples(st.just("expense"), MONEY, DAYS),
+        st.tuples(st.just("event"), st.sampled_from(("login", "alarm")), DAYS),
+    ),
+    min_size=1,
+    max_size=12,
+)
+
+
+def _dates_of(conn: sa.Connection, order_id: int) -> list[dt.date]:
+    found = conn.execute(sa.select(s.orders.c.order_date).where(s.orders.c.id == order_id))
+    return [d for (d,) in found]
+
+
+def _apply(conn: sa.Connection, step: tuple[object, ...], ranged: bool) -> None:
+    kind = step[0]
+    touched: list[dt.date] = []
+    table = "orders"
+    if kind == "append":
+        new = list(step[1])  # type: ignore[call-overload]
+        conn.execute(s.orders.insert(), new)
+        touched = [r["order_date"] for r in new]
+    elif kind == "upsert":
+        order_id, row = step[1], dict(step[2])  # type: ignore[call-overload]
+        touched = [*_dates_of(conn, order_id), row["order_date"]]  # type: ignore[arg-type]
+        updated = conn.execute(s.orders.update().where(s.orders.c.id == order_id).values(row))
+        if not updated.rowcount:
+            conn.execute(s.orders.insert().values(id=order_id, **row))
+    elif kind == "delete":
+        touched = _dates_of(conn, step[1])  # type: ignore[arg-type]
+        conn.execute(s.orders.delete().where(s.orders.c.id == step[1]))
+    elif kind == "expense":
+        table, touched = "expenses", [step[2]]  # type: ignore[list-item]
+        conn.execute(s.expenses.insert().values(cost=step[1], date=step[2]))
+    else:
+        table = "user_events"
+        day: dt.date = step[2]  # type: ignore[assignment]
+        touched = [day]
+        conn.execute(
+            s.user_events.insert().values(
+                event_type=step[1], event_time=dt.datetime.combine(day, dt.time(12))
+            )
+        )
+    dates = {table: (min(touched), max(touched))} if ranged and touched else None
+    record_data_change(conn, [table], dates)
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(sequence=steps, ranged=st.booleans())
+def test_random_writes_keep_every_rollup_equal_to_a_recompute(
+    any_engine: Engine, sequence: list[tuple[object, ...]], ranged: bool
+) -> None:
+    with any_engine.connect() as conn:
+        trans = conn.begin()
+        try:
+            _customers(conn)
+            for step in sequence:
+                _apply(conn, step, ranged)
+            _assert_consistent(conn)
+        finally:
+            trans.rollback()
