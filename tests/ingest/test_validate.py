@@ -218,3 +218,9 @@ def test_one_bad_row_among_100000_is_found_and_nothing_is_written(engine: Engine
     ]
     assert file_fingerprint(engine) == before
     assert rows(engine, "orders") == []
+
+
+def test_integer_beyond_64_bits_is_rejected(engine: Engine, importer) -> None:
+    report = importer(engine, {"customers.csv": "id,name\n99999999999999999999,Acme\n"})
+    assert [(p.row, p.column) for p in report.problems] == [(2, "id")]
+    assert "64-bit" in report.problems[0].message

@@ -9,7 +9,7 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.staticfiles import StaticFiles
 
 from execdash import __version__
-from execdash.api import health
+from execdash.api import health, imports
 from execdash.api.errors import Problem, install_error_handlers
 from execdash.api.etag import etag_middleware
 from execdash.api.responses import OrjsonResponse
@@ -74,6 +74,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(health.router)
     for router in ROUTERS:
         app.include_router(router)
+    app.include_router(imports.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.openapi = lambda: _openapi_with_problem(app)  # type: ignore[method-assign]

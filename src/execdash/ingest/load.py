@@ -24,11 +24,9 @@ def _spilled(batch: Batch) -> Iterator[list[list[Any]]]:
     if batch.spill is None:
         return
     with batch.spill.open("rb") as handle:
-        while True:
-            try:
-                yield marshal.load(handle)  # noqa: S302 (our own spill file, written by pass one)
-            except EOFError:
-                return
+        while size := handle.read(8):
+            blob = handle.read(int.from_bytes(size, "little"))
+            yield marshal.loads(blob)  # noqa: S302 (our own spill file, written by pass one)
 
 
 def _finishers(batch: Batch, dialect: sa.Dialect) -> dict[int, Finisher]:

@@ -12,17 +12,16 @@ import tempfile
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
-from execdash.ingest import rules, values
-from execdash.ingest.columns import ColumnSpec, TableSpec, table_spec
+from execdash.ingest import rules
+from execdash.ingest.columns import TableSpec, table_spec
+from execdash.ingest.converters import Converter, converter
 from execdash.ingest.readers import ReadError
 from execdash.ingest.report import FileReport, ImportReport
 from execdash.ingest.sources import Source
 
 SPILL_BATCH = 20_000
-EMPTY = "is empty; this column is required"
-Converter = Callable[[str], object]
-Progress = Callable[[int], None]
 
 
 @dataclass
@@ -76,49 +75,6 @@ def resolve_header(
     return names if ok else None
 
 
-def _converter(col: ColumnSpec) -> Converter:
-    """Text -> typed value with every per-value rule of `col`; ValueError says what is wrong."""
-    parse, nullable, non_negative, rate = col.parse, col.nullable, col.non_negative, col.rate
-    if rate is not None:
-        limit = rules.NRR_MAX * 100 if rate == "nrr" else 100.0
-
-        def convert_rate(text: str) -> object:
-            if not text:
-                if nullable:
-                    return None
-                raise ValueError(EMPTY)
-            value = values.parse_number(text.strip().removesuffix("%"))
-            if value < 0 and rate != "signed":
-                raise ValueError("is negative; a rate lies in 0–1 (or 0–100 as percent)")
-            if abs(value) > limit:
-                raise ValueError(f"is above {limit:g}%; not a possible rate")
-            return value
-
-        return convert_rate
-    if col.kind == "text" and not col.choices:
-        if nullable:
-            return lambda text: text or None
-
-        def convert_text(text: str) -> object:
-            if not text:
-                raise ValueError(EMPTY)
-            return text
-
-        return convert_text
-
-    def convert(text: str) -> object:
-        if not text:
-            if nullable:
-                return None
-            raise ValueError(EMPTY)
-        value = parse(text)
-        if non_negative and value < 0:  # type: ignore[operator]
-            raise ValueError("is negative; this amount cannot be below zero")
-        return value
-
-    return convert
-
-
 def validate(
     source: Source,
     names: list[str],
@@ -133,7 +89,7 @@ def validate(
     """Check every row of one opened file and spill the typed rows (if all is well so far)."""
     spec = table_spec(source.table)
     specs = [spec.column(n) for n in names]
-    converters = [_converter(c) for c in specs]
+    converters = [converter(c) for c in specs]
     width = len(names)
     key_index = [names.index(k) for k in spec.primary_key if k in names]
     single_key = key_index[0] if len(key_index) == 1 else None
@@ -204,12 +160,12 @@ def validate(
             if report.problem_count == problems_before:
                 batch.append(out)
                 if len(batch) >= SPILL_BATCH:
-                    marshal.dump(batch, spill_file)
+                    _spill(spill_file, batch)
                     batch = []
             if tick is not None and count % SPILL_BATCH == 0:
                 tick()
         if batch and report.problem_count == problems_before:
-            marshal.dump(batch, spill_file)
+            _spill(spill_file, batch)
     except ReadError as exc:
         report.problem(name, str(exc), row=exc.row)
     finally:
@@ -225,6 +181,13 @@ def validate(
             result.divisors[i] = 100.0
             file_report.notes.append(f"{spec.name}.{col.name}: read as percent, divided by 100")
     return result
+
+
+def _spill(handle: IO[bytes], batch: list[list[object]]) -> None:
+    """Append one batch as an 8-byte length and a marshal blob (marshal.load on files is slow)."""
+    blob = marshal.dumps(batch)
+    handle.write(len(blob).to_bytes(8, "little"))
+    handle.write(blob)
 
 
 def _report_cells(
