@@ -97,3 +97,21 @@ def test_unsupported_dimension_lists_the_valid_ones(any_engine: Engine) -> None:
 def test_unknown_kpi_is_a_drilldown_error(any_engine: Engine) -> None:
     with any_engine.connect() as conn, pytest.raises(DrilldownError, match="key='ebitda'"):
         drilldown(conn, Q, "ebitda")
+
+
+def test_forecast_series_shows_the_actuals_and_the_kpi_its_method(small_company: Engine) -> None:
+    with small_company.connect() as conn:
+        result = drilldown(conn, resolve_window("3m", "month", "2025-08"), "forecast")
+    assert result.series.label == "Recognized revenue (actuals)"
+    assert [p.value for p in result.series.points] == [100.0, 100.0, 100.0]
+    assert result.kpi.forecast is not None
+    assert result.kpi.forecast.method == "holt_damped"
+
+
+def test_gm_series_per_month_divides_that_months_sums(small_company: Engine) -> None:
+    with small_company.connect() as conn:
+        result = drilldown(conn, resolve_window("6m", "month", "2025-08"), "gm")
+    values = [p.value for p in result.series.points]
+    assert values[0] == pytest.approx(0.4)  # March: Bolt 20 / 50
+    assert values[1:5] == [None, None, None, None]
+    assert values[5] == pytest.approx(80 / 180)
