@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 
+import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from execdash.db.changes import data_version
 from execdash.db.schema import orders
 from execdash.db.tables import import_log
+from execdash.ingest import runner
 from tests.ingest.conftest import file_fingerprint, messages, rows
 
 CUSTOMERS = "id,name,industry\n1,Acme,Tech\n2,Beta,Retail\n"
@@ -151,3 +153,35 @@ def test_failed_multi_file_import_leaves_the_file_byte_for_byte(engine: Engine, 
     report = importer(engine, {"customers.csv": "id,name\n3,Gamma\n", "orders.csv": bad_orders})
     assert [(p.file, p.row, p.column) for p in report.problems] == [("orders.csv", 3, "order_date")]
     assert file_fingerprint(engine) == before
+
+
+def test_failure_while_writing_rolls_every_file_back(
+    engine: Engine, importer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(conn: sa.Connection, tables: object) -> int:
+        raise RuntimeError("refresh failed")
+
+    monkeypatch.setattr(runner, "record_data_change", broken)
+    before = file_fingerprint(engine)
+    report = importer(engine, {"customers.csv": CUSTOMERS, "orders.csv": ORDERS})
+    assert not report.ok
+    assert "rolled back, nothing was written: RuntimeError('refresh failed')" in (
+        report.problems[0].message
+    )
+    assert rows(engine, "customers") == []
+    assert rows(engine, "import_log") == []
+    assert file_fingerprint(engine) == before
+
+
+def test_progress_reports_bytes_over_both_passes(engine: Engine, tmp_path) -> None:
+    body = "".join(f"{i},1.5,2025-01-01\n" for i in range(1, 50_001))
+    path = tmp_path / "expenses.csv"
+    path.write_text("id,cost,date\n" + body)
+    size = path.stat().st_size
+    seen: list[tuple[str, int, int]] = []
+    report = runner.run_import(engine, [path], progress=lambda *a: seen.append(a))
+    assert report.ok
+    assert {total for _, _, total in seen} == {2 * size}
+    done = [d for _, d, _ in seen]
+    assert done == sorted(done)
+    assert done[-1] == 2 * size

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 from collections.abc import Callable, Collection
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from execdash.ingest.sources import Source, checksum, resolve
 from execdash.ingest.validate import Batch, resolve_header, validate
 
 MODES = ("append", "upsert", "replace")
+log = logging.getLogger("execdash.ingest")
 Progress = Callable[[str, int, int], None]
 """Called with (file name, bytes done, bytes total) while files are read and loaded."""
 
@@ -227,4 +229,10 @@ def _write(
         report.problem(
             ", ".join(b.source.name for b in batches),
             f"the database refused the rows, nothing was written: {detail}",
+        )
+    except Exception as exc:  # e.g. the derived-table refresh failed: still all-or-nothing
+        log.exception("import rolled back")
+        report.problem(
+            ", ".join(b.source.name for b in batches),
+            f"the import failed and was rolled back, nothing was written: {exc!r}",
         )

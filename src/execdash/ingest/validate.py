@@ -120,7 +120,7 @@ def validate(
                 report.problem(name, f"has {len(cells)} cells; the header has {width}", row=number)
                 continue
             try:
-                out = [convert(text) for convert, text in zip(converters, cells, strict=True)]
+                out = [convert(text) for convert, text in zip(converters, cells, strict=False)]
             except (ValueError, TypeError):
                 _report_cells(report, name, number, names, converters, cells)
                 continue
@@ -157,7 +157,7 @@ def validate(
                             value=key,
                         )
                     seen.add(key)
-            if report.problem_count == problems_before:
+            if report.problem_count == problems_before:  # spill only while the file is clean
                 batch.append(out)
                 if len(batch) >= SPILL_BATCH:
                     _spill(spill_file, batch)
