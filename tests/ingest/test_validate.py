@@ -76,24 +76,28 @@ def test_monthly_period_must_be_yyyy_mm(engine: Engine, importer) -> None:
     assert [(p.row, p.column, p.value) for p in report.problems] == [(3, "period", "2025/02")]
 
 
-def test_negative_mrr_is_rejected(engine: Engine, importer) -> None:
-    report = importer(engine, {"retention_at_risk.csv": "id,customer,mrr,risk\n1,Acme,-100,0.5\n"})
+def test_negative_mrr_is_rejected(any_engine: Engine, importer) -> None:
+    report = importer(
+        any_engine, {"retention_at_risk.csv": "id,customer,mrr,risk\n1,Acme,-100,0.5\n"}
+    )
     assert [(p.row, p.column, p.value) for p in report.problems] == [(2, "mrr", "-100")]
     assert "negative" in report.problems[0].message
 
 
-def test_risk_column_of_percents_is_divided_by_100(engine: Engine, importer) -> None:
+def test_risk_column_of_percents_is_divided_by_100(any_engine: Engine, importer) -> None:
     report = importer(
-        engine, {"retention_at_risk.csv": "id,customer,mrr,risk\n1,Acme,100,85\n2,Beta,50,0.5\n"}
+        any_engine,
+        {"retention_at_risk.csv": "id,customer,mrr,risk\n1,Acme,100,85\n2,Beta,50,0.5\n"},
     )
     assert report.ok, messages(report)
     assert report.files[0].notes == ["retention_at_risk.risk: read as percent, divided by 100"]
-    assert [r[3] for r in rows(engine, "retention_at_risk")] == [0.85, 0.005]
+    assert [r[3] for r in rows(any_engine, "retention_at_risk")] == [0.85, 0.005]
 
 
-def test_risk_of_150_is_rejected_as_above_100_percent(engine: Engine, importer) -> None:
+def test_risk_of_150_is_rejected_as_above_100_percent(any_engine: Engine, importer) -> None:
     report = importer(
-        engine, {"retention_at_risk.csv": "id,customer,mrr,risk\n1,Acme,100,85\n2,Beta,50,150\n"}
+        any_engine,
+        {"retention_at_risk.csv": "id,customer,mrr,risk\n1,Acme,100,85\n2,Beta,50,150\n"},
     )
     assert [(p.row, p.column, p.value) for p in report.problems] == [(3, "risk", "150")]
     assert "above 100%" in report.problems[0].message
@@ -106,14 +110,15 @@ def test_ratio_column_stays_when_no_value_exceeds_one(engine: Engine, importer) 
     assert rows(engine, "ops_uptime") == [("2025-01", 1.0), ("2025-02", 0.97)]
 
 
-def test_nrr_is_percent_only_above_five(engine: Engine, importer) -> None:
+def test_nrr_is_percent_only_above_five(any_engine: Engine, importer) -> None:
     ratio = importer(
-        engine, {"retention_nrr.csv": "period,nrr,gross_churn,expansion\n2025-01,1.12,0.02,0.04\n"}
+        any_engine,
+        {"retention_nrr.csv": "period,nrr,gross_churn,expansion\n2025-01,1.12,0.02,0.04\n"},
     )
     assert ratio.ok
     assert ratio.files[0].notes == []
     percent = importer(
-        engine, {"retention_nrr.csv": "period,nrr,gross_churn,expansion\n2025-02,112,2,4\n"}
+        any_engine, {"retention_nrr.csv": "period,nrr,gross_churn,expansion\n2025-02,112,2,4\n"}
     )
     assert percent.ok, messages(percent)
     assert percent.files[0].notes == [
@@ -121,7 +126,7 @@ def test_nrr_is_percent_only_above_five(engine: Engine, importer) -> None:
         "retention_nrr.gross_churn: read as percent, divided by 100",
         "retention_nrr.expansion: read as percent, divided by 100",
     ]
-    assert rows(engine, "retention_nrr") == [
+    assert rows(any_engine, "retention_nrr") == [
         ("2025-01", 1.12, 0.02, 0.04),
         ("2025-02", 1.12, 0.02, 0.04),
     ]
@@ -135,9 +140,9 @@ def test_cogs_variance_may_be_negative(engine: Engine, importer) -> None:
     assert rows(engine, "supply_cogs_variance") == [("2025-01", -0.03), ("2025-02", 0.025)]
 
 
-def test_unknown_stage_name_lists_allowed_values(engine: Engine, importer) -> None:
+def test_unknown_stage_name_lists_allowed_values(any_engine: Engine, importer) -> None:
     report = importer(
-        engine,
+        any_engine,
         {
             "pipeline_stages_daily.csv": "period,stage_name,value\n"
             "2025-01-01,leads,5\n2025-01-01,Prospects,3\n"
@@ -153,9 +158,9 @@ def test_check_values_are_normalised_to_their_canonical_case(engine: Engine, imp
     assert rows(engine, "alerts")[0][4] == "high"
 
 
-def test_orphan_customer_id_is_rejected(engine: Engine, importer) -> None:
+def test_orphan_customer_id_is_rejected(any_engine: Engine, importer) -> None:
     report = importer(
-        engine,
+        any_engine,
         {
             "customers.csv": CUSTOMERS,
             "orders.csv": "id,customer_id,amount,profit,order_date\n"
@@ -166,13 +171,13 @@ def test_orphan_customer_id_is_rejected(engine: Engine, importer) -> None:
         ("orders.csv", 3, "customer_id", "9")
     ]
     assert "customers.id" in report.problems[0].message
-    assert rows(engine, "customers") == []
+    assert rows(any_engine, "customers") == []
 
 
-def test_duplicate_key_in_file_and_against_table(engine: Engine, importer) -> None:
-    first = importer(engine, {"customers.csv": CUSTOMERS})
+def test_duplicate_key_in_file_and_against_table(any_engine: Engine, importer) -> None:
+    first = importer(any_engine, {"customers.csv": CUSTOMERS})
     assert first.ok
-    report = importer(engine, {"customers.csv": "id,name\n2,Again\n3,New\n3,Twice\n"})
+    report = importer(any_engine, {"customers.csv": "id,name\n2,Again\n3,New\n3,Twice\n"})
     assert [(p.row, p.value) for p in report.problems] == [(2, "2"), (4, "3")]
     assert "already exists" in report.problems[0].message
     assert "earlier in the file" in report.problems[1].message
