@@ -10,7 +10,7 @@ import contextlib
 import datetime as dt
 import random
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import sqlalchemy as sa
 from rich.progress import (
@@ -53,22 +53,43 @@ def _stream(seed: int, name: str) -> random.Random:
     return random.Random(f"execdash-demo:{seed}:{name}")
 
 
+class _Bar:
+    """Progress of one generation: orders by row, then the other parts step by step."""
+
+    PARTS = 8
+
+    def __init__(self, bar: Progress | None, orders_total: int) -> None:
+        self._bar = bar
+        if bar is not None:
+            self._orders = bar.add_task("orders", total=orders_total)
+            self._rest = bar.add_task("rest of the company", total=self.PARTS)
+
+    def orders(self, count: int) -> None:
+        """`count` more orders were written."""
+        if self._bar is not None:
+            self._bar.advance(self._orders, count)
+
+    def step(self, what: str) -> None:
+        """One more part is done; `what` is the part that starts now."""
+        if self._bar is not None:
+            self._bar.update(self._rest, advance=1, description=what)
+
+
 @contextlib.contextmanager
-def _progress(enabled: bool, total: int) -> Iterator[Callable[[int], None]]:
-    """A Rich progress bar over the orders (a no-op callback when disabled)."""
+def _progress(enabled: bool, orders_total: int) -> Iterator[_Bar]:
+    """A Rich progress display (or a silent one when disabled)."""
     if not enabled:
-        yield lambda _n: None
+        yield _Bar(None, orders_total)
         return
     columns = (
-        TextColumn("[bold]demo[/] {task.description}"),
+        TextColumn("[bold]demo[/] {task.description:<28}"),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
         TimeRemainingColumn(),
     )
     with Progress(*columns, transient=False) as bar:
-        task = bar.add_task("orders", total=total)
-        yield lambda n: bar.advance(task, n)
+        yield _Bar(bar, orders_total)
 
 
 def _coverage(
@@ -100,11 +121,13 @@ def generate(
     cal = Calendar.ending(end_month, months)
     spots = Anomalies.choose(_stream(seed, "anomalies"), months)
     book = customers.build_book(_stream(seed, "customers"), cal, customers.customer_count(orders))
-    with engine.begin() as conn:
+    expected = max(orders, order_book.subscription_count(book, months) + 2 * months)
+    with engine.begin() as conn, _progress(progress, expected) as bar:
         writer = BulkWriter(conn)
         with writer.large_cache():
-            totals = _fill(writer, seed, cal, book, spots, orders, progress)
-        record_data_change(conn, sorted(writer.counts))
+            totals = _fill(writer, seed, cal, book, spots, orders, bar)
+            record_data_change(conn, sorted(writer.counts))
+        bar.step("done")
     return DemoSummary(
         seed=seed,
         first_month=cal.months[0],
@@ -124,15 +147,13 @@ def _fill(
     book: customers.Book,
     spots: Anomalies,
     orders: int,
-    progress: bool,
+    bar: _Bar,
 ) -> order_book.OrderTotals:
     """Write every demo table in dependency order; return the order totals for the summary."""
-    months = len(cal.months)
     writer.write("customers", ("id", "name", "industry", "source", "created_at"), book.rows)
     writer.sync_sequence("customers")
-    floor = order_book.subscription_count(book, months) + 2 * months
-    with _progress(progress, max(orders, floor)) as tick:
-        totals = order_book.write_orders(writer, _stream(seed, "orders"), cal, book, orders, tick)
+    totals = order_book.write_orders(writer, _stream(seed, "orders"), cal, book, orders, bar.orders)
+    bar.step("revenue, retention, finance")
     writer.write(
         "revenue_trend", ("period", "recognized", "booked", "backlog"), totals.revenue_rows
     )
@@ -144,17 +165,23 @@ def _fill(
     finance.write_expenses(writer, _stream(seed, "expenses"), cal, book)
     finance.write_products(writer, _stream(seed, "products"), cal, totals.recognized)
     finance.write_cogs_breakdown(writer, totals.cogs)
+    bar.step("funnel and page visits")
     sales = funnel.simulate(_stream(seed, "funnel"), cal, spots.leads)
     funnel.write(writer, _stream(seed, "funnel-write"), cal, sales)
+    bar.step("operations and supply")
     ops = operations.write(
         writer, _stream(seed, "operations"), cal, book, spots.uptime, spots.lead_time
     )
+    bar.step("user events")
     usage.write(writer, _stream(seed, "usage"), cal, book)
+    bar.step("feedback")
     feedback.write(writer, _stream(seed, "feedback"), cal, book)
+    bar.step("alerts and risks")
     at_risk_mrr = write_at_risk(writer, _stream(seed, "at-risk"), book)
     write_alerts(
         writer, _stream(seed, "alerts"), cal, spots, ops, sales,
         _coverage(totals.recognized, totals.revenue_rows), at_risk_mrr,
     )  # fmt: skip
     write_risks(writer, cal.months[-1])
+    bar.step("refreshing derived tables")
     return totals
