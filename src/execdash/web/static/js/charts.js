@@ -204,6 +204,13 @@ const resizer = new ResizeObserver((entries) => {
   for (const entry of entries) getInstanceByDom(entry.target)?.resize();
 });
 
+// Printing changes the boxes' sizes (print.css); fit the canvases to them and back afterwards.
+for (const event of ["beforeprint", "afterprint"]) {
+  window.addEventListener(event, () => {
+    for (const box of live.keys()) getInstanceByDom(box)?.resize();
+  });
+}
+
 /** Redraw every chart on the page (after a theme switch, so colours follow the theme). */
 export function redrawCharts() {
   for (const [box, spec] of live) {

@@ -1,0 +1,61 @@
+"""Alerts refresh every 30 s by ETag revalidation; printing the overview gives one page."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import pytest
+from sqlalchemy.engine import Engine
+
+from execdash.db import schema
+from execdash.db.changes import record_data_change
+from tests.web.conftest import Watched
+
+pytestmark = pytest.mark.browser
+
+
+def test_alert_list_polls_every_30_seconds_and_shows_new_alerts(
+    open_page: Callable[..., Watched], demo_engine: Engine, demo_url: str
+) -> None:
+    watched = open_page(demo_url)
+    page = watched.page
+    page.clock.install()
+    watched.goto("/alerts")
+    polls: list[int] = []
+    page.on("request", lambda r: polls.append(1) if "/api/v1/alerts?" in r.url else None)
+
+    page.clock.run_for(31_000)
+    page.wait_for_function(
+        "document.getElementById('alerts-refreshed').textContent.includes('no change')"
+    )
+    assert len(polls) == 1
+
+    with demo_engine.begin() as conn:
+        conn.execute(
+            schema.alerts.insert().values(
+                type="finance", title="Cash below plan", severity="high",
+                created_at=dt.datetime(2031, 1, 1, 9, 0),
+            )
+        )  # fmt: skip
+        record_data_change(conn, ["alerts"])
+    page.clock.run_for(30_000)
+    page.wait_for_selector("#alerts-table td >> text=Cash below plan")
+    assert len(polls) == 2
+    watched.assert_clean()
+
+
+def test_printing_the_overview_gives_a_one_page_board_summary(
+    open_page: Callable[..., Watched], demo_url: str
+) -> None:
+    watched = open_page(demo_url)
+    watched.goto("/")
+    page = watched.page
+    page.emulate_media(media="print")
+    assert page.is_hidden("nav.site-nav")
+    assert page.is_hidden("#revenue-chart .card-actions")
+    assert page.is_visible("#print-window")
+    pdf = page.pdf(format="A4", landscape=True, print_background=True)
+    pages = pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages")
+    assert pages == 1
+    watched.assert_clean()
