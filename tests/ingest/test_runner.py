@@ -185,3 +185,17 @@ def test_progress_reports_bytes_over_both_passes(engine: Engine, tmp_path) -> No
     done = [d for _, d, _ in seen]
     assert done == sorted(done)
     assert done[-1] == 2 * size
+
+
+def test_bulk_load_rebuilds_the_indexes_it_dropped(engine: Engine, tmp_path) -> None:
+    body = "".join(f"{i},2.5,2025-01-{1 + i % 28:02d}\n" for i in range(1, 100_001))
+    path = tmp_path / "expenses.csv"
+    path.write_text("id,cost,date\n" + body)
+    assert runner.run_import(engine, [path]).ok
+    with engine.connect() as conn:
+        indexes = conn.exec_driver_sql(
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'expenses'"
+        ).scalars()
+        assert list(indexes) == ["idx_expenses_date"]
+        count, total = conn.exec_driver_sql("SELECT COUNT(*), SUM(cost) FROM expenses").one()
+    assert (count, total) == (100_000, 250_000.0)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import marshal
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import sqlalchemy as sa
@@ -98,6 +99,34 @@ def load(
     finally:
         cursor.close()
     return written
+
+
+BULK_ROWS = 100_000
+"""From this many incoming rows, SQLite indexes are rebuilt after the load instead of per row."""
+
+
+@contextmanager
+def deferred_indexes(conn: sa.Connection, table: str, incoming: int) -> Iterator[None]:
+    """On SQLite, drop `table`'s secondary indexes for a bulk load and rebuild them afterwards.
+
+    Building an index once from sorted data is about twice as fast as inserting a million rows
+    into it one by one. Only when the load is big relative to the table, and only on SQLite,
+    where the writer holds the database anyway and readers keep their snapshot until commit.
+    """
+    indexes = list(schema.metadata.tables[table].indexes)
+    bulk = conn.dialect.name == "sqlite" and indexes and incoming >= BULK_ROWS
+    if bulk:
+        existing = conn.execute(
+            sa.select(sa.func.count()).select_from(schema.metadata.tables[table])
+        ).scalar_one()
+        bulk = incoming > existing
+    if bulk:
+        for index in indexes:
+            index.drop(conn)
+    yield
+    if bulk:
+        for index in indexes:
+            index.create(conn)
 
 
 def delete_all(conn: sa.Connection, table: str) -> None:

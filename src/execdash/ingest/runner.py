@@ -208,7 +208,8 @@ def _write(
                     tick = lambda done, b=batch, n=size, r=rows: progress(  # noqa: E731
                         b.source.name, n + n * done // r, 2 * n
                     )
-                loader.load(conn, batch, "append" if mode == "replace" else mode, tick)
+                with loader.deferred_indexes(conn, batch.spec.name, batch.file.rows):
+                    loader.load(conn, batch, "append" if mode == "replace" else mode, tick)
                 loader.advance_sequence(conn, batch.spec)
             document = json.dumps(report.as_dict())
             for batch in batches:
