@@ -224,3 +224,64 @@ def test_random_writes_keep_every_rollup_equal_to_a_recompute(
             _assert_consistent(conn)
         finally:
             trans.rollback()
+
+
+def test_monthly_queries_read_the_same_numbers_from_rollups_as_from_raw_rows(
+    any_engine: Engine,
+) -> None:
+    from execdash.metrics import queries
+
+    with any_engine.begin() as conn:
+        _customers(conn)
+        conn.execute(
+            s.orders.insert(),
+            [
+                {
+                    "customer_id": 1,
+                    "amount": 900.0,
+                    "profit": 700.0,
+                    "order_date": dt.date(2025, 1, 3),
+                    "type": "subscription",
+                },
+                {
+                    "customer_id": 1,
+                    "amount": 950.0,
+                    "profit": 700.0,
+                    "order_date": dt.date(2025, 2, 3),
+                    "type": "subscription",
+                },
+                {
+                    "customer_id": 2,
+                    "amount": 300.0,
+                    "profit": 100.0,
+                    "order_date": dt.date(2025, 2, 28),
+                    "type": "recurring",
+                },
+                {
+                    "customer_id": 3,
+                    "amount": 80.0,
+                    "profit": 10.0,
+                    "order_date": dt.date(2025, 2, 14),
+                    "type": "booked",
+                },
+            ],
+        )
+        conn.execute(s.expenses.insert().values(cost=40.0, date=dt.date(2025, 2, 1)))
+        jan, feb_end = dt.date(2025, 1, 1), dt.date(2025, 2, 28)
+        feb = dt.date(2025, 2, 1)
+
+        def answers() -> tuple[object, ...]:
+            return (
+                queries.orders_by_month(conn, jan, feb_end),
+                queries.orders_by_month(conn, jan, feb_end, ["subscription", "recurring"]),
+                queries.expenses_by_month(conn, jan, feb_end),
+                queries.new_recurring_mrr(conn, feb, feb, feb_end),
+            )
+
+        raw = answers()
+        assert not rollups.is_ready(conn, rollups.ROLLUPS[0])
+        record_data_change(conn, ["orders", "expenses"])
+        assert rollups.is_ready(conn, rollups.ROLLUPS[0])
+        assert answers() == raw
+    assert raw[3] == (300.0, 1)  # only customer 2's first recurring order is in February
+    assert raw[0] == {jan: (900.0, 700.0), feb: (1330.0, 810.0)}

@@ -105,9 +105,43 @@ def _write(conn: sa.Connection, rollup: Rollup, where: Where | None, period: Whe
     return int(conn.execute(count).scalar_one())
 
 
-def rebuild(conn: sa.Connection, rollup: Rollup) -> int:
-    """Recompute every row of one rollup from its raw table; return the rows written."""
-    return _write(conn, rollup, None, None)
+def _ready_key(rollup: Rollup) -> str:
+    return f"rollup_ready:{rollup.target.name}"
+
+
+def is_ready(conn: sa.Connection, rollup: Rollup) -> bool:
+    """True once the rollup was fully rebuilt by execdash and maintained since, so reads may use it.
+
+    A database written only by other tools (or a test inserting raw rows) never has the mark, so
+    readers fall back to the raw tables and stay correct.
+    """
+    found = conn.execute(
+        sa.select(t.app_meta.c.value).where(t.app_meta.c.key == _ready_key(rollup))
+    ).scalar_one_or_none()
+    return found == "1"
+
+
+def _mark_ready(conn: sa.Connection, rollup: Rollup) -> None:
+    key = _ready_key(rollup)
+    if conn.execute(t.app_meta.update().where(t.app_meta.c.key == key).values(value="1")).rowcount:
+        return
+    conn.execute(t.app_meta.insert().values(key=key, value="1"))
+
+
+def rebuild(conn: sa.Connection, rollup: Rollup, *, mark: bool = True) -> int:
+    """Recompute every row of one rollup from its raw table; return the rows written.
+
+    With `mark`, the rollup is flagged ready for readers (`is_ready`).
+    """
+    written = _write(conn, rollup, None, None)
+    if mark:
+        _mark_ready(conn, rollup)
+    return written
+
+
+def by_target(name: str) -> Rollup:
+    """The rollup whose table is `name`."""
+    return next(r for r in ROLLUPS if r.target.name == name)
 
 
 def _bounds(rollup: Rollup, first: dt.date, last: dt.date) -> tuple[object, object, str, str]:
@@ -165,9 +199,9 @@ def refresh(
     return done
 
 
-def rebuild_all(conn: sa.Connection) -> dict[str, int]:
+def rebuild_all(conn: sa.Connection, *, mark: bool = True) -> dict[str, int]:
     """Recompute every rollup from the raw tables (`execdash refresh --full`); rows per rollup."""
-    return {r.target.name: rebuild(conn, r) for r in ROLLUPS}
+    return {r.target.name: rebuild(conn, r, mark=mark) for r in ROLLUPS}
 
 
 def snapshot(conn: sa.Connection, rollup: Rollup) -> list[tuple[object, ...]]:

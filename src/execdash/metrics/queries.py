@@ -1,7 +1,8 @@
 """Small SQL fetches shared by several domains; each returns monthly aggregates, never raw rows.
 
-Each function is one query that a rollup table can later replace. Month keys come from
-`substr(CAST(col AS TEXT), 1, 7)`, which gives `YYYY-MM` on SQLite and PostgreSQL alike.
+Order and expense sums over whole months read the rollup tables (`execdash.db.rollups`) once
+those are marked ready, and the raw tables otherwise; both give the same numbers. Month keys come
+from `substr(CAST(col AS TEXT), 1, 7)`, which gives `YYYY-MM` on SQLite and PostgreSQL alike.
 """
 
 from __future__ import annotations
@@ -11,7 +12,9 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 
+from execdash.db import rollups
 from execdash.db import schema as s
+from execdash.db import tables as t
 from execdash.metrics.windows import month_key, parse_month
 
 RECURRING_TYPES = ("subscription", "recurring")
@@ -82,10 +85,21 @@ def latest_month(conn: sa.Connection) -> dt.date | None:
     return _month(str(value)) if value else None
 
 
+def _whole_months(start: dt.date, end: dt.date) -> bool:
+    """True when `[start, end]` runs from a first to a last day of a month (rollups fit)."""
+    return start.day == 1 and (end + dt.timedelta(days=1)).day == 1
+
+
+def _use_rollup(conn: sa.Connection, table: sa.Table, start: dt.date, end: dt.date) -> bool:
+    return _whole_months(start, end) and rollups.is_ready(conn, rollups.by_target(table.name))
+
+
 def orders_by_month(
     conn: sa.Connection, start: dt.date, end: dt.date, types: Sequence[str] | None = None
 ) -> dict[dt.date, tuple[float, float]]:
     """Σ amount and Σ profit of orders dated in `[start, end]` (optionally of `types`), by month."""
+    if _use_rollup(conn, t.rollup_orders_month, start, end):
+        return _orders_from_rollup(conn, start, end, types)
     o = s.orders
     month = month_of(o.c.order_date)
     query = (
@@ -103,8 +117,35 @@ def orders_by_month(
     return out
 
 
+def _orders_from_rollup(
+    conn: sa.Connection, start: dt.date, end: dt.date, types: Sequence[str] | None
+) -> dict[dt.date, tuple[float, float]]:
+    r = t.rollup_orders_month
+    query = (
+        sa.select(r.c.month, sa.func.sum(r.c.amount), sa.func.sum(r.c.profit))
+        .where(r.c.month >= month_key(start), r.c.month <= month_key(end))
+        .group_by(r.c.month)
+    )
+    if types is not None:
+        query = query.where(r.c.type.in_(list(types)))
+    out: dict[dt.date, tuple[float, float]] = {}
+    for key, amount, profit in conn.execute(query):
+        m = _month(str(key))
+        if m is not None:
+            out[m] = (float(amount or 0), float(profit or 0))
+    return out
+
+
 def expenses_by_month(conn: sa.Connection, start: dt.date, end: dt.date) -> dict[dt.date, float]:
     """Σ expenses.cost dated in `[start, end]`, by month."""
+    if _use_rollup(conn, t.rollup_expenses_month, start, end):
+        r = t.rollup_expenses_month
+        rows = conn.execute(
+            sa.select(r.c.month, r.c.cost).where(
+                r.c.month >= month_key(start), r.c.month <= month_key(end)
+            )
+        )
+        return by_month([(str(k), float(v or 0)) for k, v in rows])
     e = s.expenses
     month = month_of(e.c.date)
     query = (
@@ -122,6 +163,8 @@ def new_recurring_mrr(
 
     Returns the amount (None when no such customer has an order that month) and the customers.
     """
+    if month.day == 1 and _use_rollup(conn, t.rollup_mrr_month_customer, first_from, first_to):
+        return _new_mrr_from_rollup(conn, month, first_from, first_to)
     o = s.orders
     first = (
         sa.select(o.c.customer_id, sa.func.min(o.c.order_date).label("first_date"))
@@ -139,6 +182,29 @@ def new_recurring_mrr(
             o.c.order_date <= month_end,
             first.c.first_date >= first_from,
             first.c.first_date <= first_to,
+        )
+    )
+    amount, customers = conn.execute(query).one()
+    return (float(amount) if amount is not None else None), int(customers or 0)
+
+
+def _new_mrr_from_rollup(
+    conn: sa.Connection, month: dt.date, first_from: dt.date, first_to: dt.date
+) -> tuple[float | None, int]:
+    r = t.rollup_mrr_month_customer
+    first = (
+        sa.select(r.c.customer_id, sa.func.min(r.c.month).label("first_month"))
+        .where(r.c.customer_id != 0)
+        .group_by(r.c.customer_id)
+        .subquery()
+    )
+    query = (
+        sa.select(sa.func.sum(r.c.amount), sa.func.count(r.c.customer_id))
+        .select_from(r.join(first, first.c.customer_id == r.c.customer_id))
+        .where(
+            r.c.month == month_key(month),
+            first.c.first_month >= month_key(first_from),
+            first.c.first_month <= month_key(first_to),
         )
     )
     amount, customers = conn.execute(query).one()

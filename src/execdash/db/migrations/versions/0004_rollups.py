@@ -50,10 +50,11 @@ def upgrade() -> None:
         sa.Column("page_name", sa.Text, primary_key=True),
         sa.Column("visits", sa.Integer, nullable=False),
     )
-    # Existing data is summed once here so an upgraded database starts consistent.
+    # Existing data is summed once so an upgraded database starts consistent; readers use the
+    # rollups only after the first recorded change or `execdash refresh --full` marks them ready.
     from execdash.db import rollups
 
-    rollups.rebuild_all(op.get_bind())
+    rollups.rebuild_all(op.get_bind(), mark=False)
 
 
 def downgrade() -> None:
