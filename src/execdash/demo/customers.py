@@ -39,6 +39,10 @@ class Book:
         """MRR cents of customer at position `index` in timeline month `t`."""
         return self.plan[t][index] + self.addon[t][index]
 
+    def mrr_total(self, t: int) -> int:
+        """Total MRR pence in timeline month `t`."""
+        return sum(self.plan[t]) + sum(self.addon[t])
+
     def active(self, t: int) -> int:
         """How many customers pay a subscription in timeline month `t`."""
         return sum(1 for c in self.plan[t] if c)

@@ -16,13 +16,16 @@ from dataclasses import dataclass
 from statistics import NormalDist
 
 from execdash.db.schema import orders as ORDER_TABLE
-from execdash.demo.calendar import Calendar, allocate, growth, month_weights
+from execdash.demo.calendar import Calendar, allocate, month_weights, season
 from execdash.demo.customers import WARMUP, Book
 from execdash.demo.writer import BulkWriter, Row
 
 COLUMNS = ("customer_id", "amount", "profit", "order_date", "type")
 CHUNK = 50_000
-MEAN_ORDER_PENCE = 240_000
+HARDWARE_PER_MRR = 3.2
+"""Recognized hardware revenue per £ of MRR each month: keeps the revenue mix (and so the
+gross margin) the same whatever the order volume or history length."""
+BOOKING_GAIN = 0.35
 OPENING_COVERAGE = 5.5
 HARDWARE_MARGIN = (0.23, 0.16)  # margin = low + span × U(0,1)
 SUBSCRIPTION_MARGIN = (0.72, 0.08)
@@ -99,8 +102,11 @@ def write_orders(
     months = len(cal.months)
     split = hardware_split(cal, orders - subscription_count(book, months))
     periods = cal.periods
-    mean0 = MEAN_ORDER_PENCE
-    opening = round(OPENING_COVERAGE * split[0][0] * mean0)
+    expected = [
+        HARDWARE_PER_MRR * book.mrr_total(WARMUP + m) * season(cal.months[m], 0.06)
+        for m in range(months)
+    ]
+    opening = round(OPENING_COVERAGE * expected[0])
     backlog = opening
     recognized: list[int] = []
     booked: list[int] = []
@@ -109,16 +115,15 @@ def write_orders(
     written = 0
     for m in range(months):
         written += _write_subscriptions(writer, rng, cal, book, m, tick)
-        mean = mean0 * growth(m, 0.04)
         n_rec, n_book = split[m]
         rec_sum, rec_profit = _write_hardware(
-            writer, rng, cal, book, m, n_rec, mean, "recognized", tick
+            writer, rng, cal, book, m, n_rec, expected[m] / n_rec, "recognized", tick
         )
         recognized.append(rec_sum)
         cogs.append(rec_sum - rec_profit)
         recent = recognized[-6:]
         target = coverage_target(m) * sum(recent) / len(recent)
-        desired = max(rec_sum + 0.35 * (target - backlog), 0.4 * rec_sum)
+        desired = max(rec_sum + BOOKING_GAIN * (target - backlog), 0.4 * rec_sum)
         book_sum, _ = _write_hardware(
             writer, rng, cal, book, m, n_book, desired / n_book, "booked", tick
         )
