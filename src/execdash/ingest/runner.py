@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-from collections.abc import Callable, Collection
+from collections.abc import Callable
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -16,6 +16,7 @@ from execdash.db.changes import record_data_change
 from execdash.db.tables import import_log
 from execdash.ingest import load as loader
 from execdash.ingest.columns import TableSpec, table_spec
+from execdash.ingest.keys import IntKeySet, KeyLookup, KeyUnion
 from execdash.ingest.readers import ReadError, open_table
 from execdash.ingest.report import FileReport, ImportReport
 from execdash.ingest.sources import Source, checksum, resolve
@@ -47,11 +48,13 @@ def _plain(value: object) -> object:
     return value
 
 
-def existing_keys(conn: sa.Connection, spec: TableSpec) -> set[object]:
+def existing_keys(conn: sa.Connection, spec: TableSpec) -> KeyLookup:
     """Primary keys already in the table, in pass one's representation."""
     table = schema.metadata.tables[spec.name]
     cols = [table.c[k] for k in spec.primary_key]
-    result = conn.execute(sa.select(*cols))
+    result = conn.execution_options(yield_per=50_000).execute(sa.select(*cols))
+    if spec.serial_id:
+        return IntKeySet(row[0] for row in result)
     if len(cols) == 1:
         return {_plain(row[0]) for row in result}
     return {tuple(_plain(v) for v in row) for row in result}
@@ -105,9 +108,9 @@ def _check_all(
 ) -> None:
     """Pass one over every file, parents first, so children's foreign keys see new parents."""
     replaced = {s.table for s in sources} if mode == "replace" else set()
-    db_keys: dict[str, set[object]] = {}
+    db_keys: dict[str, KeyLookup] = {}
 
-    def keys_in_db(name: str) -> set[object]:
+    def keys_in_db(name: str) -> KeyLookup:
         if name not in db_keys:
             db_keys[name] = existing_keys(conn, table_spec(name))
         return db_keys[name]
@@ -116,11 +119,11 @@ def _check_all(
         spec = table_spec(source.table)
         file_report = FileReport(source.name, source.table, checksum=checksum(source.path))
         report.files.append(file_report)
-        parents: dict[str, Collection[object]] = {}
+        parents: dict[str, KeyLookup] = {}
         for _col, parent, _pcol in spec.foreign_keys:
-            new = set().union(*(b.keys for b in batches if b.spec.name == parent))
-            parents[parent] = new if parent in replaced else keys_in_db(parent) | new
-        existing: Collection[object] = ()
+            new = [b.keys for b in batches if b.spec.name == parent]
+            parents[parent] = KeyUnion(new if parent in replaced else [keys_in_db(parent), *new])
+        existing: KeyLookup = frozenset()
         if mode == "append":
             existing = keys_in_db(spec.name)
         try:
@@ -151,7 +154,7 @@ def _check_all(
             )
             batches.append(batch)
             if mode == "append" and spec.name in db_keys:
-                db_keys[spec.name] |= batch.keys  # a second file of the same table
+                db_keys[spec.name] = KeyUnion([db_keys[spec.name], batch.keys])  # a second file
         finally:
             opened.close()
 
@@ -170,7 +173,7 @@ def _check_replace_orphans(
             parent = fk.column.table.name
             if parent not in replaced:
                 continue
-            keys = set().union(*(b.keys for b in batches if b.spec.name == parent))
+            keys = KeyUnion(b.keys for b in batches if b.spec.name == parent)
             refs = conn.execute(
                 sa.select(fk.parent).where(fk.parent.is_not(None)).distinct()
             ).scalars()

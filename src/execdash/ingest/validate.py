@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import marshal
 import tempfile
-from collections.abc import Callable, Collection
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -17,6 +17,7 @@ from typing import IO
 from execdash.ingest import rules
 from execdash.ingest.columns import TableSpec, table_spec
 from execdash.ingest.converters import Converter, converter
+from execdash.ingest.keys import KeyLookup, new_key_set
 from execdash.ingest.readers import ReadError
 from execdash.ingest.report import FileReport, ImportReport
 from execdash.ingest.sources import Source
@@ -34,7 +35,7 @@ class Batch:
     spill: Path | None
     file: FileReport
     divisors: dict[int, float] = field(default_factory=dict)  # column index -> 100
-    keys: set[object] = field(default_factory=set)
+    keys: KeyLookup = field(default_factory=set)
 
 
 def resolve_header(
@@ -80,8 +81,8 @@ def validate(
     names: list[str],
     rows_iter: object,
     *,
-    parents: dict[str, Collection[object]],
-    existing: Collection[object],
+    parents: dict[str, KeyLookup],
+    existing: KeyLookup,
     report: ImportReport,
     file_report: FileReport,
     tick: Callable[[], None] | None = None,
@@ -105,7 +106,7 @@ def validate(
     ]
     rate_index = [i for i, c in enumerate(specs) if c.rate is not None]
     peaks = dict.fromkeys(rate_index, 0.0)
-    seen: set[object] = set()
+    seen = new_key_set(spec.serial_id)  # bitmap pages for integer ids: memory stays small
     spill_file = tempfile.NamedTemporaryFile(  # noqa: SIM115 (closed in the finally below)
         prefix="execdash-import-", suffix=".spill", delete=False
     )
@@ -156,7 +157,7 @@ def validate(
                             column=key_columns,
                             value=key,
                         )
-                    seen.add(key)
+                    seen.add(key)  # type: ignore[arg-type]
             if report.problem_count == problems_before:  # spill only while the file is clean
                 batch.append(out)
                 if len(batch) >= SPILL_BATCH:
