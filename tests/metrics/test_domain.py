@@ -2,9 +2,24 @@
 
 from __future__ import annotations
 
-import pytest
+import datetime as dt
+from types import ModuleType
 
+import pytest
+from sqlalchemy.engine import Engine
+
+from execdash.metrics import (
+    feedback,
+    finance,
+    ops,
+    products,
+    retention,
+    sales,
+    supply,
+    telemetry,
+)
 from execdash.metrics.domain import breakdown
+from execdash.metrics.windows import resolve_window
 
 
 def test_top_items_then_other_with_shares() -> None:
@@ -35,3 +50,19 @@ def test_shares_sum_to_one() -> None:
     assert sum(i.share or 0 for i in breakdown("p", "r", "currency", rows).items) == pytest.approx(
         1
     )
+
+
+@pytest.mark.parametrize(
+    "module",
+    [finance, sales, retention, ops, supply, telemetry, products, feedback],
+    ids=lambda m: m.__name__.rsplit(".", 1)[-1],
+)
+def test_every_overview_on_an_empty_database_has_null_tiles_not_errors(
+    engine: Engine, module: ModuleType
+) -> None:
+    window = resolve_window("6m", "quarter", None, None, today=dt.date(2026, 1, 15))
+    with engine.connect() as conn:
+        result = module.overview(conn, window)
+    assert result.kpis
+    assert all(k.value is None and k.delta is None for k in result.kpis)
+    assert all(p.value is None for s in result.series for p in s.points)
