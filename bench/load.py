@@ -1,0 +1,162 @@
+"""Latency and throughput of the running server: `execdash serve` on loopback, an asyncio client.
+
+The client speaks minimal HTTP/1.1 over keep-alive connections (no extra package, little CPU),
+each connection sending requests back to back; every loop is bounded in requests and seconds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+HOST = "127.0.0.1"
+EXECDASH = str(Path(sys.executable).parent / "execdash")
+
+
+@dataclass
+class Server:
+    """An `execdash serve` subprocess and its port."""
+
+    process: subprocess.Popen[bytes]
+    port: int
+
+    def peak_rss_mb(self) -> float:
+        """Peak resident memory (VmHWM) of the server process so far, in MB."""
+        status = Path(f"/proc/{self.process.pid}/status").read_text()
+        for line in status.splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+        return float("nan")
+
+    def cpu_seconds(self) -> float:
+        """User + system CPU time the server process has used so far."""
+        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def stop(self) -> None:
+        """Terminate the server (by its own pid) and wait for it."""
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return int(sock.getsockname()[1])
+
+
+def start(url: str, log: Path) -> Server:
+    """Start `execdash serve` for `url` and wait until /api/health answers."""
+    port = _free_port()
+    env = {**os.environ, "EXECDASH_DATABASE_URL": url}
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [EXECDASH, "serve", "--host", HOST, "--port", str(port)],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited early, see {log}")
+        try:
+            with urllib.request.urlopen(f"http://{HOST}:{port}/api/health", timeout=2):
+                return Server(process, port)
+        except OSError:
+            time.sleep(0.2)
+    process.kill()
+    raise RuntimeError("server did not start within 120 s")
+
+
+async def _read_response(reader: asyncio.StreamReader) -> int:
+    """Read one response; return its status (body read by Content-Length or chunks)."""
+    head = await reader.readuntil(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    status = int(lines[0].split()[1])
+    headers = {k.lower(): v.strip() for k, _, v in (ln.partition(":") for ln in lines[1:] if ln)}
+    if "content-length" in headers:
+        await reader.readexactly(int(headers["content-length"]))
+    elif headers.get("transfer-encoding") == "chunked":
+        while True:
+            size = int((await reader.readline()).strip(), 16)
+            await reader.readexactly(size + 2)
+            if size == 0:
+                break
+    return status
+
+
+async def _connection(
+    port: int, path: str, stop_at: float, budget: list[int], latencies: list[float]
+) -> int:
+    reader, writer = await asyncio.open_connection(HOST, port)
+    request = f"GET {path} HTTP/1.1\r\nHost: {HOST}\r\nAccept: application/json\r\n\r\n".encode()
+    errors = 0
+    try:
+        while budget[0] > 0 and time.perf_counter() < stop_at:
+            budget[0] -= 1
+            started = time.perf_counter()
+            writer.write(request)
+            status = await _read_response(reader)
+            latencies.append(time.perf_counter() - started)
+            errors += status != 200
+    finally:
+        writer.close()
+    return errors
+
+
+def _pct(sorted_values: list[float], q: float) -> float:
+    index = min(len(sorted_values) - 1, max(0, round(q * (len(sorted_values) - 1))))
+    return sorted_values[index] * 1000
+
+
+async def _run(
+    port: int, path: str, connections: int, requests: int, seconds: float
+) -> dict[str, float]:
+    budget = [requests]
+    latencies: list[float] = []
+    started = time.perf_counter()
+    stop_at = started + seconds
+    errors = await asyncio.gather(
+        *(_connection(port, path, stop_at, budget, latencies) for _ in range(connections))
+    )
+    elapsed = time.perf_counter() - started
+    latencies.sort()
+    return {
+        "connections": float(connections),
+        "requests": float(len(latencies)),
+        "errors": float(sum(errors)),
+        "seconds": elapsed,
+        "rps": len(latencies) / elapsed,
+        "p50_ms": _pct(latencies, 0.50),
+        "p95_ms": _pct(latencies, 0.95),
+        "p99_ms": _pct(latencies, 0.99),
+        "mean_ms": statistics.fmean(latencies) * 1000,
+    }
+
+
+def measure(
+    server: Server, path: str, connections: int, requests: int, seconds: float
+) -> dict[str, float]:
+    """Send up to `requests` GETs of `path` over `connections` connections for ≤ `seconds`."""
+    first = asyncio.run(_run(server.port, path, 1, 1, 60))  # cold: the first answer of this data
+    cpu = server.cpu_seconds()
+    result = asyncio.run(_run(server.port, path, connections, requests, seconds))
+    cpu = server.cpu_seconds() - cpu
+    result["cold_ms"] = first["p50_ms"]
+    result["server_cpu_seconds"] = cpu
+    # Requests per CPU second of the server: what one worker reaches with a core to itself.
+    result["rps_per_server_cpu"] = result["requests"] / cpu if cpu > 0 else float("nan")
+    return result
