@@ -89,3 +89,16 @@ def test_bad_window_parameters_are_422_naming_them(client: TestClient) -> None:
         assert response.json()["errors"][0]["name"] == name
     message = client.get("/api/v1/dashboard?as_of=June").json()["errors"][0]["message"]
     assert message == "must be a month written YYYY-MM (years 1900–2999), e.g. 2025-08"
+
+
+def test_dashboard_csv_is_the_revenue_trend(client: TestClient, company: Engine) -> None:
+    response = client.get(f"/api/v1/dashboard{Q}&format=csv")
+    assert response.headers["content-disposition"] == (
+        'attachment; filename="revenue-trend-3m-month-2025-06.csv"'
+    )
+    assert response.text.splitlines() == [
+        "period,partial,months,recognized,booked,backlog",
+        "2025-04,false,1,200.0,300.0,900.0",
+        "2025-05,false,1,300.0,300.0,1000.0",
+        "2025-06,false,1,500.0,400.0,1200.0",
+    ]

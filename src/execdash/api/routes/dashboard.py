@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from fastapi import APIRouter, Request
+from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from execdash.api.auth import Reader
 from execdash.api.deps import ReadConn, settings_of
 from execdash.api.errors import problem_responses
 from execdash.api.fields import UtcDateTime
+from execdash.api.listing import FormatParam, wants_csv
 from execdash.api.routes.alerts import Alert, alerts_query
 from execdash.api.routes.risks import Risk, risks_query
-from execdash.api.window import WindowParam
+from execdash.api.series_csv import series_csv
+from execdash.api.window import WindowParam, window_slug
 from execdash.db.changes import data_version, last_data_update
 from execdash.db.schema import alerts, risks
 from execdash.metrics import executive, finance, retention
@@ -61,9 +64,22 @@ def open_risks(conn: sa.Connection, limit: int = NEWEST) -> list[Risk]:
     return [Risk.model_validate(dict(r._mapping)) for r in rows]
 
 
-@router.get("/dashboard", response_model=Dashboard)
-def dashboard(request: Request, conn: ReadConn, _user: Reader, window: WindowParam) -> Dashboard:
+@router.get(
+    "/dashboard",
+    response_model=Dashboard,
+    description="The overview for one window. `?format=csv` gives the revenue trend.",
+)
+def dashboard(
+    request: Request,
+    conn: ReadConn,
+    _user: Reader,
+    window: WindowParam,
+    format: FormatParam = "json",
+) -> Dashboard | Response:
     """The executive overview for one window."""
+    if wants_csv(request, format):
+        trend = finance.revenue_trend(conn, window)
+        return series_csv(f"revenue-trend-{window_slug(window)}.csv", trend)
     settings = settings_of(request)
     kpis = executive.kpis(conn, window)
     at_risk, at_risk_warnings = retention.at_risk(conn)
