@@ -51,6 +51,23 @@ def _print_report(report: ImportReport) -> None:
     )
 
 
+def _size(path: Path) -> int:
+    """Bytes in a file, or in the files directly inside a directory (0 if missing)."""
+    if path.is_file():
+        return path.stat().st_size
+    if path.is_dir():
+        return sum(p.stat().st_size for p in path.iterdir() if p.is_file())
+    return 0
+
+
+def _user() -> str | None:
+    """Who runs the import, for the log: EXECDASH_USER, else the login name if there is one."""
+    try:
+        return os.environ.get("EXECDASH_USER") or getpass.getuser()
+    except (KeyError, OSError):
+        return None
+
+
 def import_(
     paths: Annotated[list[Path], typer.Argument(help="Files (orders.csv, ...) or directories.")],
     mode: str = typer.Option("append", help="append, upsert (by primary key) or replace."),
@@ -69,7 +86,7 @@ def import_(
         fail(str(exc))
     engine = open_engine(load_settings())
     migrate.upgrade(engine)
-    size = sum(p.stat().st_size for p in paths if p.is_file())
+    size = sum(_size(p) for p in paths)
     show = sys.stderr.isatty() and size >= PROGRESS_MIN_BYTES
     bar = Progress(
         "[progress.description]{task.description}",
@@ -94,7 +111,7 @@ def import_(
             dry_run=dry_run,
             table=table,
             mapping=mapping,
-            user=os.environ.get("EXECDASH_USER") or getpass.getuser(),
+            user=_user(),
             progress=progress if show else None,
         )
     _print_report(report)
