@@ -36,7 +36,8 @@ def _print_report(report: ImportReport) -> None:
         for file in report.files:
             out.print(f"{file.file}: {file.rows} rows {verb} into {file.table}", highlight=False)
         out.print(
-            f"{verb}: {report.rows} rows from {len(report.files)} file(s), mode {report.mode}"
+            f"{verb}: {report.rows} rows from {len(report.files)} file(s), mode {report.mode}",
+            highlight=False,
         )
         return
     for problem in report.problems:
