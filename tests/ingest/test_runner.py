@@ -158,7 +158,7 @@ def test_failed_multi_file_import_leaves_the_file_byte_for_byte(engine: Engine, 
 def test_failure_while_writing_rolls_every_file_back(
     engine: Engine, importer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def broken(conn: sa.Connection, tables: object) -> int:
+    def broken(*args: object) -> int:
         raise RuntimeError("refresh failed")
 
     monkeypatch.setattr(runner, "record_data_change", broken)
