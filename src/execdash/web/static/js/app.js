@@ -1,7 +1,7 @@
 // Boot every page: theme, reporting-window controls kept in the URL, user box, then the page module.
 import { installTheme } from "./theme.js";
 import { readView, writeView } from "./state.js";
-import { redrawCharts } from "./charts.js";
+import { redrawCharts, chartsSettled } from "./charts.js";
 import { installPopoverBehaviour } from "./tiles.js";
 import { h, fill, toast } from "./dom.js";
 import { send } from "./api.js";
@@ -33,6 +33,8 @@ function renderUserBox() {
       onclick: async () => {
         try {
           await send("POST", "/api/v1/auth/logout");
+          // The API ends the session just after answering; give it a moment before reloading.
+          await new Promise((resolve) => setTimeout(resolve, 300));
           location.reload();
         } catch (error) {
           toast(`Sign-out failed: ${error.message}`);
@@ -69,7 +71,10 @@ async function boot() {
   const run = async () => {
     document.body.setAttribute("aria-busy", "true");
     try {
-      await page.load(view);
+      const painted = () => { document.body.dataset.painted = viewKey(view); };
+      await page.load(view, painted);
+      painted();
+      await chartsSettled();
     } catch (error) {
       console.error("execdash: could not load the page data", error);
       toast(`Could not load the data: ${error.message}`);
@@ -89,7 +94,10 @@ async function boot() {
   await run();
 }
 
-/** A string naming the view, set on <body data-loaded> once the page shows it (tests wait on it). */
+/**
+ * A string naming the view: <body data-painted> holds it once the view's numbers are on screen,
+ * <body data-loaded> once everything (sparklines included) is drawn. Tests and the bench wait on them.
+ */
 export function viewKey(view) {
   return `${view.range}|${view.granularity}|${view.as_of}`;
 }

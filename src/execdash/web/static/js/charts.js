@@ -1,11 +1,26 @@
 // ECharts wrappers: a card with a title, CSV + PNG downloads, formatted tooltips and axes,
 // partial quarters marked, and an empty state that says what data is missing.
-import { init, getInstanceByDom } from "/static/vendor/echarts.js";
 import { h, fill, escapeHtml } from "./dom.js";
 import { formatValue, formatAxis, formatPeriod } from "./format.js";
 import { downloadCsv, downloadDataUrl, slug } from "./download.js";
 
 const live = new Map(); // chart element -> spec, so a theme switch can redraw every chart
+
+// ECharts (the largest file) loads in parallel with the page and never delays the KPI tiles.
+let echarts = null;
+const echartsReady = import("/static/vendor/echarts.js").then((module) => { echarts = module; });
+let pending = [];
+
+function instanceOf(box) {
+  return echarts ? echarts.getInstanceByDom(box) : undefined;
+}
+
+/** Resolves once every chart started so far is drawn (app.js waits for it before data-loaded). */
+export async function chartsSettled() {
+  const waiting = pending;
+  pending = [];
+  await Promise.all(waiting);
+}
 
 function css(name) {
   return getComputedStyle(document.documentElement).getPropertyValue(name).trim();
@@ -191,23 +206,28 @@ export function chartCsv(spec) {
   return { header, rows };
 }
 
-function draw(box, spec) {
-  const existing = getInstanceByDom(box);
+function drawNow(box, spec) {
+  const existing = instanceOf(box);
   if (existing) existing.dispose();
   spec = { ...spec, width: box.clientWidth };
-  const chart = init(box, null, { renderer: "canvas" });
+  const chart = echarts.init(box, null, { renderer: "canvas" });
   chart.setOption(spec.kind === "pie" || spec.kind === "funnel" ? pieOption(spec) : cartesianOption(spec));
   return chart;
 }
 
+function draw(box, spec) {
+  if (echarts) drawNow(box, spec);
+  else pending.push(echartsReady.then(() => box.isConnected && drawNow(box, spec)));
+}
+
 const resizer = new ResizeObserver((entries) => {
-  for (const entry of entries) getInstanceByDom(entry.target)?.resize();
+  for (const entry of entries) instanceOf(entry.target)?.resize();
 });
 
 // Printing changes the boxes' sizes (print.css); fit the canvases to them and back afterwards.
 for (const event of ["beforeprint", "afterprint"]) {
   window.addEventListener(event, () => {
-    for (const box of live.keys()) getInstanceByDom(box)?.resize();
+    for (const box of live.keys()) instanceOf(box)?.resize();
   });
 }
 
@@ -248,7 +268,7 @@ export function chartCard(container, spec) {
     h("button", {
       type: "button", class: "button small", "aria-label": `Download ${spec.title} as PNG`, text: "PNG",
       onclick: () => {
-        const chart = getInstanceByDom(box);
+        const chart = instanceOf(box);
         if (chart) downloadDataUrl(`${filename}.png`, chart.getDataURL({ type: "png", pixelRatio: 2, backgroundColor: css("--surface") }));
       },
     })));

@@ -95,23 +95,41 @@ function renderAtRisk(rows) {
   });
 }
 
-async function loadSparklines(kpis, view) {
-  // Each tile's trend comes from its drill-down series; tiles are redrawn once they arrive.
+// Where each tile's sparkline comes from: the cheapest response that carries that KPI per period.
+// The dashboard's own revenue trend covers three; one domain overview covers several more; only
+// payback and coverage need their drill-down.
+const SPARK_SOURCES = {
+  revenue: ["trend", "recognized"],
+  backlog: ["trend", "backlog"],
+  forecast: ["trend", "recognized"],
+  gm: ["/api/v1/finance", "gm"],
+  book_to_bill: ["/api/v1/finance", "book_to_bill"],
+  arr: ["/api/v1/finance", "arr"],
+  nrr: ["/api/v1/retention", "nrr"],
+  uptime: ["/api/v1/operations", "uptime"],
+};
+
+async function loadSparklines(kpis, view, data) {
+  const params = viewParams(view);
+  const sources = new Map([["trend", Promise.resolve({ series: data.revenue_trend || [] })]]);
+  const fetchOnce = (path) => {
+    if (!sources.has(path)) sources.set(path, getJSON(path, params).catch(() => null));
+    return sources.get(path);
+  };
   const sparks = new Map();
   await Promise.all(kpis.map(async (k) => {
-    try {
-      const drill = await getJSON(`/api/v1/kpis/${encodeURIComponent(k.key)}`, viewParams(view));
-      const values = kpiSeriesValues(drill);
-      if (values) sparks.set(k.key, values);
-    } catch {
-      // A KPI without a drill-down series simply shows no sparkline.
-    }
+    const [source, seriesKey] = SPARK_SOURCES[k.key] || [`/api/v1/kpis/${encodeURIComponent(k.key)}`, null];
+    const body = await fetchOnce(source);
+    const values = seriesKey
+      ? body?.series?.find((s) => s.key === seriesKey)?.points.map((p) => p.value)
+      : kpiSeriesValues(body);
+    if (values) sparks.set(k.key, values);
   }));
   renderTiles(document.getElementById("headline-tiles"), HEADLINE, kpis, view, sparks);
   renderTiles(document.getElementById("highlight-tiles"), HIGHLIGHTS, kpis, view, sparks);
 }
 
-export async function load(view) {
+export async function load(view, painted = () => {}) {
   const params = viewParams(view);
   const data = await getJSON("/api/v1/dashboard", params);
   showTimeframe(data.timeframe);
@@ -119,10 +137,12 @@ export async function load(view) {
   const kpis = data.kpis || [];
   renderTiles(document.getElementById("headline-tiles"), HEADLINE, kpis, view);
   renderTiles(document.getElementById("highlight-tiles"), HIGHLIGHTS, kpis, view);
+  painted(); // the new numbers are on screen
+  await new Promise((resolve) => requestAnimationFrame(resolve)); // paint the tiles before the chart
   renderRevenueChart(data);
   renderAlerts(data.alerts || []);
   renderRisks(data.risks || []);
   renderAtRisk(data.at_risk || []);
   renderWarnings(data.warnings || []);
-  await loadSparklines(kpis, view);
+  await loadSparklines(kpis, view, data);
 }
