@@ -19,12 +19,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from playwright.sync_api import sync_playwright  # noqa: E402
+from tests.live_server import serving  # noqa: E402
 
 from execdash.config import Settings  # noqa: E402
 from execdash.db import migrate  # noqa: E402
 from execdash.db.engine import create_engine  # noqa: E402
 from execdash.demo import generate  # noqa: E402
-from tests.live_server import serving  # noqa: E402
 
 RUNS = 7
 STATIC = ROOT / "src/execdash/web/static"
@@ -44,7 +44,8 @@ API_TIME = """() => performance.getEntriesByType("resource")
   .filter((e) => e.name.includes("/api/v1/dashboard"))[0].duration"""
 
 RESOURCES = """() => performance.getEntriesByType("resource").map((e) =>
-  `${Math.round(e.startTime)}–${Math.round(e.responseEnd)} ms ${e.name.replace(location.origin, "")}`)"""
+  `${Math.round(e.startTime)}–${Math.round(e.responseEnd)} ms `
+  + e.name.replace(location.origin, ""))"""
 
 FIRST_TILE = """() => new Promise((resolve) => {
   const done = () => resolve(performance.now());
@@ -83,7 +84,8 @@ def main() -> None:
                 loaded_at = page.evaluate("performance.now()")
                 api_ms = page.evaluate(API_TIME)
                 r = page.evaluate(SWITCH, ["#ctl-range", "6m", "6m|month|"])
-                g = page.evaluate(SWITCH, ["input[name=granularity][value=quarter]", "", "6m|quarter|"])
+                quarter = "input[name=granularity][value=quarter]"
+                g = page.evaluate(SWITCH, [quarter, "", "6m|quarter|"])
                 if run:  # the first run warms caches and is not counted
                     first.append(tile_at)
                     full.append(loaded_at)
@@ -96,11 +98,15 @@ def main() -> None:
                 page.close()
             browser.close()
     raw, zipped = asset_sizes()
-    print(f"overview first KPI tile visible: {statistics.median(first):6.0f} ms (budget 500)")
-    print(f"overview everything rendered:    {statistics.median(full):6.0f} ms (budget 1000)")
-    print(f"  of which GET /api/v1/dashboard: {statistics.median(api):6.0f} ms (server time)")
-    print(f"range switch, new numbers:       {statistics.median(switch_range):6.0f} ms (budget 150)")
-    print(f"granularity switch, new numbers: {statistics.median(switch_gran):6.0f} ms (budget 150)")
+    rows = [
+        ("overview first KPI tile visible", first, "(budget 500)"),
+        ("overview everything rendered", full, "(budget 1000)"),
+        ("  of which GET /api/v1/dashboard", api, "(server time)"),
+        ("range switch, new numbers", switch_range, "(budget 150)"),
+        ("granularity switch, new numbers", switch_gran, "(budget 150)"),
+    ]
+    for label, values, note in rows:
+        print(f"{label + ':':34}{statistics.median(values):6.0f} ms {note}")
     print(f"JS + CSS: {raw / 1024:.0f} KiB raw, {zipped / 1024:.0f} KiB gzipped")
 
 
