@@ -179,7 +179,13 @@ def _apply(conn: sa.Connection, step: tuple[object, ...], ranged: bool) -> None:
     table = "orders"
     if kind == "append":
         new = list(step[1])  # type: ignore[call-overload]
+        marks = rollups.append_marks(conn, ["orders"])
         conn.execute(s.orders.insert(), new)
+        if ranged:  # the import path: only the appended rows are added to the sums
+            record_data_change(
+                conn, ["orders"], rollups.appended(conn, marks, {"orders": len(new)})
+            )
+            return
         touched = [r["order_date"] for r in new]
     elif kind == "upsert":
         order_id, row = step[1], dict(step[2])  # type: ignore[call-overload]
@@ -285,3 +291,52 @@ def test_monthly_queries_read_the_same_numbers_from_rollups_as_from_raw_rows(
         assert answers() == raw
     assert raw[3] == (300.0, 1)  # only customer 2's first recurring order is in February
     assert raw[0] == {jan: (900.0, 700.0), feb: (1330.0, 810.0)}
+
+
+def test_appended_rows_are_added_to_the_existing_sums(any_engine: Engine) -> None:
+    with any_engine.begin() as conn:
+        conn.execute(s.expenses.insert().values(id=1, cost=10.0, date=dt.date(2025, 1, 9)))
+        record_data_change(conn, ["expenses"])
+        marks = rollups.append_marks(conn, ["expenses", "risks"])
+        conn.execute(
+            s.expenses.insert(),
+            [
+                {"id": 2, "cost": 2.5, "date": dt.date(2025, 1, 20)},
+                {"id": 3, "cost": 4.0, "date": dt.date(2025, 3, 1)},
+            ],
+        )
+        hints = rollups.appended(conn, marks, {"expenses": 2})
+        assert hints == {"expenses": rollups.Appended(1)}
+        record_data_change(conn, ["expenses"], hints)
+        rows = conn.execute(sa.select(t.rollup_expenses_month).order_by("month")).all()
+    assert [tuple(r) for r in rows] == [("2025-01", 12.5, 2), ("2025-03", 4.0, 1)]
+
+
+def test_an_append_below_the_largest_id_is_not_taken_for_a_pure_append(engine: Engine) -> None:
+    with engine.begin() as conn:
+        conn.execute(s.expenses.insert().values(id=5, cost=1.0, date=dt.date(2025, 1, 1)))
+        marks = rollups.append_marks(conn, ["expenses"])
+        conn.execute(s.expenses.insert().values(id=2, cost=1.0, date=dt.date(2025, 2, 1)))
+        assert rollups.appended(conn, marks, {"expenses": 1}) == {}
+
+
+def test_an_append_import_with_ids_in_a_gap_still_matches_a_recompute(
+    engine: Engine, tmp_path: Path
+) -> None:
+    path = tmp_path / "orders.csv"
+    path.write_text(
+        "id,amount,profit,order_date,type\n1,10,1,2025-01-01,booked\n9,20,2,2025-02-01,booked\n"
+    )
+    assert run_import(engine, [path]).ok
+    path.write_text("id,amount,profit,order_date,type\n4,5,1,2025-01-15,booked\n")
+    assert run_import(engine, [path]).ok
+    path.write_text("amount,profit,order_date,type\n7,1,2025-03-03,subscription\n")
+    assert run_import(engine, [path]).ok
+    with engine.connect() as conn:
+        _assert_consistent(conn)
+        rows = conn.execute(sa.select(t.rollup_orders_month).order_by("month")).all()
+    assert [tuple(r) for r in rows] == [
+        ("2025-01", "booked", 15.0, 2.0, 2),
+        ("2025-02", "booked", 20.0, 2.0, 1),
+        ("2025-03", "subscription", 7.0, 1.0, 1),
+    ]

@@ -43,19 +43,19 @@ def _put(conn: sa.Connection, key: str, value: str) -> None:
 def record_data_change(
     conn: sa.Connection,
     tables: Iterable[str] = (),
-    dates: dict[str, tuple[dt.date, dt.date]] | None = None,
+    hints: dict[str, rollups.Hint] | None = None,
 ) -> int:
     """Bump the data version after `tables` changed, in the caller's transaction; return it.
 
-    The rollups of changed raw tables are refreshed first (only the periods in `dates`, per
-    table, when the caller knows them). When the change can move an executive KPI, the
-    materialised tables (`timeframe_window`, `executive_kpis`) are rewritten in the same
-    transaction, so they never disagree with the API.
+    The rollups of changed raw tables are refreshed first (incrementally when `hints` says, per
+    table, which dates changed or that rows were only appended; see `rollups.refresh`). When
+    the change can move an executive KPI, the materialised tables (`timeframe_window`,
+    `executive_kpis`) are rewritten in the same transaction, so they never disagree with the API.
     """
     from execdash.metrics import materialise  # metrics imports db; import here to avoid a cycle
 
     changed = set(tables)
-    rollups.refresh(conn, changed, dates)
+    rollups.refresh(conn, changed, hints)
     if materialise.needs_refresh(changed):
         materialise.refresh(conn)
     version = data_version(conn) + 1

@@ -177,12 +177,13 @@ def refresh_range(conn: sa.Connection, rollup: Rollup, first: dt.date, last: dt.
 def refresh(
     conn: sa.Connection,
     tables: Iterable[str],
-    dates: dict[str, tuple[dt.date, dt.date]] | None = None,
+    hints: dict[str, Hint] | None = None,
 ) -> list[str]:
     """Bring the rollups of changed `tables` up to date; return the names of those refreshed.
 
-    `dates` may give, per raw table, the smallest and largest date any changed row had before
-    or after the change; only those periods are recomputed. Without it the rollup is rebuilt.
+    `hints` may say, per raw table, what changed: a `(first, last)` date span covering every
+    date a changed row had before or after the change (only those periods are recomputed), or
+    `Appended` (the new rows are added to the sums). Without a hint the rollup is rebuilt.
     """
     changed = set(tables) & SOURCES
     done: list[str] = []
@@ -190,11 +191,13 @@ def refresh(
         name = rollup.source.name
         if name not in changed:
             continue
-        span = (dates or {}).get(name)
-        if span is None:
+        hint = (hints or {}).get(name)
+        if hint is None:
             rebuild(conn, rollup)
+        elif isinstance(hint, Appended):
+            add_appended(conn, rollup, hint.after_id)
         else:
-            refresh_range(conn, rollup, span[0], span[1])
+            refresh_range(conn, rollup, hint[0], hint[1])
         done.append(rollup.target.name)
     return done
 
@@ -218,3 +221,87 @@ def recompute(conn: sa.Connection, rollup: Rollup) -> list[tuple[object, ...]]:
     cols = list(sub.columns)
     nkeys = len([c for c in rollup.target.columns if c.primary_key])
     return [tuple(row) for row in conn.execute(sa.select(sub).order_by(*cols[:nkeys]))]
+
+
+def append_marks(conn: sa.Connection, tables: Iterable[str]) -> dict[str, int]:
+    """Largest id of each rollup source table, taken before an append-only load."""
+    marks: dict[str, int] = {}
+    for name in set(tables) & SOURCES:
+        table = s.metadata.tables[name]
+        marks[name] = int(conn.execute(sa.select(sa.func.max(table.c.id))).scalar() or 0)
+    return marks
+
+
+@dataclass(frozen=True)
+class Appended:
+    """A change that only appended rows, all with ids above `after_id`: add them to the sums."""
+
+    after_id: int
+
+
+Hint = tuple[dt.date, dt.date] | Appended
+"""What changed in one table: a date span to recompute, or rows appended above an id."""
+
+
+def appended(conn: sa.Connection, marks: dict[str, int], loaded: dict[str, int]) -> dict[str, Hint]:
+    """`Appended` hints for tables whose `loaded` new rows all lie above their mark.
+
+    A table is left out (so its rollups are rebuilt) unless exactly `loaded[table]` rows lie
+    above its mark: appended rows with smaller explicit ids would otherwise be missed.
+    """
+    hints: dict[str, Hint] = {}
+    for name, mark in marks.items():
+        table = s.metadata.tables[name]
+        count = conn.execute(
+            sa.select(sa.func.count()).select_from(table).where(table.c.id > mark)
+        ).scalar_one()
+        if count == loaded.get(name):
+            hints[name] = Appended(mark)
+    return hints
+
+
+def add_appended(conn: sa.Connection, rollup: Rollup, after_id: int) -> int:
+    """Add the aggregates of rows with id > `after_id` to the rollup; return the groups touched.
+
+    Reads only the new rows (a primary-key range), so the cost follows the size of the import,
+    not of the table. Counts and sums are additive, so this equals a recompute.
+    """
+    target = rollup.target
+    select = rollup.build(rollup.key()).where(rollup.source.c.id > after_id)
+    keys = [c for c in target.columns if c.primary_key]
+    values = [c for c in target.columns if not c.primary_key]
+    groups = [tuple(row) for row in conn.execute(select)]
+    if not groups:
+        return 0
+    params = [
+        {
+            **{f"k_{c.name}": row[i] for i, c in enumerate(keys)},
+            **{f"v_{c.name}": row[len(keys) + i] for i, c in enumerate(values)},
+        }
+        for row in groups
+    ]
+    bump = (
+        target.update()
+        .where(*(c == sa.bindparam(f"k_{c.name}") for c in keys))
+        .values({c.name: c + sa.bindparam(f"v_{c.name}") for c in values})
+    )
+    conn.execute(bump, params)
+    period = target.c[rollup.period_column]
+    seen = [str(p[f"k_{rollup.period_column}"]) for p in params]
+    present = {
+        tuple(r)
+        for r in conn.execute(sa.select(*keys).where(period >= min(seen), period <= max(seen)))
+    }
+    missing = [p for p in params if tuple(p[f"k_{c.name}"] for c in keys) not in present]
+    if missing:
+        conn.execute(
+            target.insert(),
+            [
+                {
+                    **{c.name: p[f"k_{c.name}"] for c in keys},
+                    **{c.name: p[f"v_{c.name}"] for c in values},
+                }
+                for p in missing
+            ],
+        )
+    return len(groups)

@@ -11,7 +11,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from execdash.db import schema
+from execdash.db import rollups, schema
 from execdash.db.changes import record_data_change
 from execdash.db.tables import import_log
 from execdash.ingest import load as loader
@@ -200,6 +200,7 @@ def _write(
     tables = [b.spec.name for b in batches]
     try:
         with engine.begin() as conn:
+            marks = rollups.append_marks(conn, tables) if mode == "append" else {}
             if mode == "replace":
                 for name in sorted(set(tables), key=tables.index, reverse=True):
                     loader.delete_all(conn, name)
@@ -227,7 +228,9 @@ def _write(
                         report=document,
                     )
                 )
-            record_data_change(conn, sorted(set(tables)))
+            loaded = {t: sum(b.file.rows for b in batches if b.spec.name == t) for t in tables}
+            hints = rollups.appended(conn, marks, loaded)  # rollups then add just the new rows
+            record_data_change(conn, sorted(set(tables)), hints)
     except (sa.exc.DBAPIError, engine.dialect.loaded_dbapi.Error) as exc:
         detail = exc.orig if isinstance(exc, sa.exc.DBAPIError) else exc
         report.problem(
