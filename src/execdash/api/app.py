@@ -10,6 +10,7 @@ from fastapi.staticfiles import StaticFiles
 
 from execdash import __version__
 from execdash.api import health, imports
+from execdash.api.cache import cache_middleware
 from execdash.api.errors import Problem, install_error_handlers
 from execdash.api.etag import etag_middleware
 from execdash.api.responses import OrjsonResponse
@@ -71,6 +72,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.engine = create_engine(settings.database_url)
     install_error_handlers(app)
     app.middleware("http")(etag_middleware)
+    app.middleware("http")(cache_middleware)  # outermost: a hit skips the ETag work too
     app.include_router(health.router)
     for router in ROUTERS:
         app.include_router(router)

@@ -1,0 +1,84 @@
+"""Reads are answered from the response cache until a recorded write moves the data version."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.engine import Engine
+
+from execdash.api import create_app
+from execdash.api.cache import Entry, ResponseCache
+from execdash.config import Settings
+from tests.api.conftest import bearer
+
+
+def _cache(client: TestClient) -> ResponseCache:
+    cache: ResponseCache = client.app.state.response_cache  # type: ignore[attr-defined]
+    return cache
+
+
+def test_a_repeated_read_is_served_from_the_cache_with_the_same_body(
+    client: TestClient, rows: Engine
+) -> None:
+    first = client.get("/api/v1/alerts")
+    second = client.get("/api/v1/alerts")
+    assert second.status_code == 200
+    assert second.content == first.content
+    assert second.headers["etag"] == first.headers["etag"]
+    assert second.headers["content-type"] == first.headers["content-type"]
+    assert (_cache(client).misses, _cache(client).hits) == (1, 1)
+
+
+def test_a_cached_answer_still_honours_if_none_match(client: TestClient, rows: Engine) -> None:
+    tag = client.get("/api/v1/alerts").headers["etag"]
+    again = client.get("/api/v1/alerts", headers={"If-None-Match": tag})
+    assert again.status_code == 304
+    assert again.content == b""
+
+
+def test_parameters_and_format_are_cached_separately(client: TestClient, rows: Engine) -> None:
+    plain = client.get("/api/v1/alerts")
+    csv = client.get("/api/v1/alerts", headers={"Accept": "text/csv"})
+    assert plain.content != csv.content
+    assert client.get("/api/v1/alerts", headers={"Accept": "text/csv"}).content == csv.content
+    assert _cache(client).hits == 1
+
+
+def test_a_recorded_write_drops_the_cached_answers(
+    client: TestClient, rows: Engine, tokens: dict[str, str]
+) -> None:
+    before = client.get("/api/v1/alerts/1").json()
+    client.post("/api/v1/alerts/1/acknowledge", headers=bearer(tokens["editor"]))
+    after = client.get("/api/v1/alerts/1").json()
+    assert before["status"] == "open"
+    assert after["status"] == "acknowledged"
+    assert _cache(client).misses == 2
+
+
+@pytest.fixture
+def locked_client(settings: Settings) -> Iterator[TestClient]:
+    locked = dataclasses.replace(settings, read_requires_login=True)
+    with TestClient(create_app(locked)) as client:
+        yield client
+
+
+def test_reads_that_need_a_login_are_never_cached(
+    locked_client: TestClient, rows: Engine, tokens: dict[str, str]
+) -> None:
+    assert locked_client.get("/api/v1/alerts", headers=bearer(tokens["viewer"])).status_code == 200
+    assert locked_client.get("/api/v1/alerts").status_code == 401
+    assert getattr(locked_client.app.state, "response_cache", None) is None
+
+
+def test_the_cache_evicts_the_least_recently_used_answer_beyond_its_bound() -> None:
+    cache = ResponseCache()
+    for i in range(513):
+        cache.put(3, f"t{i}", Entry(b"x", ()))
+    assert cache.get(3, "t0") is None
+    assert cache.get(3, "t512") is not None
+    assert len(cache.entries) == 512
+    assert cache.get(4, "t512") is None  # a newer version forgets everything
+    assert cache.entries == {}
