@@ -88,7 +88,8 @@ function cartesianOption(full) {
     nameTextStyle: { color: muted },
     position: horizontal ? undefined : index === 0 ? "left" : "right",
     ...targetExtent(spec.series.filter((s) => (s.axis || 0) === index && s.target !== undefined).map((s) => s.target), axis),
-    axisLabel: { color: muted, formatter: (v) => formatAxis(v, axis.unit, axis.key) },
+    splitNumber: narrow ? 3 : undefined,
+    axisLabel: { color: muted, hideOverlap: true, formatter: (v) => formatAxis(v, axis.unit, axis.key) },
     splitLine: { show: index === 0, lineStyle: { color: border } },
   }));
   const series = spec.series.map((s) => ({
