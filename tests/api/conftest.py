@@ -6,15 +6,24 @@ import datetime as dt
 from collections.abc import Iterator
 
 import pytest
+from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 
-from execdash.api import create_app
+from execdash.api import accounts, create_app
 from execdash.api.accounts import add_user, create_token
 from execdash.config import Settings
 from execdash.db import schema
 
 PASSWORD = "correct horse battery"
+
+
+@pytest.fixture(autouse=True)
+def cheap_argon2(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Hash test passwords with tiny argon2id parameters: same algorithm, a fraction of the CPU."""
+    monkeypatch.setattr(
+        accounts, "_HASHER", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    )
 
 
 @pytest.fixture
