@@ -340,3 +340,22 @@ def test_an_append_import_with_ids_in_a_gap_still_matches_a_recompute(
         ("2025-02", "booked", 20.0, 2.0, 1),
         ("2025-03", "subscription", 7.0, 1.0, 1),
     ]
+
+
+def test_refresh_full_rebuilds_and_marks_the_rollups_ready(sqlite_url: str, engine: Engine) -> None:
+    from typer.testing import CliRunner
+
+    from execdash.cli import app
+
+    with engine.begin() as conn:
+        conn.execute(s.expenses.insert().values(cost=2.0, date=dt.date(2025, 5, 5)))
+    result = CliRunner().invoke(
+        app, ["refresh", "--full"], env={"EXECDASH_DATABASE_URL": sqlite_url}
+    )
+    assert result.exit_code == 0, result.output
+    assert "rebuilt rollup_expenses_month: 1 rows" in result.output
+    with engine.connect() as conn:
+        assert rollups.is_ready(conn, rollups.by_target("rollup_expenses_month"))
+        assert [tuple(r) for r in conn.execute(sa.select(t.rollup_expenses_month))] == [
+            ("2025-05", 2.0, 1)
+        ]
