@@ -34,7 +34,6 @@ class Settings:
     database_url: str = DEFAULT_DATABASE_URL
     currency: str = "GBP"
     read_requires_login: bool = False
-    secret_key: str = ""
     cookie_secure: bool = False
 
     @property
@@ -54,6 +53,5 @@ class Settings:
             or DEFAULT_DATABASE_URL,
             currency=currency,
             read_requires_login=_flag(env, "EXECDASH_READ_REQUIRES_LOGIN", False),
-            secret_key=env.get("EXECDASH_SECRET_KEY", ""),
             cookie_secure=_flag(env, "EXECDASH_COOKIE_SECURE", False),
         )

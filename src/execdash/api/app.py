@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import FastAPI
+from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.openapi.utils import get_openapi
 from fastapi.staticfiles import StaticFiles
 
@@ -72,7 +73,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.engine = create_engine(settings.database_url)
     install_error_handlers(app)
     app.middleware("http")(etag_middleware)
-    app.middleware("http")(cache_middleware)  # outermost: a hit skips the ETag work too
+    app.middleware("http")(cache_middleware)  # a cache hit skips the ETag work too
+    app.add_middleware(GZipMiddleware, minimum_size=1024)  # outermost: compresses what is sent
     app.include_router(health.router)
     for router in ROUTERS:
         app.include_router(router)

@@ -31,7 +31,7 @@ def read_conn(request: Request) -> Iterator[sa.Connection]:
 
 
 def write_conn(request: Request) -> Iterator[sa.Connection]:
-    """A transaction: committed when the endpoint returns, rolled back if it raises."""
+    """A transaction: committed when the endpoint returns (before the response), else rolled back."""
     with engine_of(request).begin() as conn:
         yield conn
 
@@ -39,5 +39,7 @@ def write_conn(request: Request) -> Iterator[sa.Connection]:
 ReadConn = Annotated[sa.Connection, Depends(read_conn)]
 """A read connection, as an endpoint parameter type."""
 
-WriteConn = Annotated[sa.Connection, Depends(write_conn)]
+# scope="function" commits before the response is sent: a client that reads right after a 2xx
+# sees its write, and a failed commit becomes an error response instead of a silent loss.
+WriteConn = Annotated[sa.Connection, Depends(write_conn, scope="function")]
 """A write transaction, as an endpoint parameter type."""

@@ -33,8 +33,6 @@ function renderUserBox() {
       onclick: async () => {
         try {
           await send("POST", "/api/v1/auth/logout");
-          // The API ends the session just after answering; give it a moment before reloading.
-          await new Promise((resolve) => setTimeout(resolve, 300));
           location.reload();
         } catch (error) {
           toast(`Sign-out failed: ${error.message}`);

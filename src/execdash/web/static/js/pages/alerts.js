@@ -7,14 +7,6 @@ import { canEdit } from "../context.js";
 import { formatDate } from "../format.js";
 
 const POLL_MS = 30000;
-// The API commits a write just after answering it, so a list read at once may still be stale;
-// the page reloads once more shortly after every write (a 304 when nothing changed).
-const SETTLE_MS = 400;
-
-function reloadAfterWrite(reload) {
-  reload();
-  setTimeout(reload, SETTLE_MS);
-}
 const RISK_STATES = ["open", "mitigating", "closed"];
 let pollTimer = null;
 
@@ -38,7 +30,7 @@ function alertActions(alert, reload) {
     } catch (error) {
       toast(`Could not ${verb} the alert: ${error.message}`);
     }
-    reloadAfterWrite(reload);
+    reload();
   };
   const buttons = [];
   if (alert.status === "open") buttons.push(h("button", { type: "button", class: "button small", text: "Acknowledge", "aria-label": `Acknowledge alert: ${alert.title}`, onclick: act("acknowledge") }));
@@ -85,7 +77,7 @@ function riskStatusControl(risk, reload) {
     } catch (error) {
       toast(`Could not update the risk: ${error.message}`);
     }
-    reloadAfterWrite(reload);
+    reload();
   });
   return select;
 }

@@ -30,9 +30,6 @@ export async function load() {
       });
       if (!response.ok) throw new ApiError(response.status, response.status === 401 ? "Wrong user name or password." : `Sign-in failed (${response.status}).`);
       await response.json(); // read the body before leaving, so the request completes cleanly
-      // The API commits the session just after answering; give it a moment so the next page
-      // renders signed in.
-      await new Promise((resolve) => setTimeout(resolve, 300));
       location.assign(target());
     } catch (failure) {
       error.textContent = failure.message;
