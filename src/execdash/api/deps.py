@@ -31,7 +31,7 @@ def read_conn(request: Request) -> Iterator[sa.Connection]:
 
 
 def write_conn(request: Request) -> Iterator[sa.Connection]:
-    """A transaction: committed when the endpoint returns (before the response), else rolled back."""
+    """A transaction: committed before the response is sent, rolled back if the endpoint raises."""
     with engine_of(request).begin() as conn:
         yield conn
 
