@@ -178,8 +178,9 @@ def _apply(conn: sa.Connection, step: tuple[object, ...], ranged: bool) -> None:
     touched: list[dt.date] = []
     table = "orders"
     if kind == "append":
-        new = list(step[1])  # type: ignore[call-overload]
         marks = rollups.append_marks(conn, ["orders"])
+        # Explicit ids after the largest: PostgreSQL's sequence does not see upserted ids.
+        new = [{**row, "id": marks["orders"] + i} for i, row in enumerate(step[1], start=1)]  # type: ignore[call-overload]
         conn.execute(s.orders.insert(), new)
         if ranged:  # the import path: only the appended rows are added to the sums
             record_data_change(
