@@ -12,7 +12,8 @@ from sqlalchemy.engine import Engine
 from execdash.config import Settings, SettingsError
 from execdash.db.engine import create_engine
 
-err = Console(stderr=True)
+# soft_wrap: a message naming file, row and column stays on one line in logs and pipes
+err = Console(stderr=True, soft_wrap=True)
 
 
 def fail(message: str, code: int = 1) -> NoReturn:

@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
 from rich.table import Table
 
-from execdash.cli.context import fail, load_settings, open_engine
+from execdash.cli.context import err, fail, load_settings, open_engine
 from execdash.db import migrate
 from execdash.ingest import MODES, ImportReport, parse_mapping, run_import
 from execdash.ingest.backup import BackupError, backup_sqlite
@@ -22,7 +22,6 @@ from execdash.ingest.export import export_tables
 from execdash.ingest.history import recent_imports
 
 out = Console()
-err = Console(stderr=True)
 PROGRESS_MIN_BYTES = 8 << 20
 """Files at least this large get a progress bar (when stderr is a terminal)."""
 
