@@ -1,9 +1,9 @@
 """Measure the dashboard page in headless Chromium on localhost against the demo company.
 
 Run: `make bench` (after the API benchmark) or `.venv/bin/python -m bench.web`. Prints, as
-medians of several runs: time to the first KPI tile (and how much of it the dashboard API call took), time
-until everything is rendered (sparklines included), and time for a range or granularity switch
-to put the new view's numbers on screen; plus the gzipped size of the JS and CSS.
+medians of several runs: time to the first KPI tile (and how much of it the dashboard API call
+took), time until everything is rendered (sparklines included), and time for a range or
+granularity switch to put the new view's numbers on screen; plus the gzipped size of JS and CSS.
 """
 
 from __future__ import annotations
