@@ -32,112 +32,55 @@ router = APIRouter(prefix="/api/v1", tags=["domains"], responses=problem_respons
 
 CSV_NOTE = " `?format=csv` gives the series side by side, one row per period."
 
-
-def _serve(
-    request: Request,
-    fmt: str,
-    name: str,
-    build: Callable[[sa.Connection, Window], DomainOverview],
-    conn: sa.Connection,
-    window: Window,
-) -> DomainOverview | Response:
-    overview = build(conn, window)
-    if wants_csv(request, fmt):
-        return series_csv(f"{name}-{window_slug(window)}.csv", overview.series)
-    return overview
+Overview = Callable[[sa.Connection, Window], DomainOverview]
 
 
-@router.get("/finance", response_model=FinanceOverview, description="Finance." + CSV_NOTE)
-def finance_overview(
-    request: Request,
-    conn: ReadConn,
-    _user: Reader,
-    window: WindowParam,
-    format: FormatParam = "json",
-) -> DomainOverview | Response:
-    """Revenue, bookings, backlog, margin, MRR/ARR and expenses."""
-    return _serve(request, format, "finance", finance.overview, conn, window)
+# path, response model, metric function, what the overview holds
+DOMAINS: tuple[tuple[str, type[DomainOverview], Overview, str], ...] = (
+    ("finance", FinanceOverview, finance.overview,
+     "Revenue, bookings, backlog, margin, MRR/ARR and expenses."),
+    ("sales", SalesOverview, sales.overview,
+     "Funnel, conversions, win rate, sales cycle and new customers."),
+    ("retention", RetentionOverview, retention.overview,
+     "NRR, churn, expansion and at-risk customers."),
+    ("operations", OperationsOverview, ops.overview,
+     "Uptime, MTBF/MTTR, quality, service cost, faults and repurchases."),
+    ("supply", SupplyOverview, supply.overview,
+     "COGS breakdown, variance, lead time and inventory turns."),
+    ("telemetry", TelemetryOverview, telemetry.overview,
+     "Utilisation, consumption per cycle and active devices."),
+    ("products", ProductsOverview, products.overview,
+     "Top products by revenue over the window, with shares."),
+    ("marketing", FeedbackOverview, feedback.overview,
+     "Page visits, visit-to-lead conversion, NPS, CSAT, feedback counts and customer mix."),
+)  # fmt: skip
 
 
-@router.get("/sales", response_model=SalesOverview, description="Sales." + CSV_NOTE)
-def sales_overview(
-    request: Request,
-    conn: ReadConn,
-    _user: Reader,
-    window: WindowParam,
-    format: FormatParam = "json",
-) -> DomainOverview | Response:
-    """Funnel, conversions, win rate, sales cycle and new customers."""
-    return _serve(request, format, "sales", sales.overview, conn, window)
+def _overview_endpoint(name: str, build: Overview) -> Callable[..., DomainOverview | Response]:
+    """The GET handler for one domain: the overview as JSON, or its series as CSV."""
+
+    def endpoint(
+        request: Request,
+        conn: ReadConn,
+        _user: Reader,
+        window: WindowParam,
+        format: FormatParam = "json",
+    ) -> DomainOverview | Response:
+        overview = build(conn, window)
+        if wants_csv(request, format):
+            return series_csv(f"{name}-{window_slug(window)}.csv", overview.series)
+        return overview
+
+    return endpoint
 
 
-@router.get("/retention", response_model=RetentionOverview, description="Retention." + CSV_NOTE)
-def retention_overview(
-    request: Request,
-    conn: ReadConn,
-    _user: Reader,
-    window: WindowParam,
-    format: FormatParam = "json",
-) -> DomainOverview | Response:
-    """NRR, churn, expansion and at-risk customers."""
-    return _serve(request, format, "retention", retention.overview, conn, window)
-
-
-@router.get("/operations", response_model=OperationsOverview, description="Ops." + CSV_NOTE)
-def operations_overview(
-    request: Request,
-    conn: ReadConn,
-    _user: Reader,
-    window: WindowParam,
-    format: FormatParam = "json",
-) -> DomainOverview | Response:
-    """Uptime, MTBF/MTTR, quality, service cost, faults and repurchases."""
-    return _serve(request, format, "operations", ops.overview, conn, window)
-
-
-@router.get("/supply", response_model=SupplyOverview, description="Supply chain." + CSV_NOTE)
-def supply_overview(
-    request: Request,
-    conn: ReadConn,
-    _user: Reader,
-    window: WindowParam,
-    format: FormatParam = "json",
-) -> DomainOverview | Response:
-    """COGS breakdown, variance, lead time and inventory turns."""
-    return _serve(request, format, "supply", supply.overview, conn, window)
-
-
-@router.get("/telemetry", response_model=TelemetryOverview, description="Telemetry." + CSV_NOTE)
-def telemetry_overview(
-    request: Request,
-    conn: ReadConn,
-    _user: Reader,
-    window: WindowParam,
-    format: FormatParam = "json",
-) -> DomainOverview | Response:
-    """Utilisation, consumption per cycle and active devices."""
-    return _serve(request, format, "telemetry", telemetry.overview, conn, window)
-
-
-@router.get("/products", response_model=ProductsOverview, description="Products." + CSV_NOTE)
-def products_overview(
-    request: Request,
-    conn: ReadConn,
-    _user: Reader,
-    window: WindowParam,
-    format: FormatParam = "json",
-) -> DomainOverview | Response:
-    """Top products by revenue over the window, with shares."""
-    return _serve(request, format, "products", products.overview, conn, window)
-
-
-@router.get("/marketing", response_model=FeedbackOverview, description="Marketing." + CSV_NOTE)
-def marketing_overview(
-    request: Request,
-    conn: ReadConn,
-    _user: Reader,
-    window: WindowParam,
-    format: FormatParam = "json",
-) -> DomainOverview | Response:
-    """Page visits, visit→lead, NPS, CSAT, feedback counts and customer mix."""
-    return _serve(request, format, "marketing", feedback.overview, conn, window)
+for _name, _model, _build, _summary in DOMAINS:
+    router.add_api_route(
+        f"/{_name}",
+        _overview_endpoint(_name, _build),
+        methods=["GET"],
+        response_model=_model,
+        name=f"{_name}_overview",
+        summary=f"{_name.capitalize()} overview",
+        description=_summary + CSV_NOTE,
+    )
