@@ -13,6 +13,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel
 
 T = TypeVar("T")
+M = TypeVar("M", bound=BaseModel)
 
 FormatParam = Annotated[
     Literal["json", "csv"],
@@ -105,6 +106,29 @@ def all_rows(
 ) -> list[dict[str, Any]]:
     """Every row of `query` (for CSV exports, which are not paged)."""
     return [dict(row._mapping) for row in conn.execute(query.order_by(*order_by))]
+
+
+def list_response(
+    request: Request,
+    fmt: str,
+    conn: sa.Connection,
+    query: sa.Select[Any],
+    order_by: Sequence[sa.ColumnElement[Any]],
+    paging: PageParams,
+    model: type[M],
+    csv_file: tuple[str, Sequence[str]],
+) -> Page[M] | Response:
+    """One JSON page of `model`s, or every row as the CSV download `csv_file` (name, columns)."""
+    if wants_csv(request, fmt):
+        filename, columns = csv_file
+        return csv_response(filename, columns, all_rows(conn, query, order_by))
+    items, total = fetch_page(conn, query, order_by, paging)
+    return Page[M](
+        items=[model.model_validate(item) for item in items],
+        total=total,
+        page=paging.page,
+        page_size=paging.page_size,
+    )
 
 
 def sort_clause(

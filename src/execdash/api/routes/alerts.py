@@ -18,11 +18,8 @@ from execdash.api.listing import (
     FormatParam,
     Page,
     Paging,
-    all_rows,
-    csv_response,
-    fetch_page,
+    list_response,
     sort_clause,
-    wants_csv,
 )
 from execdash.db.changes import record_data_change
 from execdash.db.schema import alerts
@@ -139,14 +136,8 @@ def list_alerts(
     """Alerts, newest first by default; CSV holds every matching row."""
     query = alerts_query(type, severity, status)
     order = sort_clause(sort, SORTS, alerts.c.id)
-    if wants_csv(request, format):
-        return csv_response("alerts.csv", COLUMNS, all_rows(conn, query, order))
-    items, total = fetch_page(conn, query, order, paging)
-    return Page[Alert](
-        items=[Alert.model_validate(i) for i in items],
-        total=total,
-        page=paging.page,
-        page_size=paging.page_size,
+    return list_response(
+        request, format, conn, query, order, paging, Alert, ("alerts.csv", COLUMNS)
     )
 
 

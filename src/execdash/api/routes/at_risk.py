@@ -21,11 +21,8 @@ from execdash.api.listing import (
     FormatParam,
     Page,
     Paging,
-    all_rows,
-    csv_response,
-    fetch_page,
+    list_response,
     sort_clause,
-    wants_csv,
 )
 from execdash.db.changes import record_data_change
 from execdash.db.schema import retention_at_risk as at_risk
@@ -124,16 +121,9 @@ def list_at_risk(
 ) -> Page[AtRiskCustomer] | Response:
     """At-risk customers, largest expected loss first by default."""
     order = sort_clause(sort, SORTS, at_risk.c.id)
-    if wants_csv(request, format):
-        return csv_response(
-            "at-risk-customers.csv", COLUMNS, all_rows(conn, at_risk_query(), order)
-        )
-    items, total = fetch_page(conn, at_risk_query(), order, paging)
-    return Page[AtRiskCustomer](
-        items=[AtRiskCustomer.model_validate(i) for i in items],
-        total=total,
-        page=paging.page,
-        page_size=paging.page_size,
+    csv_file = ("at-risk-customers.csv", COLUMNS)
+    return list_response(
+        request, format, conn, at_risk_query(), order, paging, AtRiskCustomer, csv_file
     )
 
 

@@ -18,11 +18,8 @@ from execdash.api.listing import (
     FormatParam,
     Page,
     Paging,
-    all_rows,
-    csv_response,
-    fetch_page,
+    list_response,
     sort_clause,
-    wants_csv,
 )
 from execdash.db.schema import customers, feedback
 
@@ -90,15 +87,8 @@ def list_customers(
     if q:
         query = query.where(sa.func.lower(customers.c.name).contains(q.lower(), autoescape=True))
     order = sort_clause(sort, CUSTOMER_SORTS, customers.c.id)
-    if wants_csv(request, format):
-        return csv_response("customers.csv", CUSTOMER_COLUMNS, all_rows(conn, query, order))
-    items, total = fetch_page(conn, query, order, paging)
-    return Page[Customer](
-        items=[Customer.model_validate(i) for i in items],
-        total=total,
-        page=paging.page,
-        page_size=paging.page_size,
-    )
+    csv_file = ("customers.csv", CUSTOMER_COLUMNS)
+    return list_response(request, format, conn, query, order, paging, Customer, csv_file)
 
 
 @router.get("/feedback", response_model=Page[Feedback])
@@ -128,12 +118,5 @@ def list_feedback(
     if customer_id is not None:
         query = query.where(feedback.c.customer_id == customer_id)
     order = sort_clause(sort, FEEDBACK_SORTS, feedback.c.id)
-    if wants_csv(request, format):
-        return csv_response("feedback.csv", FEEDBACK_COLUMNS, all_rows(conn, query, order))
-    items, total = fetch_page(conn, query, order, paging)
-    return Page[Feedback](
-        items=[Feedback.model_validate(i) for i in items],
-        total=total,
-        page=paging.page,
-        page_size=paging.page_size,
-    )
+    csv_file = ("feedback.csv", FEEDBACK_COLUMNS)
+    return list_response(request, format, conn, query, order, paging, Feedback, csv_file)

@@ -18,11 +18,8 @@ from execdash.api.listing import (
     FormatParam,
     Page,
     Paging,
-    all_rows,
-    csv_response,
-    fetch_page,
+    list_response,
     sort_clause,
-    wants_csv,
 )
 from execdash.db.changes import record_data_change
 from execdash.db.schema import risks
@@ -141,15 +138,7 @@ def list_risks(
     """Risks, soonest due first by default (no due date last)."""
     query = risks_query(status, owner, overdue)
     order = sort_clause(sort, SORTS, risks.c.id)
-    if wants_csv(request, format):
-        return csv_response("risks.csv", COLUMNS, all_rows(conn, query, order))
-    items, total = fetch_page(conn, query, order, paging)
-    return Page[Risk](
-        items=[Risk.model_validate(i) for i in items],
-        total=total,
-        page=paging.page,
-        page_size=paging.page_size,
-    )
+    return list_response(request, format, conn, query, order, paging, Risk, ("risks.csv", COLUMNS))
 
 
 @router.get("/{risk_id}", response_model=Risk, responses=problem_responses(401, 404, 422))
