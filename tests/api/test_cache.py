@@ -6,6 +6,7 @@ import dataclasses
 from collections.abc import Iterator
 
 import pytest
+import sqlalchemy as sa
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 
@@ -30,6 +31,22 @@ def test_a_repeated_read_is_served_from_the_cache_with_the_same_body(
     assert second.headers["etag"] == first.headers["etag"]
     assert second.headers["content-type"] == first.headers["content-type"]
     assert (_cache(client).misses, _cache(client).hits) == (1, 1)
+
+
+def test_an_uncached_read_asks_for_the_data_version_once(client: TestClient, rows: Engine) -> None:
+    engine: Engine = client.app.state.engine  # type: ignore[attr-defined]
+    statements: list[str] = []
+
+    def record(_conn: object, _cursor: object, sql: str, *_args: object) -> None:
+        statements.append(sql)
+
+    sa.event.listen(engine, "before_cursor_execute", record)
+    try:
+        assert client.get("/api/v1/risks").status_code == 200
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", record)
+    # the cache layer and the ETag layer share one read of app_meta; risks never read it
+    assert sum("app_meta" in sql for sql in statements) == 1
 
 
 def test_a_cached_answer_still_honours_if_none_match(client: TestClient, rows: Engine) -> None:

@@ -1,9 +1,9 @@
 """An in-process response cache for reads, keyed by the ETag (data version, path, query, format).
 
 Every write bumps the data version, so a cached body can never be served for other data: the
-key changes with it and the old entries are dropped. A hit costs one tiny query (the version)
-and no metric computation. Installations where reads need a login are not cached, so every read
-is authorised by its endpoint.
+key changes with it and the old entries are dropped. A hit costs one tiny query (the version,
+read once per request and shared with the ETag layer) and no metric computation. Installations
+where reads need a login are not cached, so every read is authorised by its endpoint.
 """
 
 from __future__ import annotations
@@ -15,9 +15,8 @@ from dataclasses import dataclass, field
 from fastapi import Request
 from fastapi.responses import Response
 
-from execdash.api.deps import engine_of, settings_of
-from execdash.api.etag import UNTAGGED_PREFIXES, compute_etag
-from execdash.db.changes import data_version
+from execdash.api.deps import settings_of
+from execdash.api.etag import UNTAGGED_PREFIXES, matches, not_modified, request_tag
 
 MAX_ENTRIES = 512
 MAX_BYTES = 64 * 1024 * 1024
@@ -91,27 +90,19 @@ def _cacheable(request: Request) -> bool:
     )
 
 
-def _matches(request: Request, tag: str) -> bool:
-    header = request.headers.get("if-none-match", "")
-    candidates = {part.strip().removeprefix("W/") for part in header.split(",")}
-    return tag in candidates or "*" in candidates
-
-
 async def cache_middleware(
     request: Request, call_next: Callable[[Request], Awaitable[Response]]
 ) -> Response:
     """Serve a stored answer for this exact request and data version, or store the fresh one."""
     if not _cacheable(request):
         return await call_next(request)
-    with engine_of(request).connect() as conn:
-        version = data_version(conn)
-    tag = compute_etag(version, request)
+    version, tag = request_tag(request)
     cache = cache_of(request)
     entry = cache.get(version, tag)
     if entry is not None:
         cache.hits += 1
-        if _matches(request, tag):
-            return Response(status_code=304, headers={"ETag": tag, "Cache-Control": "no-cache"})
+        if matches(request, tag):
+            return not_modified(tag)
         return Response(content=entry.body, status_code=200, headers=dict(entry.headers))
     cache.misses += 1
     response = await call_next(request)

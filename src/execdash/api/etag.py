@@ -41,13 +41,26 @@ def compute_etag(version: int, request: Request) -> str:
     return f'"v{version}-{digest}"'
 
 
-def _matches(request: Request, tag: str) -> bool:
+def request_tag(request: Request) -> tuple[int, str]:
+    """The data version and this request's tag, read once per request and shared by middlewares."""
+    known: tuple[int, str] | None = getattr(request.state, "etag", None)
+    if known is None:
+        with engine_of(request).connect() as conn:
+            version = data_version(conn)
+        known = (version, compute_etag(version, request))
+        request.state.etag = known
+    return known
+
+
+def matches(request: Request, tag: str) -> bool:
+    """True when the client's If-None-Match already names `tag`."""
     header = request.headers.get("if-none-match", "")
     candidates = {part.strip().removeprefix("W/") for part in header.split(",")}
     return tag in candidates or "*" in candidates
 
 
-def _not_modified(tag: str) -> Response:
+def not_modified(tag: str) -> Response:
+    """A 304 carrying the tag, so the client keeps its copy."""
     return Response(status_code=304, headers={"ETag": tag, "Cache-Control": "no-cache"})
 
 
@@ -57,16 +70,15 @@ async def etag_middleware(
     """Tag successful reads and answer 304 when the client already has this version."""
     if not _taggable(request):
         return await call_next(request)
-    with engine_of(request).connect() as conn:
-        tag = compute_etag(data_version(conn), request)
+    _, tag = request_tag(request)
     locked = settings_of(request).read_requires_login
-    if not locked and _matches(request, tag):
-        return _not_modified(tag)
+    if not locked and matches(request, tag):
+        return not_modified(tag)
     response = await call_next(request)
     if response.status_code != 200:
         return response
-    if locked and _matches(request, tag):
-        return _not_modified(tag)
+    if locked and matches(request, tag):
+        return not_modified(tag)
     response.headers["ETag"] = tag
     response.headers["Cache-Control"] = "no-cache"
     return response
