@@ -12,7 +12,6 @@ from execdash.metrics.models import (
     Breakdown,
     BreakdownItem,
     DataQualityWarning,
-    Kind,
     Kpi,
     Provenance,
     ProvenanceInput,
@@ -20,7 +19,7 @@ from execdash.metrics.models import (
 )
 from execdash.metrics.queries import by_month, month_of, period_column
 from execdash.metrics.rates import normalise_rows
-from execdash.metrics.series import aggregate, divide
+from execdash.metrics.series import aggregate, divide, kind_of
 from execdash.metrics.tiles import make_kpi
 from execdash.metrics.windows import Window, month_key
 
@@ -73,13 +72,13 @@ def tile(
     label: str,
     unit: Unit,
     monthly: Monthly,
-    kind: Kind,
     formula: str,
     *,
     good: Literal["up", "down"] = "up",
     warnings: Sequence[DataQualityWarning] = (),
 ) -> Kpi:
     """A KPI tile of one monthly series: window value vs previous window, by the series' kind."""
+    kind = kind_of(key)  # declared once in series.SERIES_KINDS, as the series' quarters are
     value = aggregate(kind, monthly, window.months)
     previous = aggregate(kind, monthly, window.previous().months)
     held = [month_key(m) for m in window.months if m in monthly]

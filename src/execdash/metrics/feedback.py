@@ -93,7 +93,7 @@ def overview(conn: sa.Connection, window: Window) -> FeedbackOverview:
     csat_sum = {m: t for m, (_, t, _, _) in csat_stats.items()}
     csat_n = {m: n for m, (n, _, _, _) in csat_stats.items()}
     tiles = [
-        tile(window, "page_visits", "Page visits", "count", visits, "flow",
+        tile(window, "page_visits", "Page visits", "count", visits,
              "page_visits rows dated in the window"),
         ratio_tile(window, "visit_to_lead", "Visit → lead", leads, visits,
                    "Σ Leads (pipeline_stages_daily) / Σ page visits over the window"),

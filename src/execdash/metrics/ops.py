@@ -90,7 +90,7 @@ def overview(conn: sa.Connection, window: Window) -> OperationsOverview:
         series.append(build_series(window, o.key, o.label, o.unit, monthly))
         formula = f"Day-weighted mean of {o.table}.{o.column} over the window"
         tiles.append(
-            tile(window, o.key, o.label, o.unit, monthly, "rate", formula, good=o.good,
+            tile(window, o.key, o.label, o.unit, monthly, formula, good=o.good,
                  warnings=warns)
         )  # fmt: skip
     r = s.repurchases

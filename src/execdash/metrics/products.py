@@ -54,7 +54,6 @@ def overview(conn: sa.Connection, window: Window) -> ProductsOverview:
                 "Product revenue",
                 "currency",
                 monthly,
-                "flow",
                 "Σ top_products_daily.revenue dated in the window",
             ),
         ],

@@ -61,11 +61,11 @@ def overview(conn: sa.Connection, window: Window) -> RetentionOverview:
     customers, w4 = at_risk(conn)
     loss = sum(c.expected_loss for c in customers)
     tiles: list[Kpi] = [
-        tile(window, "nrr", "Net revenue retention", "ratio", nrr, "stock",
+        tile(window, "nrr", "Net revenue retention", "ratio", nrr,
              "retention_nrr.nrr at the window's last month with data", warnings=w1),
-        tile(window, "gross_churn", "Gross churn", "ratio", churn, "rate",
+        tile(window, "gross_churn", "Gross churn", "ratio", churn,
              "Day-weighted mean of retention_nrr.gross_churn", good="down", warnings=w2),
-        tile(window, "expansion", "Expansion", "ratio", expansion, "rate",
+        tile(window, "expansion", "Expansion", "ratio", expansion,
              "Day-weighted mean of retention_nrr.expansion", warnings=w3),
         make_kpi("expected_loss", "Expected MRR loss", "currency",
                  loss if customers else None, None,

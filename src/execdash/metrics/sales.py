@@ -48,17 +48,17 @@ def overview(conn: sa.Connection, window: Window) -> SalesOverview:
         build_series(window, "new_customers", "New customers", "count", new),
     ]
     tiles = [
-        tile(window, "leads", "Leads", "count", stages["Leads"], "flow",
+        tile(window, "leads", "Leads", "count", stages["Leads"],
              "Σ pipeline_stages_daily.value of stage Leads in the window"),
-        tile(window, "won", "Won", "count", stages["Won"], "flow",
+        tile(window, "won", "Won", "count", stages["Won"],
              "Σ pipeline_stages_daily.value of stage Won in the window"),
         ratio_tile(window, "lead_to_won", "Lead → Won", stages["Won"], stages["Leads"],
                    "Σ Won / Σ Leads over the window"),
-        tile(window, "win_rate", "Win rate", "ratio", win, "rate",
+        tile(window, "win_rate", "Win rate", "ratio", win,
              "Day-weighted mean of pipeline_winrate.win_rate_pct", warnings=w1),
-        tile(window, "sales_cycle", "Sales cycle", "days", cycle, "rate",
+        tile(window, "sales_cycle", "Sales cycle", "days", cycle,
              "Day-weighted mean of pipeline_winrate.sales_cycle_days", good="down"),
-        tile(window, "new_customers", "New customers", "count", new, "flow",
+        tile(window, "new_customers", "New customers", "count", new,
              "Customers whose created_at falls in the window"),
     ]  # fmt: skip
     counts = {st: aggregate("flow", stages[st], window.months) for st in STAGES}

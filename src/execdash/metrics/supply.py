@@ -24,11 +24,11 @@ def overview(conn: sa.Connection, window: Window) -> SupplyOverview:
     lead, _ = read_period(conn, "supply_lead_time", "lead_time_days", window)
     turns, _ = read_period(conn, "supply_inventory_turns", "turns_per_year", window)
     tiles = [
-        tile(window, "cogs_variance", "COGS variance", "ratio", variance, "rate",
+        tile(window, "cogs_variance", "COGS variance", "ratio", variance,
              "Day-weighted mean of supply_cogs_variance.variance_pct", good="down", warnings=w1),
-        tile(window, "lead_time", "Lead time", "days", lead, "rate",
+        tile(window, "lead_time", "Lead time", "days", lead,
              "Day-weighted mean of supply_lead_time.lead_time_days", good="down"),
-        tile(window, "inventory_turns", "Inventory turns", "per_year", turns, "rate",
+        tile(window, "inventory_turns", "Inventory turns", "per_year", turns,
              "Day-weighted mean of supply_inventory_turns.turns_per_year"),
     ]  # fmt: skip
     return SupplyOverview(

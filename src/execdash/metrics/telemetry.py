@@ -16,11 +16,11 @@ def overview(conn: sa.Connection, window: Window) -> TelemetryOverview:
     cons, _ = read_period(conn, "telemetry_consumption", "grams_per_cycle", window)
     active, _ = read_period(conn, "telemetry_active_devices", "active_devices", window)
     tiles = [
-        tile(window, "utilization", "Utilisation", "hours", util, "rate",
+        tile(window, "utilization", "Utilisation", "hours", util,
              "Day-weighted mean of telemetry_utilization.avg_hours_per_device"),
-        tile(window, "consumption", "Consumption per cycle", "grams", cons, "rate",
+        tile(window, "consumption", "Consumption per cycle", "grams", cons,
              "Day-weighted mean of telemetry_consumption.grams_per_cycle", good="down"),
-        tile(window, "active_devices", "Active devices", "count", active, "stock",
+        tile(window, "active_devices", "Active devices", "count", active,
              "telemetry_active_devices.active_devices at the window's last month with data"),
     ]  # fmt: skip
     return TelemetryOverview(
