@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy.engine import Engine
 
-from execdash.db import rollups
+from execdash.db import cohorts, rollups
 from execdash.db import schema as s
 from execdash.db import tables as t
 from execdash.db.changes import record_data_change
@@ -36,6 +36,7 @@ def _assert_consistent(conn: sa.Connection) -> None:
         for mine, theirs in zip(kept, fresh, strict=True):
             for a, b in zip(mine, theirs, strict=True):
                 assert a == (pytest.approx(b) if isinstance(b, float) else b), (name, mine, theirs)
+    assert cohorts.snapshot(conn) == cohorts.recompute(conn)
 
 
 def test_appended_orders_are_summed_by_month_and_type(any_engine: Engine) -> None:

@@ -115,3 +115,50 @@ def test_gm_series_per_month_divides_that_months_sums(small_company: Engine) -> 
     assert values[0] == pytest.approx(0.4)  # March: Bolt 20 / 50
     assert values[1:5] == [None, None, None, None]
     assert values[5] == pytest.approx(80 / 180)
+
+
+def test_breakdowns_read_the_same_sums_from_the_customer_rollup_as_from_raw_orders(
+    any_engine: Engine, put: Put
+) -> None:
+    from execdash.db.changes import record_data_change
+    from execdash.metrics.drilldown import orders_by_dimension
+
+    put(
+        "customers",
+        [
+            {"id": 1, "name": "Acme", "industry": "Retail", "source": "Inbound"},
+            {"id": 2, "name": "Bolt", "industry": "Retail", "source": None},
+        ],
+    )
+    put(
+        "orders",
+        [
+            {"customer_id": 1, "amount": 100, "profit": 40, "order_date": d("2025-08-01"),
+             "type": "recognized"},
+            {"customer_id": 1, "amount": 70, "profit": 5, "order_date": d("2025-08-31"),
+             "type": "booked"},
+            {"customer_id": 2, "amount": 30, "profit": 3, "order_date": d("2025-07-15"),
+             "type": None},
+            {"customer_id": None, "amount": 9, "profit": 1, "order_date": d("2025-08-02"),
+             "type": "subscription"},
+            {"customer_id": 2, "amount": 500, "profit": 50, "order_date": d("2025-09-01"),
+             "type": "recognized"},  # after the range
+        ],
+    )  # fmt: skip
+    start, end = d("2025-07-01"), d("2025-08-31")
+
+    def answers() -> list[object]:
+        with any_engine.connect() as conn:
+            return [
+                sorted(orders_by_dimension(conn, dim, start, end, **kw), key=str)
+                for dim in ("customer", "industry", "source")
+                for kw in ({}, {"exclude": ("booked",)}, {"types": ("booked", "subscription")})
+            ]
+
+    raw = answers()
+    with any_engine.begin() as conn:
+        record_data_change(conn, ["orders"])  # rebuilds and marks the rollups ready
+    assert answers() == raw
+    assert raw[1] == [("Acme", 100.0, 40.0), ("Bolt", 30.0, 3.0), (None, 9.0, 1.0)]
+    assert raw[5] == [("Retail", 70.0, 5.0), (None, 9.0, 1.0)]
+    assert raw[8] == [("Inbound", 70.0, 5.0), (None, 9.0, 1.0)]

@@ -60,3 +60,29 @@ def test_feedback_overview(any_engine: Engine, put: Put) -> None:
         None,
         pytest.approx(0.25),
     ]
+
+
+def test_visits_per_month_are_the_same_from_the_daily_rollup_as_from_raw_rows(
+    any_engine: Engine, put: Put
+) -> None:
+    from execdash.db.changes import record_data_change
+
+    put(
+        "page_visits",
+        [{"visit_date": d("2023-08-31"), "page_name": "home"}]  # before the previous window
+        + [{"visit_date": d("2024-08-31"), "page_name": "home"}] * 2  # in the previous window
+        + [{"visit_date": d("2024-09-01"), "page_name": "home"}] * 3  # the window's first day
+        + [{"visit_date": d("2025-08-31"), "page_name": "pricing"}] * 4
+        + [{"visit_date": d("2025-09-01"), "page_name": "home"}],  # after the window
+    )
+    window = resolve_window("12m", "month", "2025-08")
+
+    def visits() -> dict[dt.date, float]:
+        with any_engine.connect() as conn:
+            return feedback.visits_by_month(conn, window)
+
+    raw = visits()
+    with any_engine.begin() as conn:
+        record_data_change(conn, ["page_visits"])
+    assert visits() == raw
+    assert raw == {d("2024-08"): 2.0, d("2024-09"): 3.0, d("2025-08"): 4.0}

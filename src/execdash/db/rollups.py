@@ -16,6 +16,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from execdash.db import cohorts
 from execdash.db import schema as s
 from execdash.db import tables as t
 
@@ -52,6 +53,15 @@ def _orders(key: sa.ColumnElement[str]) -> sa.Select[*tuple[Any, ...]]:
     ).group_by(key, kind)
 
 
+def _orders_by_customer(key: sa.ColumnElement[str]) -> sa.Select[*tuple[Any, ...]]:
+    o = s.orders
+    customer = sa.func.coalesce(o.c.customer_id, 0)
+    kind = sa.func.coalesce(o.c.type, "")
+    return sa.select(
+        key, customer, kind, sa.func.sum(o.c.amount), sa.func.sum(o.c.profit), sa.func.count()
+    ).group_by(key, customer, kind)
+
+
 def _mrr(key: sa.ColumnElement[str]) -> sa.Select[*tuple[Any, ...]]:
     o = s.orders
     customer = sa.func.coalesce(o.c.customer_id, 0)
@@ -80,6 +90,7 @@ def _visits(key: sa.ColumnElement[str]) -> sa.Select[*tuple[Any, ...]]:
 ROLLUPS: tuple[Rollup, ...] = (
     Rollup(t.rollup_orders_month, s.orders, "order_date", 7, _orders),
     Rollup(t.rollup_mrr_month_customer, s.orders, "order_date", 7, _mrr),
+    Rollup(t.rollup_orders_month_customer, s.orders, "order_date", 7, _orders_by_customer),
     Rollup(t.rollup_expenses_month, s.expenses, "date", 7, _expenses),
     Rollup(t.rollup_user_events_day, s.user_events, "event_time", 10, _events),
     Rollup(t.rollup_page_visits_day, s.page_visits, "visit_date", 10, _visits),
@@ -128,12 +139,19 @@ def _mark_ready(conn: sa.Connection, rollup: Rollup) -> None:
     conn.execute(t.app_meta.insert().values(key=key, value="1"))
 
 
+def fill(conn: sa.Connection, rollup: Rollup) -> int:
+    """Recompute one rollup table alone (no cohorts, no ready mark): what migrations use."""
+    return _write(conn, rollup, None, None)
+
+
 def rebuild(conn: sa.Connection, rollup: Rollup, *, mark: bool = True) -> int:
     """Recompute every row of one rollup from its raw table; return the rows written.
 
     With `mark`, the rollup is flagged ready for readers (`is_ready`).
     """
     written = _write(conn, rollup, None, None)
+    if rollup.target is cohorts.MRR:
+        cohorts.rebuild(conn)
     if mark:
         _mark_ready(conn, rollup)
     return written
@@ -171,7 +189,10 @@ def refresh_range(conn: sa.Connection, rollup: Rollup, first: dt.date, last: dt.
     def period(col: sa.ColumnElement[object]) -> sa.ColumnElement[bool]:
         return sa.and_(col >= key_lo, col <= key_hi)
 
-    return _write(conn, rollup, where, period)
+    written = _write(conn, rollup, where, period)
+    if rollup.target is cohorts.MRR:  # a first order may have moved or gone: recompute them all
+        cohorts.rebuild(conn)
+    return written
 
 
 def refresh(
@@ -273,6 +294,8 @@ def add_appended(conn: sa.Connection, rollup: Rollup, after_id: int) -> int:
     groups = [tuple(row) for row in conn.execute(select)]
     if not groups:
         return 0
+    if target is cohorts.MRR:
+        cohorts.merge_appended(conn, [(str(g[0]), int(g[1])) for g in groups])
     params = [
         {
             **{f"k_{c.name}": row[i] for i, c in enumerate(keys)},

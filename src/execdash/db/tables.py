@@ -138,3 +138,25 @@ rollup_page_visits_day = sa.Table(
     sa.Column("visits", sa.Integer, nullable=False),
 )
 """Count of page visits by `YYYY-MM-DD` and page."""
+
+# --- Rollups added by migration 0005: drill-downs by customer, and recurring-revenue cohorts ---
+
+rollup_orders_month_customer = sa.Table(
+    "rollup_orders_month_customer",
+    app_metadata,
+    sa.Column("month", sa.Text, primary_key=True),
+    sa.Column("customer_id", sa.Integer, primary_key=True),
+    sa.Column("type", sa.Text, primary_key=True),
+    sa.Column("amount", sa.Float, nullable=False),
+    sa.Column("profit", sa.Float, nullable=False),
+    sa.Column("orders", sa.Integer, nullable=False),
+)
+"""Σ amount, Σ profit and count of orders by `YYYY-MM`, customer (0 = none) and type (`''`)."""
+
+rollup_recurring_first_month = sa.Table(
+    "rollup_recurring_first_month",
+    app_metadata,
+    sa.Column("customer_id", sa.Integer, primary_key=True),
+    sa.Column("month", sa.Text, nullable=False, index=True),
+)
+"""Each customer's first month with a subscription/recurring order (its new-MRR cohort)."""

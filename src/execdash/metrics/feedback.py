@@ -6,7 +6,9 @@ import datetime as dt
 
 import sqlalchemy as sa
 
+from execdash.db import rollups
 from execdash.db import schema as s
+from execdash.db import tables as t
 from execdash.metrics.domain import breakdown, count_by_month, ratio_tile, tile
 from execdash.metrics.executive import pipeline_stage_by_month
 from execdash.metrics.models import Breakdown, FeedbackOverview, Timeframe
@@ -82,9 +84,26 @@ def customer_mix(conn: sa.Connection, column: str, window: Window) -> Breakdown:
     return breakdown(column, "customers", "count", [(r[0], float(r[1])) for r in rows])
 
 
+def visits_by_month(conn: sa.Connection, window: Window) -> dict[dt.date, float]:
+    """Page visits per month of the window and the previous one, from the daily rollup if ready."""
+    r = t.rollup_page_visits_day
+    if not rollups.is_ready(conn, rollups.by_target(r.name)):
+        return count_by_month(conn, s.page_visits.c.visit_date, window)
+    month = sa.func.substr(r.c.day, 1, 7)
+    rows = conn.execute(
+        sa.select(month, sa.func.sum(r.c.visits))
+        .where(
+            r.c.day >= window.previous().start_date.isoformat(),
+            r.c.day <= window.end_date.isoformat(),
+        )
+        .group_by(month)
+    )
+    return by_month([(str(k), float(v or 0)) for k, v in rows])
+
+
 def overview(conn: sa.Connection, window: Window) -> FeedbackOverview:
     """Marketing and feedback KPI tiles, series and breakdowns for `window`."""
-    visits = count_by_month(conn, s.page_visits.c.visit_date, window)
+    visits = visits_by_month(conn, window)
     leads = pipeline_stage_by_month(conn, "Leads", window.previous().start_date, window.end_date)
     nps_stats = score_stats(conn, "nps", window)
     net = {m: p - d for m, (_, _, p, d) in nps_stats.items()}

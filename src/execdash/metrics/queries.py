@@ -85,13 +85,13 @@ def latest_month(conn: sa.Connection) -> dt.date | None:
     return _month(str(value)) if value else None
 
 
-def _whole_months(start: dt.date, end: dt.date) -> bool:
+def whole_months(start: dt.date, end: dt.date) -> bool:
     """True when `[start, end]` runs from a first to a last day of a month (rollups fit)."""
     return start.day == 1 and (end + dt.timedelta(days=1)).day == 1
 
 
 def _use_rollup(conn: sa.Connection, table: sa.Table, start: dt.date, end: dt.date) -> bool:
-    return _whole_months(start, end) and rollups.is_ready(conn, rollups.by_target(table.name))
+    return whole_months(start, end) and rollups.is_ready(conn, rollups.by_target(table.name))
 
 
 def orders_by_month(
@@ -191,20 +191,14 @@ def new_recurring_mrr(
 def _new_mrr_from_rollup(
     conn: sa.Connection, month: dt.date, first_from: dt.date, first_to: dt.date
 ) -> tuple[float | None, int]:
-    r = t.rollup_mrr_month_customer
-    first = (
-        sa.select(r.c.customer_id, sa.func.min(r.c.month).label("first_month"))
-        .where(r.c.customer_id != 0)
-        .group_by(r.c.customer_id)
-        .subquery()
-    )
+    r, first = t.rollup_mrr_month_customer, t.rollup_recurring_first_month
     query = (
         sa.select(sa.func.sum(r.c.amount), sa.func.count(r.c.customer_id))
         .select_from(r.join(first, first.c.customer_id == r.c.customer_id))
         .where(
             r.c.month == month_key(month),
-            first.c.first_month >= month_key(first_from),
-            first.c.first_month <= month_key(first_to),
+            first.c.month >= month_key(first_from),
+            first.c.month <= month_key(first_to),
         )
     )
     amount, customers = conn.execute(query).one()

@@ -54,7 +54,14 @@ def upgrade() -> None:
     # rollups only after the first recorded change or `execdash refresh --full` marks them ready.
     from execdash.db import rollups
 
-    rollups.rebuild_all(op.get_bind(), mark=False)
+    for name in (
+        "rollup_orders_month",
+        "rollup_mrr_month_customer",
+        "rollup_expenses_month",
+        "rollup_user_events_day",
+        "rollup_page_visits_day",
+    ):
+        rollups.fill(op.get_bind(), rollups.by_target(name))
 
 
 def downgrade() -> None:
