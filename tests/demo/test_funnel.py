@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from typing import Any
 
@@ -77,3 +78,16 @@ def test_leads_dip_of_the_marketing_alert_is_in_the_data(q: Any) -> None:
     before = sum(days[d]["Leads"] for d in ordered[i - 14 : i - 7])
     assert dip < 0.75 * before
     assert start <= str(created)[:10] < END + "-32"
+
+
+def test_a_busier_company_gets_proportionally_more_leads() -> None:
+    import random
+
+    from execdash.demo import funnel
+    from execdash.demo.calendar import Calendar
+
+    cal = Calendar.ending(dt.date(2026, 10, 1), 13)
+    usual = funnel.simulate(random.Random(5), cal, 6)
+    busy = funnel.simulate(random.Random(5), cal, 6, busy=10.0)
+    leads, busy_leads = sum(d[0] for d in usual.daily), sum(d[0] for d in busy.daily)
+    assert 9.5 < busy_leads / leads < 10.5

@@ -114,3 +114,11 @@ def test_bad_arguments_are_rejected_before_writing(
     with pytest.raises(ValueError, match=message):
         generate(engine, seed=1, **args)
     assert has_data(engine) is False
+
+
+def test_event_volume_scales_only_beyond_a_million_orders() -> None:
+    from execdash.demo.generator import activity_scale
+
+    assert activity_scale(60_000) == 1.0
+    assert activity_scale(1_000_000) == 1.0
+    assert activity_scale(10_000_000) == 10.0

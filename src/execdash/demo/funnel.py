@@ -27,13 +27,14 @@ class Funnel:
     dip_days: int
 
 
-def simulate(rng: random.Random, cal: Calendar, dip_month: int) -> Funnel:
-    """Draw the daily funnel; a ten-day lead drop of ~45% starts mid `dip_month`."""
+def simulate(rng: random.Random, cal: Calendar, dip_month: int, busy: float = 1.0) -> Funnel:
+    """Draw the daily funnel (`busy` × the usual lead volume); a ten-day lead drop of ~45%
+    starts mid `dip_month`."""
     dip_start = cal.first_day[dip_month] + 9
     dip_days = 10
     daily = []
     for m, month in enumerate(cal.months):
-        base = LEADS_PER_WEEKDAY * growth(m, 0.2) * season(month, 0.1, peak_month=3)
+        base = LEADS_PER_WEEKDAY * busy * growth(m, 0.2) * season(month, 0.1, peak_month=3)
         for d in cal.month_days(m):
             weekday = cal.days[d].weekday()
             level = base * (0.4 if weekday >= 5 else 1.0) * (0.8 + 0.4 * rng.random())

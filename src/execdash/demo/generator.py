@@ -36,6 +36,16 @@ MATERIALISED = ("executive_kpis", "timeframe_window")
 """Seed tables the metrics engine derives from the data; the generator leaves them alone."""
 DEMO_TABLES = tuple(t for t in SEED_TABLES if t not in MATERIALISED)
 MIN_MONTHS = 13
+BUSY_FROM_ORDERS = 1_000_000
+
+
+def activity_scale(orders: int) -> float:
+    """How many times busier than a 1M-order company the website and portal are (at least 1).
+
+    Leads, page visits and user events grow with the order book beyond a million orders, so a
+    benchmark company has proportionally large event tables; smaller demos are unchanged.
+    """
+    return max(1.0, orders / BUSY_FROM_ORDERS)
 
 
 def has_data(engine: Engine) -> bool:
@@ -166,14 +176,15 @@ def _fill(
     finance.write_products(writer, _stream(seed, "products"), cal, totals.recognized)
     finance.write_cogs_breakdown(writer, totals.cogs)
     bar.step("funnel and page visits")
-    sales = funnel.simulate(_stream(seed, "funnel"), cal, spots.leads)
+    busy = activity_scale(orders)
+    sales = funnel.simulate(_stream(seed, "funnel"), cal, spots.leads, busy)
     funnel.write(writer, _stream(seed, "funnel-write"), cal, sales)
     bar.step("operations and supply")
     ops = operations.write(
         writer, _stream(seed, "operations"), cal, book, spots.uptime, spots.lead_time
     )
     bar.step("user events")
-    usage.write(writer, _stream(seed, "usage"), cal, book)
+    usage.write(writer, _stream(seed, "usage"), cal, book, busy)
     bar.step("feedback")
     feedback.write(writer, _stream(seed, "feedback"), cal, book)
     bar.step("alerts and risks")

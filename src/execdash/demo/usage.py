@@ -14,13 +14,16 @@ BATCH = 100_000
 COLUMNS = ("event_type", "event_time")
 
 
-def write(writer: BulkWriter, rng: random.Random, cal: Calendar, book: Book) -> None:
-    """About 40 + subscribers/4 events a day (fewer at weekends), at random times of day."""
+def write(
+    writer: BulkWriter, rng: random.Random, cal: Calendar, book: Book, busy: float = 1.0
+) -> None:
+    """About 40 + subscribers/4 events a day (capped, times `busy`; fewer at weekends), at random
+    times of day."""
     kinds = [k for k, _ in USER_EVENTS]
     weights = [w for _, w in USER_EVENTS]
     rows: list[tuple[str, str]] = []
     for m in range(len(cal.months)):
-        level = min(40 + book.active(WARMUP + m) / 4, MAX_EVENTS_PER_DAY)
+        level = min(40 + book.active(WARMUP + m) / 4, MAX_EVENTS_PER_DAY) * busy
         for d in cal.month_days(m):
             day = cal.days[d]
             n = round(level * (0.3 if day.weekday() >= 5 else 1.0) * (0.8 + 0.4 * rng.random()))
