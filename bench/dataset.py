@@ -62,9 +62,13 @@ def ensure(orders: int) -> Dataset:
 
 
 def working_copy(dataset: Dataset) -> Path:
-    """A scratch copy the run may write to, so the cached file stays as generated."""
+    """A scratch copy the run may write to, migrated to the current schema (a cached file may
+    predate a migration), so the cached file stays as generated."""
     target = CACHE / f"work-{dataset.orders}.db"
     for suffix in ("", "-wal", "-shm"):
         Path(f"{target}{suffix}").unlink(missing_ok=True)
     shutil.copyfile(dataset.path, target)
+    engine = create_engine(f"sqlite:///{target}")
+    migrate.upgrade(engine)
+    engine.dispose()
     return target
