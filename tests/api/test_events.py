@@ -24,6 +24,27 @@ def test_event_is_logged_with_its_time(client: TestClient, engine: Engine) -> No
     assert tuple(row) == ("drilldown", dt.datetime(2025, 8, 1, 10, 0))
 
 
+def test_an_event_refreshes_only_its_days_rollup(client: TestClient, engine: Engine) -> None:
+    from execdash.db import tables as t
+    from execdash.db.changes import record_data_change
+
+    with engine.begin() as conn:
+        record_data_change(conn, ["user_events"])
+        # A row written behind execdash's back on another day: a whole-table rebuild would count
+        # it, a refresh of the event's own day must not touch it.
+        conn.execute(
+            user_events.insert().values(event_type="login", event_time=dt.datetime(2025, 7, 1, 9))
+        )
+    for hour in (10, 11):
+        when = f"2025-08-01T{hour}:00:00Z"
+        assert client.post(
+            "/api/events", json={"event_type": "drilldown", "event_time": when}
+        ).is_success
+    with engine.connect() as conn:
+        rows = conn.execute(sa.select(t.rollup_user_events_day).order_by("day")).all()
+    assert [tuple(r) for r in rows] == [("2025-08-01", "drilldown", 2)]
+
+
 def test_event_without_time_is_stamped_now(client: TestClient, engine: Engine) -> None:
     assert (
         client.post("/api/events", json={"event_type": "export_csv", "meta": {}}).status_code == 200

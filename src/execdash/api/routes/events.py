@@ -88,5 +88,6 @@ async def log_event(request: Request, conn: WriteConn, _user: Reader) -> Logged:
     """Store one usage event; unknown types or malformed bodies are a 400 with a message."""
     event_type, when = parse_event(await request.body())
     conn.execute(user_events.insert().values(event_type=event_type, event_time=when))
-    record_data_change(conn, ["user_events"])
+    day = when.date()  # only that day's rollup row is recomputed, not the whole events table
+    record_data_change(conn, ["user_events"], {"user_events": (day, day)})
     return Logged()
