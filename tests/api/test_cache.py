@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import gzip
+import random
 from collections.abc import Iterator
 
 import pytest
@@ -11,7 +13,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 
 from execdash.api import create_app
-from execdash.api.cache import Entry, ResponseCache
+from execdash.api.cache import Entry, ResponseCache, make_entry
+from execdash.api.versionprobe import VersionProbe
 from execdash.config import Settings
 from tests.api.conftest import bearer
 
@@ -35,18 +38,38 @@ def test_a_repeated_read_is_served_from_the_cache_with_the_same_body(
 
 def test_an_uncached_read_asks_for_the_data_version_once(client: TestClient, rows: Engine) -> None:
     engine: Engine = client.app.state.engine  # type: ignore[attr-defined]
+    probe: VersionProbe = client.app.state.version_probe  # type: ignore[attr-defined]
     statements: list[str] = []
 
     def record(_conn: object, _cursor: object, sql: str, *_args: object) -> None:
         statements.append(sql)
 
+    reads = probe.reads
     sa.event.listen(engine, "before_cursor_execute", record)
     try:
         assert client.get("/api/v1/risks").status_code == 200
     finally:
         sa.event.remove(engine, "before_cursor_execute", record)
-    # the cache layer and the ETag layer share one read of app_meta; risks never read it
-    assert sum("app_meta" in sql for sql in statements) == 1
+    # one read by the read layer's own connection; risks never read app_meta through the engine
+    assert probe.reads - reads == 1
+    assert sum("app_meta" in sql for sql in statements) == 0
+
+
+def test_a_cache_hit_runs_no_query_through_the_engine(client: TestClient, rows: Engine) -> None:
+    engine: Engine = client.app.state.engine  # type: ignore[attr-defined]
+    statements: list[str] = []
+
+    def record(_conn: object, _cursor: object, sql: str, *_args: object) -> None:
+        statements.append(sql)
+
+    client.get("/api/v1/risks")
+    sa.event.listen(engine, "before_cursor_execute", record)
+    try:
+        assert client.get("/api/v1/risks").status_code == 200
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", record)
+    assert statements == []
+    assert _cache(client).hits == 1
 
 
 def test_a_cached_answer_still_honours_if_none_match(client: TestClient, rows: Engine) -> None:
@@ -90,12 +113,65 @@ def test_reads_that_need_a_login_are_never_cached(
     assert getattr(locked_client.app.state, "response_cache", None) is None
 
 
+def _entry(body: bytes) -> Entry:
+    return make_entry(body, [(b"content-type", b"application/json")])
+
+
 def test_the_cache_evicts_the_least_recently_used_answer_beyond_its_bound() -> None:
     cache = ResponseCache()
     for i in range(513):
-        cache.put(3, f"t{i}", Entry(b"x", ()))
+        cache.put(3, f"t{i}", _entry(b"x"))
     assert cache.get(3, "t0") is None
     assert cache.get(3, "t512") is not None
     assert len(cache.entries) == 512
     assert cache.get(4, "t512") is None  # a newer version forgets everything
     assert cache.entries == {}
+
+
+def test_the_byte_bound_counts_the_plain_and_the_gzip_body() -> None:
+    body = random.Random(7).randbytes(3000) + b"a" * 1096  # 4096 bytes, gzip saves ~1 KB
+    entry = _entry(body)
+    assert entry.gzipped is not None
+    assert entry.size == 4096 + len(entry.gzipped)
+    cache = ResponseCache(max_bytes=10 * entry.size)  # ten entries; 17 if only plain counted
+    for i in range(11):
+        cache.put(1, f"t{i}", entry)
+    assert list(cache.entries) == [f"t{i}" for i in range(1, 11)]
+    assert cache.size == 10 * entry.size
+
+
+def test_an_answer_computed_before_a_newer_version_is_not_stored() -> None:
+    cache = ResponseCache()
+    assert cache.get(5, "old") is None
+    assert cache.get(6, "new") is None  # another request already saw version 6
+    cache.put(5, "old", _entry(b"stale"))
+    cache.put(6, "new", _entry(b"fresh"))
+    assert list(cache.entries) == ["new"]
+    assert cache.version == 6
+
+
+def test_small_bodies_are_not_compressed() -> None:
+    entry = _entry(b"{}" * 511)  # 1022 bytes: under the 1024-byte floor
+    assert entry.gzipped is None
+    assert entry.for_client(accepts_gzip=True) == (entry.plain_headers, entry.body)
+    assert (b"vary", b"Accept-Encoding") not in entry.plain_headers
+
+
+def test_a_large_body_is_stored_with_both_encodings_and_their_headers() -> None:
+    body = b'{"k": "' + b"v" * 2000 + b'"}'
+    entry = _entry(body)
+    assert entry.gzipped is not None
+    assert gzip.decompress(entry.gzipped) == body
+    headers, sent = entry.for_client(accepts_gzip=True)
+    assert sent == entry.gzipped
+    assert dict(headers) == {
+        b"content-type": b"application/json",
+        b"content-length": str(len(entry.gzipped)).encode(),
+        b"content-encoding": b"gzip",
+        b"vary": b"Accept-Encoding",
+    }
+    plain_headers, plain = entry.for_client(accepts_gzip=False)
+    assert plain == body
+    assert dict(plain_headers)[b"content-length"] == str(len(body)).encode()
+    assert dict(plain_headers)[b"vary"] == b"Accept-Encoding"
+    assert b"content-encoding" not in dict(plain_headers)

@@ -11,11 +11,12 @@ from fastapi.staticfiles import StaticFiles
 
 from execdash import __version__
 from execdash.api import health, imports
-from execdash.api.cache import cache_middleware
+from execdash.api.cache import ResponseCache
 from execdash.api.errors import Problem, install_error_handlers
-from execdash.api.etag import etag_middleware
+from execdash.api.readlayer import ReadLayer
 from execdash.api.responses import OrjsonResponse
 from execdash.api.routes import ROUTERS
+from execdash.api.versionprobe import probe_for
 from execdash.config import Settings
 from execdash.db.engine import create_engine
 from execdash.web import pages
@@ -72,9 +73,13 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.settings = settings
     app.state.engine = create_engine(settings.database_url)
     install_error_handlers(app)
-    app.middleware("http")(etag_middleware)
-    app.middleware("http")(cache_middleware)  # a cache hit skips the ETag work too
-    app.add_middleware(GZipMiddleware, minimum_size=1024)  # outermost: compresses what is sent
+    # Inner: GZip compresses what the read layer does not (writes, pages, locked reads).
+    app.add_middleware(GZipMiddleware, minimum_size=1024)
+    # Outer: tagged reads are answered (304, cached plain or gzip body) before anything else
+    # runs; their misses reach GZip without Accept-Encoding and are compressed once, when stored.
+    app.state.response_cache = None if settings.read_requires_login else ResponseCache()
+    app.state.version_probe = probe_for(app.state.engine)
+    app.add_middleware(ReadLayer, probe=app.state.version_probe, cache=app.state.response_cache)
     app.include_router(health.router)
     for router in ROUTERS:
         app.include_router(router)

@@ -1,0 +1,105 @@
+"""The version probe reads the committed data version on every call, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from execdash.api.versionprobe import EngineProbe, PostgresProbe, SqliteProbe, probe_for
+from execdash.db.changes import record_data_change
+from execdash.db.engine import create_engine
+
+
+def _bump(engine: Engine) -> None:
+    with engine.begin() as conn:
+        record_data_change(conn)
+
+
+def test_each_backend_gets_a_held_connection_of_its_own(any_engine: Engine) -> None:
+    expected = SqliteProbe if any_engine.dialect.name == "sqlite" else PostgresProbe
+    assert isinstance(probe_for(any_engine), expected)
+
+
+def test_an_in_memory_database_is_read_through_the_engine() -> None:
+    engine = create_engine("sqlite://")
+    assert isinstance(probe_for(engine), EngineProbe)
+
+
+def test_a_commit_by_another_connection_is_seen_by_the_next_read(any_engine: Engine) -> None:
+    probe = probe_for(any_engine)
+
+    async def scenario() -> list[int]:
+        seen = [await probe.read()]
+        _bump(any_engine)
+        seen.append(await probe.read())
+        _bump(any_engine)
+        _bump(any_engine)
+        seen.append(await probe.read())
+        await probe.aclose()
+        return seen
+
+    assert asyncio.run(scenario()) == [0, 1, 3]
+    assert probe.reads == 3
+
+
+def test_concurrent_reads_share_queries_but_never_one_started_before_them(
+    any_engine: Engine,
+) -> None:
+    if any_engine.dialect.name != "postgresql":
+        pytest.skip("only the PostgreSQL probe awaits the network and shares queries")
+    probe = probe_for(any_engine)
+    assert isinstance(probe, PostgresProbe)
+
+    async def scenario() -> tuple[list[int], int]:
+        await probe.read()  # connect first
+        queries = probe.queries
+        crowd = await asyncio.gather(*(probe.read() for _ in range(32)))
+        shared = probe.queries - queries
+        early = asyncio.create_task(probe.read())
+        await asyncio.sleep(0)  # its query is now in flight
+        _bump(any_engine)  # committed while that query may already have run
+        late = await probe.read()
+        await early
+        await probe.aclose()
+        return [*set(crowd), late], shared
+
+    (crowd_version, late), shared = asyncio.run(scenario())
+    assert (crowd_version, late) == (0, 1)
+    assert shared <= 2
+
+
+def test_a_lost_postgres_connection_is_reopened(any_engine: Engine) -> None:
+    if any_engine.dialect.name != "postgresql":
+        pytest.skip("a held PostgreSQL connection can be terminated by the server")
+    probe = probe_for(any_engine)
+
+    async def scenario() -> list[int]:
+        seen = [await probe.read()]
+        with any_engine.connect() as conn:
+            conn.execute(
+                sa.text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+            )
+        _bump(any_engine)
+        seen.append(await probe.read())
+        await probe.aclose()
+        return seen
+
+    assert asyncio.run(scenario()) == [0, 1]
+
+
+def test_a_replaced_sqlite_connection_is_reopened(any_engine: Engine) -> None:
+    if any_engine.dialect.name != "sqlite":
+        pytest.skip("the SQLite probe's own connection")
+    probe = probe_for(any_engine)
+    assert isinstance(probe, SqliteProbe)
+    assert probe.read_now() == 0
+    assert probe._conn is not None
+    probe._conn.close()  # any sqlite3.Error on the held connection
+    _bump(any_engine)
+    assert probe.read_now() == 1
