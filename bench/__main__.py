@@ -8,13 +8,15 @@ import json
 import os
 import platform
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from rich.console import Console
 from rich.table import Table
 
-from bench import dataset, load, reference, refresh
+from bench import dataset, load, postgres, reference, refresh
 
 RESULTS = Path(__file__).parent / "results.json"
 # Endpoint → the reference workload that computes the same large-table numbers from raw rows.
@@ -28,22 +30,34 @@ ENDPOINTS: dict[str, str | None] = {
     "/api/v1/supply": None,
     "/api/v1/telemetry": None,
     "/api/v1/products": None,
-    "/api/v1/marketing": None,
+    "/api/v1/marketing": "marketing",
     "/api/v1/kpis/gm?by=customer": "gm_by_customer",
 }
 CONNECTIONS = (1, 32)
-console = Console(width=150)
+console = Console(width=200)
+
+
+DEFAULT_ORDERS = {"sqlite": 10_000_000, "postgresql": 1_000_000}
 
 
 def _args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--backend", choices=sorted(DEFAULT_ORDERS), default="sqlite")
     parser.add_argument(
-        "--orders", type=int, default=int(os.environ.get("BENCH_ORDERS", "10000000"))
+        "--orders",
+        type=int,
+        default=int(os.environ["BENCH_ORDERS"]) if "BENCH_ORDERS" in os.environ else None,
+        help="orders in the demo company (10,000,000 on SQLite, 1,000,000 on PostgreSQL)",
     )
     parser.add_argument("--seconds", type=float, default=8.0, help="time cap per load scenario")
     parser.add_argument("--requests", type=int, default=20_000, help="request cap per scenario")
-    parser.add_argument("--output", type=Path, default=RESULTS)
-    return parser.parse_args()
+    parser.add_argument("--output", type=Path, help="default bench/results[-postgresql].json")
+    args = parser.parse_args()
+    args.orders = args.orders or DEFAULT_ORDERS[args.backend]
+    if args.output is None:
+        suffix = "" if args.backend == "sqlite" else f"-{args.backend}"
+        args.output = RESULTS.with_name(f"results{suffix}.json")
+    return args
 
 
 def _machine() -> dict[str, Any]:
@@ -74,7 +88,7 @@ def _serve(url: str, args: argparse.Namespace) -> tuple[dict[str, dict[str, Any]
 
 
 def _table(results: dict[str, Any]) -> Table:
-    table = Table(title=f"execdash at {results['orders']:,} orders")
+    table = Table(title=f"execdash on {results['backend']} at {results['orders']:,} orders")
     for column in (
         "endpoint",
         "conns",
@@ -84,9 +98,11 @@ def _table(results: dict[str, Any]) -> Table:
         "req/s",
         "req/CPU s",
         "errors",
-        "DuckDB ms",
-        "execdash/DuckDB",
         "cold ms",
+        "raw SQL ms",
+        "DuckDB ms",
+        "p50/DuckDB",
+        "cold/DuckDB",
     ):
         table.add_column(column, justify="left" if column == "endpoint" else "right", no_wrap=True)
     for path, by_conn in results["endpoints"].items():
@@ -101,31 +117,42 @@ def _table(results: dict[str, Any]) -> Table:
                 f"{m['rps']:.0f}",
                 f"{m['rps_per_server_cpu']:.0f}",
                 f"{m['errors']:.0f}",
+                f"{m['cold_ms']:.0f}" if n == "1" else "",
+                "—" if ref is None else f"{ref['raw_sql_ms']:.1f}",
                 "—" if ref is None else f"{ref['duckdb_ms']:.1f}",
-                "—" if ref is None else f"{ref['ratio_p50_1conn']:.3f}",
-                f"{m['cold_ms']:.0f}",
+                "—" if ref is None else f"{m['p50_ms'] / ref['duckdb_ms']:.3f}",
+                "—" if ref is None or n != "1" else f"{ref['ratio_cold']:.2f}",
             )
     return table
+
+
+@contextmanager
+def _database(args: argparse.Namespace) -> Iterator[tuple[str, dict[str, Any]]]:
+    """The database under test (a fresh SQLite copy, or a new PostgreSQL database)."""
+    if args.backend == "postgresql":
+        with postgres.demo_database(args.orders) as (url, figures):
+            yield url, {**figures, "cached": False}
+        return
+    data = dataset.ensure(args.orders)
+    yield f"sqlite:///{dataset.working_copy(data)}", {**data.generation, "cached": data.cached}
 
 
 def main() -> None:
     """Run every measurement once and report it."""
     args = _args()
     load_before = os.getloadavg()
-    console.log(f"dataset: {args.orders:,} orders (cache {dataset.CACHE})")
-    data = dataset.ensure(args.orders)
-    work = dataset.working_copy(data)
-    url = f"sqlite:///{work}"
-    console.log("full rollup rebuild")
-    rebuild = refresh.full_rebuild(url)
-    console.log("200k-row import")
-    with tempfile.TemporaryDirectory(dir=dataset.CACHE) as tmp:
-        incremental = refresh.incremental(url, Path(tmp))
-    console.log("HTTP load")
-    endpoints, rss = _serve(url, args)
-    console.log("plain SQL and DuckDB references")
-    repeat = 3 if args.orders <= 1_000_000 else 1
-    refs = reference.measure(work, dataset.CACHE / "export", repeat=repeat)
+    console.log(f"{args.backend}: {args.orders:,} orders (SQLite cache {dataset.CACHE})")
+    with _database(args) as (url, generation):
+        console.log("full rollup rebuild")
+        rebuild = refresh.full_rebuild(url)
+        console.log("200k-row import")
+        with tempfile.TemporaryDirectory(dir=dataset.CACHE) as tmp:
+            incremental = refresh.incremental(url, Path(tmp))
+        console.log("HTTP load")
+        endpoints, rss = _serve(url, args)
+        console.log("plain SQL and DuckDB references")
+        repeat = 3 if args.orders <= 1_000_000 else 1
+        refs = reference.measure(url, dataset.CACHE / "export", repeat=repeat)
     ratios: dict[str, dict[str, float]] = {}
     for path, workload in ENDPOINTS.items():
         if workload is None:
@@ -134,7 +161,7 @@ def main() -> None:
         ratios[path] = {
             "workload": workload,  # type: ignore[dict-item]
             "duckdb_ms": duck,
-            "sqlite_raw_ms": refs[workload]["sqlite_raw_ms"],
+            "raw_sql_ms": refs[workload]["raw_sql_ms"],
             "ratio_p50_1conn": endpoints[path]["1"]["p50_ms"] / duck,
             "ratio_p50_32conn": endpoints[path]["32"]["p50_ms"] / duck,
             "ratio_cold": endpoints[path]["1"]["cold_ms"] / duck,
@@ -142,8 +169,9 @@ def main() -> None:
     results = {
         "date": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
         "machine": {**_machine(), "load_average_at_start": load_before},
+        "backend": args.backend,
         "orders": args.orders,
-        "generation": {**data.generation, "cached": data.cached},
+        "generation": generation,
         "rollup_rebuild": rebuild,
         "incremental_import": incremental,
         "endpoints": endpoints,
@@ -156,7 +184,7 @@ def main() -> None:
     g = results["generation"]
     console.print(
         f"generation {g['rows_per_s']:,.0f} rows/s ({g['order_rows_per_s']:,.0f} order rows/s"
-        f"{', cached from an earlier run' if data.cached else ''}); "
+        f"{', cached from an earlier run' if g['cached'] else ''}); "
         f"full rollup rebuild {rebuild['seconds']:.2f} s; "
         f"200k import {incremental['import_seconds']:.2f} s "
         f"({incremental['import_rows_per_s']:,.0f} rows/s), its rollup refresh "

@@ -9,6 +9,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy.engine import Engine
+
 from execdash.db import migrate
 from execdash.db.engine import create_engine
 from execdash.demo import generate
@@ -42,23 +44,28 @@ def ensure(orders: int) -> Dataset:
         return Dataset(path, orders, json.loads(meta.read_text()), cached=True)
     path.unlink(missing_ok=True)
     engine = create_engine(f"sqlite:///{path}")
+    figures = generate_into(engine, orders)
+    engine.dispose()
+    meta.write_text(json.dumps(figures, indent=2))
+    return Dataset(path, orders, figures, cached=False)
+
+
+def generate_into(engine: Engine, orders: int) -> dict[str, float]:
+    """Migrate an empty database and generate the benchmark company into it; return the timings."""
     migrate.upgrade(engine)
     started = time.perf_counter()
     summary = generate(
         engine, seed=SEED, orders=orders, months=MONTHS, end_month=END_MONTH, progress=False
     )
     seconds = time.perf_counter() - started
-    engine.dispose()
     rows = sum(summary.rows.values())
-    figures = {
+    return {
         "seconds": seconds,
         "rows": float(rows),
         "rows_per_s": rows / seconds,
         "orders": float(summary.rows["orders"]),
         "order_rows_per_s": float(summary.order_rows_per_second),
     }
-    meta.write_text(json.dumps(figures, indent=2))
-    return Dataset(path, orders, figures, cached=False)
 
 
 def working_copy(dataset: Dataset) -> Path:

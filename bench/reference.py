@@ -1,8 +1,9 @@
-"""The same KPIs computed the obvious ways: plain SQL over the raw tables in SQLite, and DuckDB.
+"""The same KPIs computed the obvious ways: plain SQL over the raw tables of the database under
+test (SQLite or PostgreSQL), and DuckDB.
 
-DuckDB's sqlite extension must be downloaded, which this machine cannot do offline, so the raw
-tables are exported once to CSV and loaded into an in-memory DuckDB database; the export and
-load times are reported separately, the query times are what is compared.
+DuckDB's sqlite and postgres extensions must be downloaded, which this machine cannot do
+offline, so the raw tables are exported once to CSV and loaded into an in-memory DuckDB
+database; the export and load times are reported separately, the query times are compared.
 """
 
 from __future__ import annotations
@@ -17,8 +18,10 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import psycopg
+import sqlalchemy as sa
 
-TABLES = ("orders", "customers", "expenses", "revenue_trend")
+TABLES = ("orders", "customers", "expenses", "revenue_trend", "page_visits")
 RECURRING = "('subscription', 'recurring')"
 Run = Callable[[str, Sequence[Any]], list[tuple[Any, ...]]]
 
@@ -32,9 +35,9 @@ def _shift(month: dt.date, months: int) -> dt.date:
     return dt.date(index // 12, index % 12 + 1, 1)
 
 
-def window(conn: sqlite3.Connection) -> tuple[dt.date, dt.date]:
+def window(run: Run) -> tuple[dt.date, dt.date]:
     """The dashboard's default window: 12 months ending at the latest revenue_trend month."""
-    (latest,) = conn.execute("SELECT max(substr(period, 1, 7)) FROM revenue_trend").fetchone()
+    ((latest,),) = run("SELECT max(substr(CAST(period AS VARCHAR), 1, 7)) FROM revenue_trend", [])
     end = dt.date.fromisoformat(f"{latest}-01")
     return _shift(end, -11), end
 
@@ -86,12 +89,22 @@ def finance(run: Run, first: dt.date, end: dt.date) -> list[Any]:
 
 
 def gm_by_customer(run: Run, first: dt.date, end: dt.date) -> list[Any]:
-    """Gross margin split by customer over the window (the gm drill-down)."""
+    """Gross margin split by customer over the window, booked orders aside (the gm drill-down)."""
     return run(
         "SELECT c.name, sum(o.amount), sum(o.profit) FROM orders o "
         "LEFT JOIN customers c ON c.id = o.customer_id "
-        "WHERE o.order_date >= ? AND o.order_date <= ? GROUP BY c.name",
+        "WHERE o.order_date >= ? AND o.order_date <= ? "
+        "AND (o.type IS NULL OR o.type <> 'booked') GROUP BY c.name",
         [first.isoformat(), _month_end(end).isoformat()],
+    )
+
+
+def marketing(run: Run, first: dt.date, end: dt.date) -> list[Any]:
+    """Page visits per month over the window and the one before (the marketing page's tile)."""
+    return run(
+        "SELECT substr(CAST(visit_date AS VARCHAR), 1, 7) AS m, count(*) FROM page_visits "
+        "WHERE visit_date >= ? AND visit_date <= ? GROUP BY m",
+        [_shift(first, -12).isoformat(), _month_end(end).isoformat()],
     )
 
 
@@ -99,6 +112,7 @@ WORKLOADS: dict[str, Callable[[Run, dt.date, dt.date], list[Any]]] = {
     "executive": executive,
     "finance": finance,
     "gm_by_customer": gm_by_customer,
+    "marketing": marketing,
 }
 
 
@@ -113,31 +127,55 @@ def _timed(fn: Callable[[], object], repeat: int) -> float:
     return sorted(times)[len(times) // 2]
 
 
-def export(sqlite_path: Path, directory: Path) -> float:
-    """Write the raw tables DuckDB needs to CSV; return seconds taken."""
-    directory.mkdir(parents=True, exist_ok=True)
+class RawSql:
+    """A plain DB-API connection to the database under test: the no-execdash baseline."""
+
+    def __init__(self, url: str) -> None:
+        parsed = sa.make_url(url)
+        self.backend = parsed.get_backend_name()
+        if self.backend == "sqlite":
+            self.conn: Any = sqlite3.connect(str(parsed.database))
+        else:
+            dsn = parsed.set(drivername="postgresql").render_as_string(hide_password=False)
+            self.conn = psycopg.connect(dsn, autocommit=True)
+
+    def run(self, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+        """Rows of one query; workloads write `?` placeholders, as SQLite and DuckDB do."""
+        if self.backend == "sqlite":
+            return list(self.conn.execute(sql, list(params)).fetchall())
+        with self.conn.cursor() as cur:
+            cur.execute(sql.replace("?", "%s"), list(params))
+            return list(cur.fetchall())
+
+    def export(self, table: str, path: Path) -> None:
+        """Write one raw table (a name from TABLES) to CSV with a header row."""
+        if self.backend == "sqlite":
+            cursor = self.conn.execute(f"SELECT * FROM {table}")
+            with path.open("w", newline="") as handle:
+                out = csv.writer(handle)
+                out.writerow([d[0] for d in cursor.description])
+                while rows := cursor.fetchmany(50_000):
+                    out.writerows(rows)
+            return
+        copy_sql = f"COPY {table} TO STDOUT (FORMAT CSV, HEADER)"
+        with self.conn.cursor() as cur, path.open("wb") as handle, cur.copy(copy_sql) as copy:
+            for chunk in copy:
+                handle.write(chunk)
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.conn.close()
+
+
+def measure(url: str, scratch: Path, repeat: int = 3) -> dict[str, dict[str, float]]:
+    """Median milliseconds per workload as plain SQL on the raw tables and in DuckDB."""
+    raw = RawSql(url)
+    first, end = window(raw.run)
+    scratch.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
-    conn = sqlite3.connect(sqlite_path)
     for table in TABLES:
-        cursor = conn.execute(f"SELECT * FROM {table}")  # table names from TABLES only
-        with (directory / f"{table}.csv").open("w", newline="") as handle:
-            out = csv.writer(handle)
-            out.writerow([d[0] for d in cursor.description])
-            while rows := cursor.fetchmany(50_000):
-                out.writerows(rows)
-    conn.close()
-    return time.perf_counter() - started
-
-
-def measure(sqlite_path: Path, scratch: Path, repeat: int = 3) -> dict[str, dict[str, float]]:
-    """Median seconds per workload in SQLite (raw tables) and DuckDB (same rows, loaded)."""
-    lite = sqlite3.connect(sqlite_path)
-    first, end = window(lite)
-
-    def run_sqlite(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
-        return lite.execute(sql, list(params)).fetchall()
-
-    export_seconds = export(sqlite_path, scratch)
+        raw.export(table, scratch / f"{table}.csv")
+    export_seconds = time.perf_counter() - started
     duck = duckdb.connect()
     started = time.perf_counter()
     for table in TABLES:
@@ -153,10 +191,10 @@ def measure(sqlite_path: Path, scratch: Path, repeat: int = 3) -> dict[str, dict
     }
     for name, workload in WORKLOADS.items():
         out[name] = {
-            "sqlite_raw_ms": _timed(partial(workload, run_sqlite, first, end), repeat) * 1000,
+            "raw_sql_ms": _timed(partial(workload, raw.run, first, end), repeat) * 1000,
             "duckdb_ms": _timed(partial(workload, run_duck, first, end), repeat) * 1000,
         }
-    lite.close()
+    raw.close()
     duck.close()
     for table in TABLES:
         (scratch / f"{table}.csv").unlink(missing_ok=True)

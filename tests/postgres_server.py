@@ -36,9 +36,16 @@ def _as_postgres_user(cmd: list[str]) -> list[str]:
     return ["runuser", "-u", "postgres", "--", *cmd]
 
 
+TEST_OPTIONS = "-F -c fsync=off -c full_page_writes=off"
+"""Throwaway settings for tests: durability off, since the data dies with the test run."""
+
+
 @contextmanager
-def running_postgres(bindir: Path) -> Iterator[str]:
-    """Yield a SQLAlchemy URL of a fresh server's `postgres` database; stop and delete after."""
+def running_postgres(bindir: Path, settings: str = TEST_OPTIONS) -> Iterator[str]:
+    """Yield a SQLAlchemy URL of a fresh server's `postgres` database; stop and delete after.
+
+    `settings` are extra `postgres` command-line options (the benchmark passes durable ones).
+    """
     root = Path(tempfile.mkdtemp(prefix="execdash-pg-"))
     data = root / "data"
     if os.geteuid() == 0:
@@ -54,7 +61,7 @@ def running_postgres(bindir: Path) -> Iterator[str]:
             ),
             check=True, capture_output=True,
         )  # fmt: skip
-        options = f"-h 127.0.0.1 -p {port} -k {root} -F -c fsync=off -c full_page_writes=off"
+        options = f"-h 127.0.0.1 -p {port} -k {root} {settings}"
         subprocess.run(
             _as_postgres_user(
                 [str(bindir / "pg_ctl"), "-D", str(data), "-l", str(log), "-o", options, "-w",
