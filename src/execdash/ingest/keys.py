@@ -2,7 +2,8 @@
 
 Integer ids (most big tables) are kept as bits in 128 KiB pages of 2**20 ids each, so a hundred
 million dense ids need about 12 MB instead of several GB; other keys (months, dates with stage
-names) belong to small tables and use an ordinary set.
+names) belong to small tables and use an ordinary set. Every lookup also answers a whole chunk
+at once (`present`), so a database-backed lookup can ask with one query per chunk.
 """
 
 from __future__ import annotations
@@ -15,9 +16,21 @@ PAGE_MASK = (1 << PAGE_BITS) - 1
 
 
 class KeyLookup(Protocol):
-    """Anything that answers `key in keys`."""
+    """Anything that answers `key in keys`, one key or a chunk of keys at a time."""
 
     def __contains__(self, key: object, /) -> bool: ...
+
+    def present(self, keys: Iterable[object], /) -> set[object]:
+        """The subset of `keys` found."""
+        ...
+
+
+class PlainKeys(set[object]):
+    """An ordinary set of keys that also answers a chunk at once."""
+
+    def present(self, keys: Iterable[object]) -> set[object]:
+        """The subset of `keys` in this set."""
+        return self.intersection(keys)
 
 
 class IntKeySet:
@@ -27,8 +40,7 @@ class IntKeySet:
 
     def __init__(self, keys: Iterable[int] = ()) -> None:
         self._pages: dict[int, bytearray] = {}
-        for key in keys:
-            self.add(key)
+        self.update(keys)
 
     def add(self, key: int) -> None:
         """Add `key`."""
@@ -38,6 +50,17 @@ class IntKeySet:
         bit = key & PAGE_MASK
         page[bit >> 3] |= 1 << (bit & 7)
 
+    def update(self, keys: Iterable[int]) -> None:
+        """Add every key of `keys` (one loop with the page lookups hoisted)."""
+        pages = self._pages
+        for key in keys:
+            number = key >> PAGE_BITS
+            page = pages.get(number)
+            if page is None:
+                page = pages[number] = bytearray(1 << (PAGE_BITS - 3))
+            bit = key & PAGE_MASK
+            page[bit >> 3] |= 1 << (bit & 7)
+
     def __contains__(self, key: object) -> bool:
         if not isinstance(key, int):
             return False
@@ -46,6 +69,18 @@ class IntKeySet:
             return False
         bit = key & PAGE_MASK
         return bool(page[bit >> 3] & (1 << (bit & 7)))
+
+    def present(self, keys: Iterable[object]) -> set[object]:
+        """The subset of `keys` in this set."""
+        pages = self._pages
+        found: set[object] = set()
+        for key in keys:
+            if isinstance(key, int):
+                page = pages.get(key >> PAGE_BITS)
+                bit = key & PAGE_MASK
+                if page is not None and page[bit >> 3] & (1 << (bit & 7)):
+                    found.add(key)
+        return found
 
 
 class KeyUnion:
@@ -59,7 +94,19 @@ class KeyUnion:
     def __contains__(self, key: object) -> bool:
         return any(key in part for part in self._parts)
 
+    def present(self, keys: Iterable[object]) -> set[object]:
+        """The subset of `keys` found in any part (each part is asked only for the rest)."""
+        rest = set(keys)
+        found: set[object] = set()
+        for part in self._parts:
+            if not rest:
+                break
+            hits = part.present(rest)
+            found |= hits
+            rest -= hits
+        return found
 
-def new_key_set(integer: bool) -> IntKeySet | set[object]:
+
+def new_key_set(integer: bool) -> IntKeySet | PlainKeys:
     """An empty key set: bitmap pages for single integer keys, a plain set otherwise."""
-    return IntKeySet() if integer else set()
+    return IntKeySet() if integer else PlainKeys()

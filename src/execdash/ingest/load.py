@@ -1,4 +1,4 @@
-"""Pass two: write validated rows from their spill file in big executemany batches.
+"""Pass two: write validated rows, a chunk per executemany on the DB-API cursor.
 
 Runs on the raw DBAPI connection of the caller's SQLAlchemy transaction, so the rows, the import
 log and the data-version bump commit or roll back together.
@@ -7,7 +7,6 @@ log and the data-version bump commit or roll back together.
 from __future__ import annotations
 
 import datetime as dt
-import marshal
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -16,18 +15,12 @@ import sqlalchemy as sa
 
 from execdash.db import schema
 from execdash.ingest.columns import TableSpec
+from execdash.ingest.store import Row
 from execdash.ingest.validate import Batch
 
 Finisher = Callable[[Any], Any]
-
-
-def _spilled(batch: Batch) -> Iterator[list[list[Any]]]:
-    if batch.spill is None:
-        return
-    with batch.spill.open("rb") as handle:
-        while size := handle.read(8):
-            blob = handle.read(int.from_bytes(size, "little"))
-            yield marshal.loads(blob)  # noqa: S302 (our own spill file, written by pass one)
+SQLITE_CACHE_KIB = 65_536
+"""SQLite page cache during a load: index pages of a big table stay cached between inserts."""
 
 
 def _finishers(batch: Batch, dialect: sa.Dialect) -> dict[int, Finisher]:
@@ -76,6 +69,29 @@ def insert_sql(spec: TableSpec, columns: list[str], mode: str, dialect: sa.Diale
     return sql
 
 
+def _finish(rows: list[Row], finishers: dict[int, Finisher]) -> list[Row]:
+    """Apply the pass-two conversions column by column (None stays None)."""
+    columns: list[Any] = list(zip(*rows, strict=True))
+    for i, finish in finishers.items():
+        columns[i] = [None if v is None else finish(v) for v in columns[i]]
+    return list(zip(*columns, strict=True))
+
+
+@contextmanager
+def _big_cache(cursor: Any, dialect: sa.Dialect) -> Iterator[None]:
+    """On SQLite, enlarge the connection's page cache for the load and restore it after."""
+    if dialect.name != "sqlite":
+        yield
+        return
+    cursor.execute("PRAGMA cache_size")
+    (before,) = cursor.fetchone()
+    cursor.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        cursor.execute(f"PRAGMA cache_size = {int(before)}")
+
+
 def load(
     conn: sa.Connection, batch: Batch, mode: str, tick: Callable[[int], None] | None = None
 ) -> int:
@@ -86,16 +102,12 @@ def load(
     cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
     written = 0
     try:
-        for rows in _spilled(batch):
-            if finishers:
-                for row in rows:
-                    for i, finish in finishers.items():
-                        if row[i] is not None:
-                            row[i] = finish(row[i])
-            cursor.executemany(sql, rows)
-            written += len(rows)
-            if tick is not None:
-                tick(written)
+        with _big_cache(cursor, dialect):
+            for rows in batch.rows.chunks():
+                cursor.executemany(sql, _finish(rows, finishers) if finishers else rows)
+                written += len(rows)
+                if tick is not None:
+                    tick(written)
     finally:
         cursor.close()
     return written

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import logging
 from collections.abc import Callable
@@ -15,8 +14,10 @@ from execdash.db import rollups, schema
 from execdash.db.changes import record_data_change
 from execdash.db.tables import import_log
 from execdash.ingest import load as loader
-from execdash.ingest.columns import TableSpec, table_spec
-from execdash.ingest.keys import IntKeySet, KeyLookup, KeyUnion
+from execdash.ingest.columns import table_spec
+from execdash.ingest.dbkeys import existing_keys
+from execdash.ingest.gcpause import paused_gc
+from execdash.ingest.keys import KeyLookup, KeyUnion, PlainKeys
 from execdash.ingest.readers import ReadError, open_table
 from execdash.ingest.report import FileReport, ImportReport
 from execdash.ingest.sources import Source, checksum, resolve
@@ -37,27 +38,6 @@ def parse_mapping(pairs: list[str]) -> dict[str, str]:
             raise ValueError(f"--map {pair!r} is not of the form old=new")
         mapping[old.strip().lower()] = new.strip().lower()
     return mapping
-
-
-def _plain(value: object) -> object:
-    """A database key value in the form pass one produces (dates as ISO text)."""
-    if isinstance(value, dt.datetime):
-        return value.isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return value
-
-
-def existing_keys(conn: sa.Connection, spec: TableSpec) -> KeyLookup:
-    """Primary keys already in the table, in pass one's representation."""
-    table = schema.metadata.tables[spec.name]
-    cols = [table.c[k] for k in spec.primary_key]
-    result = conn.execution_options(yield_per=50_000).execute(sa.select(*cols))
-    if spec.serial_id:
-        return IntKeySet(row[0] for row in result)
-    if len(cols) == 1:
-        return {_plain(row[0]) for row in result}
-    return {tuple(_plain(v) for v in row) for row in result}
 
 
 def run_import(
@@ -83,17 +63,17 @@ def run_import(
         return report
     batches: list[Batch] = []
     try:
-        with engine.connect() as conn:
-            _check_all(conn, sources, mode, mapping or {}, report, batches, progress)
-            if report.ok:
-                _check_replace_orphans(conn, batches, mode, report)
-            conn.rollback()
-        if report.ok and not dry_run:
-            _write(engine, batches, mode, report, user, progress)
+        with paused_gc():
+            with engine.connect() as conn:
+                _check_all(conn, sources, mode, mapping or {}, report, batches, progress)
+                if report.ok:
+                    _check_replace_orphans(conn, batches, mode, report)
+                conn.rollback()
+            if report.ok and not dry_run:
+                _write(engine, batches, mode, report, user, progress)
     finally:
         for batch in batches:
-            if batch.spill is not None:
-                batch.spill.unlink(missing_ok=True)
+            batch.rows.close()
     return report
 
 
@@ -123,7 +103,7 @@ def _check_all(
         for _col, parent, _pcol in spec.foreign_keys:
             new = [b.keys for b in batches if b.spec.name == parent]
             parents[parent] = KeyUnion(new if parent in replaced else [keys_in_db(parent), *new])
-        existing: KeyLookup = frozenset()
+        existing: KeyLookup = PlainKeys()
         if mode == "append":
             existing = keys_in_db(spec.name)
         try:
@@ -145,7 +125,7 @@ def _check_all(
             batch = validate(
                 source,
                 names,
-                opened.rows,
+                opened.chunks,
                 parents=parents,
                 existing=existing,
                 report=report,
