@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 
-from execdash.api import create_app
+from execdash.api import create_app, etag
+from execdash.api.etag import Tagger, matches
 from execdash.config import Settings
 from tests.api.conftest import bearer
 
@@ -59,3 +61,30 @@ def test_dashboard_and_compat_reads_answer_304(client: TestClient, company: Engi
         tag = client.get(path).headers["etag"]
         assert client.get(path, headers={"If-None-Match": tag}).status_code == 304, path
         assert client.get(path, headers={"If-None-Match": f'W/{tag}, "other"'}).status_code == 304
+
+
+def test_the_tag_changes_with_the_month(monkeypatch: pytest.MonkeyPatch) -> None:
+    tagger = Tagger()
+    june = tagger.tag(7, "/api/v1/dashboard", b"range=6m", csv=False)
+    monkeypatch.setattr(etag, "current_month", lambda: "2099-07")
+    july = tagger.tag(7, "/api/v1/dashboard", b"range=6m", csv=False)
+    assert june != july
+    assert june.startswith('"v7-')
+    assert july.startswith('"v7-')
+
+
+def test_the_tag_ignores_query_order_but_not_values() -> None:
+    tagger = Tagger()
+    one = tagger.tag(1, "/api/v1/alerts", b"type=ops&sort=id", csv=False)
+    assert tagger.tag(1, "/api/v1/alerts", b"sort=id&type=ops", csv=False) == one
+    assert tagger.tag(1, "/api/v1/alerts", b"sort=id&type=sales", csv=False) != one
+    assert tagger.tag(1, "/api/v1/alerts", b"sort=id&type=ops", csv=True) != one
+    assert tagger.tag(2, "/api/v1/alerts", b"sort=id&type=ops", csv=False) != one
+
+
+def test_if_none_match_accepts_lists_weak_tags_and_star_only() -> None:
+    tag = '"v3-abc"'
+    assert matches(b'"v1-x", W/"v3-abc"', tag)
+    assert matches(b"*", tag)
+    assert not matches(b'"v3-abcd", "v4-abc"', tag)
+    assert not matches(b"", tag)

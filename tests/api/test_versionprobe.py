@@ -103,3 +103,15 @@ def test_a_replaced_sqlite_connection_is_reopened(any_engine: Engine) -> None:
     probe._conn.close()  # any sqlite3.Error on the held connection
     _bump(any_engine)
     assert probe.read_now() == 1
+
+
+def test_the_sqlite_probe_leaves_no_read_transaction_open(engine: Engine) -> None:
+    probe = probe_for(engine)
+    assert isinstance(probe, SqliteProbe)
+    probe.read_now()
+    for _ in range(3):
+        _bump(engine)
+    with engine.connect() as conn:
+        busy, _, _ = conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").one()
+    assert busy == 0  # a reader holding a snapshot would make the checkpoint busy
+    assert probe.read_now() == 3

@@ -54,6 +54,15 @@ def _as_version(row: tuple[Any, ...] | None) -> int:
     return int(row[0]) if row is not None else 0
 
 
+def _sqlite_version(conn: sqlite3.Connection) -> int:
+    """Read the version and close the cursor, so no read transaction stays open (WAL resets)."""
+    cursor = conn.execute(SQLITE_VERSION_SQL, (DATA_VERSION,))
+    try:
+        return _as_version(cursor.fetchone())
+    finally:
+        cursor.close()
+
+
 class SqliteProbe:
     """A held autocommit `sqlite3` connection reading `app_meta` with one cached statement."""
 
@@ -73,12 +82,12 @@ class SqliteProbe:
         """The version, read synchronously (microseconds on a local file)."""
         conn = self._conn or self._connect()
         try:
-            row = conn.execute(SQLITE_VERSION_SQL, (DATA_VERSION,)).fetchone()
+            version = _sqlite_version(conn)
         except sqlite3.Error:
             conn.close()  # e.g. the file was replaced: reopen once, then let errors through
-            row = self._connect().execute(SQLITE_VERSION_SQL, (DATA_VERSION,)).fetchone()
+            version = _sqlite_version(self._connect())
         self.reads += 1
-        return _as_version(row)
+        return version
 
     async def read(self) -> int:
         """The data version as committed right now."""
