@@ -34,6 +34,10 @@ class Rollup:
     date_column: str
     key_length: int  # 7 for `YYYY-MM`, 10 for `YYYY-MM-DD`
     build: Callable[[sa.ColumnElement[str]], sa.Select[*tuple[Any, ...]]]
+    # A coarser rollup may be summed from a finer one with the same period key: far fewer rows
+    # to sort than the raw table (SQLite sorts every row of a GROUP BY, however few groups).
+    base: sa.Table | None = None
+    derive: Callable[[], sa.Select[*tuple[Any, ...]]] | None = None
 
     @property
     def period_column(self) -> str:
@@ -72,6 +76,26 @@ def _mrr(key: sa.ColumnElement[str]) -> sa.Select[*tuple[Any, ...]]:
     )
 
 
+def _orders_from_customers() -> sa.Select[*tuple[Any, ...]]:
+    r = t.rollup_orders_month_customer
+    return sa.select(
+        r.c.month,
+        r.c.type,
+        sa.func.sum(r.c.amount),
+        sa.func.sum(r.c.profit),
+        sa.func.sum(r.c.orders),
+    ).group_by(r.c.month, r.c.type)
+
+
+def _mrr_from_customers() -> sa.Select[*tuple[Any, ...]]:
+    r = t.rollup_orders_month_customer
+    return (
+        sa.select(r.c.month, r.c.customer_id, sa.func.sum(r.c.amount), sa.func.sum(r.c.orders))
+        .where(r.c.type.in_(RECURRING_TYPES))
+        .group_by(r.c.month, r.c.customer_id)
+    )
+
+
 def _expenses(key: sa.ColumnElement[str]) -> sa.Select[*tuple[Any, ...]]:
     e = s.expenses
     return sa.select(key, sa.func.sum(e.c.cost), sa.func.count()).group_by(key)
@@ -87,10 +111,27 @@ def _visits(key: sa.ColumnElement[str]) -> sa.Select[*tuple[Any, ...]]:
     return sa.select(key, p.c.page_name, sa.func.count()).group_by(key, p.c.page_name)
 
 
-ROLLUPS: tuple[Rollup, ...] = (
-    Rollup(t.rollup_orders_month, s.orders, "order_date", 7, _orders),
-    Rollup(t.rollup_mrr_month_customer, s.orders, "order_date", 7, _mrr),
-    Rollup(t.rollup_orders_month_customer, s.orders, "order_date", 7, _orders_by_customer),
+BY_CUSTOMER = t.rollup_orders_month_customer
+ROLLUPS: tuple[Rollup, ...] = (  # a base rollup comes before those summed from it
+    Rollup(BY_CUSTOMER, s.orders, "order_date", 7, _orders_by_customer),
+    Rollup(
+        t.rollup_orders_month,
+        s.orders,
+        "order_date",
+        7,
+        _orders,
+        BY_CUSTOMER,
+        _orders_from_customers,
+    ),
+    Rollup(
+        t.rollup_mrr_month_customer,
+        s.orders,
+        "order_date",
+        7,
+        _mrr,
+        BY_CUSTOMER,
+        _mrr_from_customers,
+    ),
     Rollup(t.rollup_expenses_month, s.expenses, "date", 7, _expenses),
     Rollup(t.rollup_user_events_day, s.user_events, "event_time", 10, _events),
     Rollup(t.rollup_page_visits_day, s.page_visits, "visit_date", 10, _visits),
@@ -98,16 +139,29 @@ ROLLUPS: tuple[Rollup, ...] = (
 SOURCES = frozenset(r.source.name for r in ROLLUPS)
 
 
-def _write(conn: sa.Connection, rollup: Rollup, where: Where | None, period: Where | None) -> int:
-    """Delete the rollup's rows in scope, insert them again from the raw table; count them."""
+def _write(
+    conn: sa.Connection,
+    rollup: Rollup,
+    where: Where | None,
+    period: Where | None,
+    *,
+    from_raw: bool = False,
+) -> int:
+    """Delete the rollup's rows in scope, insert them again from the raw table (or from its base
+    rollup, already up to date for the same periods); count them."""
     target = rollup.target
     delete = target.delete()
     if period is not None:
         delete = delete.where(period(target.c[rollup.period_column]))
     conn.execute(delete)
-    select = rollup.build(rollup.key())
-    if where is not None:
-        select = select.where(where(rollup.source.c[rollup.date_column]))
+    if rollup.base is not None and rollup.derive is not None and not from_raw:
+        select = rollup.derive()
+        if period is not None:
+            select = select.where(period(rollup.base.c[rollup.period_column]))
+    else:
+        select = rollup.build(rollup.key())
+        if where is not None:
+            select = select.where(where(rollup.source.c[rollup.date_column]))
     names = [c.name for c in target.columns]
     conn.execute(target.insert().from_select(names, select))
     count = sa.select(sa.func.count()).select_from(target)
@@ -140,8 +194,9 @@ def _mark_ready(conn: sa.Connection, rollup: Rollup) -> None:
 
 
 def fill(conn: sa.Connection, rollup: Rollup) -> int:
-    """Recompute one rollup table alone (no cohorts, no ready mark): what migrations use."""
-    return _write(conn, rollup, None, None)
+    """Recompute one rollup table from its raw table alone (no base rollup, no cohorts, no ready
+    mark): what migrations use, since later tables may not exist yet."""
+    return _write(conn, rollup, None, None, from_raw=True)
 
 
 def rebuild(conn: sa.Connection, rollup: Rollup, *, mark: bool = True) -> int:
