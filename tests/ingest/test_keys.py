@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from execdash.ingest.keys import IntKeySet, KeyUnion
+from execdash.ingest.keys import IntKeySet, KeyUnion, PlainKeys
 
 
 def test_int_key_set_answers_like_a_set() -> None:
@@ -24,5 +24,19 @@ def test_a_million_dense_ids_take_about_128_kib_per_million() -> None:
 
 
 def test_union_finds_keys_in_any_part() -> None:
-    union = KeyUnion([IntKeySet([1, 2]), {3}])
+    union = KeyUnion([IntKeySet([1, 2]), PlainKeys({3})])
     assert [k in union for k in (1, 3, 4)] == [True, True, False]
+
+
+def test_present_answers_a_chunk_from_every_kind_of_lookup() -> None:
+    bits = IntKeySet([1, 2, 2**40])
+    assert bits.present([0, 1, 2**40, "2", None, -3]) == {1, 2**40}
+    plain = PlainKeys({("2025-01", "MQL")})
+    assert plain.present([("2025-01", "MQL"), ("2025-01", "SQL")]) == {("2025-01", "MQL")}
+    assert KeyUnion([bits, PlainKeys({5})]).present([1, 5, 6]) == {1, 5}
+
+
+def test_update_adds_like_add() -> None:
+    bulk = IntKeySet()
+    bulk.update([3, 2**21, -7])
+    assert [k in bulk for k in (3, 2**21, -7, 4)] == [True, True, True, False]

@@ -103,3 +103,23 @@ def test_file_that_is_not_utf8_is_reported(engine: Engine, tmp_path: Path) -> No
 def test_unsupported_extension_is_rejected(engine: Engine, tmp_path: Path) -> None:
     report = run_import(engine, [write(tmp_path, "orders.txt", "id\n")])
     assert "unsupported file type" in report.problems[0].message
+
+
+def test_rows_before_a_broken_csv_line_are_still_checked(engine: Engine, tmp_path: Path) -> None:
+    huge = "9" * 200_000  # beyond the csv module's field size limit
+    body = f"id,cost,date\n1,5,2025-01-01\n2,x,2025-01-02\n3,{huge},2025-01-03\n"
+    report = run_import(engine, [write(tmp_path, "expenses.csv", body)])
+    assert [(p.row, p.column) for p in report.problems] == [(3, "cost"), (4, None)]
+    assert "not a readable UTF-8 CSV line" in report.problems[1].message
+
+
+def test_chunks_skip_blank_lines_but_count_them(tmp_path: Path) -> None:
+    body = "id,cost\n" + "1,5\n\n" * (readers.CHUNK_ROWS // 2 + 3) + "9,9\n"
+    table = readers.open_table(write(tmp_path, "expenses.csv", body), "csv")
+    try:
+        chunks = list(table.chunks)
+    finally:
+        table.close()
+    numbers = [n for chunk_numbers, _ in chunks for n in chunk_numbers]
+    assert numbers == [*range(2, readers.CHUNK_ROWS + 8, 2), readers.CHUNK_ROWS + 8]
+    assert [len(cells) for cells in chunks[0][1]] == [2] * len(chunks[0][0])

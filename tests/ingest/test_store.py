@@ -1,0 +1,37 @@
+"""Typed rows stay in memory up to the budget, spill to disk beyond, and come back in order."""
+
+from __future__ import annotations
+
+from execdash.ingest.store import RowStore
+
+
+def test_rows_beyond_the_budget_spill_and_come_back_in_order() -> None:
+    store = RowStore(memory_cells=6)  # two chunks of 1 row x 3 cells
+    chunks = [[(i, float(i), None)] for i in range(5)]
+    for chunk in chunks:
+        store.add(chunk)
+    spill = store.spill_path
+    assert spill is not None
+    assert spill.exists()
+    assert list(store.chunks()) == chunks
+    assert store.rows == 5
+    store.close()
+    assert not spill.exists()
+
+
+def test_small_imports_never_touch_the_disk() -> None:
+    store = RowStore()
+    store.add([(1, "2025-01-01", 2.5)])
+    assert store.spill_path is None
+    assert list(store.chunks()) == [[(1, "2025-01-01", 2.5)]]
+
+
+def test_discard_frees_memory_and_the_spill_file() -> None:
+    store = RowStore(memory_cells=1)
+    store.add([(1, 2)])
+    spill = store.spill_path
+    assert spill is not None
+    store.discard()
+    assert list(store.chunks()) == []
+    assert store.rows == 0
+    assert not spill.exists()
