@@ -128,8 +128,11 @@ def deferred_indexes(conn: sa.Connection, table: str, incoming: int) -> Iterator
     indexes = list(schema.metadata.tables[table].indexes)
     bulk = conn.dialect.name == "sqlite" and indexes and incoming >= BULK_ROWS
     if bulk:
+        # Counting stops at `incoming` rows: a 10-million-row table is not scanned to learn that
+        # it is bigger than the file.
+        some = sa.select(sa.literal(1)).select_from(schema.metadata.tables[table]).limit(incoming)
         existing = conn.execute(
-            sa.select(sa.func.count()).select_from(schema.metadata.tables[table])
+            sa.select(sa.func.count()).select_from(some.subquery())
         ).scalar_one()
         bulk = incoming > existing
     if bulk:
