@@ -22,11 +22,6 @@ def _order(customer: int | None, day: str, kind: str | None = "subscription") ->
     }
 
 
-def test_earliest_keeps_each_customers_first_month_and_skips_no_customer() -> None:
-    pairs = [("2025-03", 7), ("2025-01", 7), ("2025-02", 0), ("2025-05", 9), ("2025-04", 9)]
-    assert cohorts.earliest(pairs) == {7: "2025-01", 9: "2025-04"}
-
-
 def test_first_months_come_from_recurring_orders_only(any_engine: Engine) -> None:
     with any_engine.begin() as conn:
         conn.execute(s.customers.insert(), [{"id": i, "name": f"c{i}"} for i in (1, 2, 3)])

@@ -16,11 +16,11 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from execdash.db import cohorts
+from execdash.db import cohorts, upsert
 from execdash.db import schema as s
 from execdash.db import tables as t
 
-RECURRING_TYPES = ("subscription", "recurring")
+RECURRING_TYPES = t.RECURRING_TYPES
 
 Where = Callable[[sa.ColumnElement[object]], sa.ColumnElement[bool]]
 
@@ -259,7 +259,8 @@ def refresh(
 
     `hints` may say, per raw table, what changed: a `(first, last)` date span covering every
     date a changed row had before or after the change (only those periods are recomputed), or
-    `Appended` (the new rows are added to the sums). Without a hint the rollup is rebuilt.
+    `Appended` (the new rows are added to the sums; a rollup summed from a base rollup is
+    recomputed from it for the months the new rows fall in). Without a hint it is rebuilt.
     """
     changed = set(tables) & SOURCES
     done: list[str] = []
@@ -268,7 +269,15 @@ def refresh(
         if name not in changed:
             continue
         hint = (hints or {}).get(name)
-        if hint is None:
+        if isinstance(hint, Appended) and rollup.base is not None:
+            try:
+                span = _appended_span(conn, rollup, hint.after_id)
+            except ValueError:  # a date only the raw GROUP BY can make sense of
+                rebuild(conn, rollup)
+            else:
+                if span is not None:
+                    refresh_range(conn, rollup, span[0], span[1])
+        elif hint is None:
             rebuild(conn, rollup)
         elif isinstance(hint, Appended):
             add_appended(conn, rollup, hint.after_id)
@@ -276,6 +285,28 @@ def refresh(
             refresh_range(conn, rollup, hint[0], hint[1])
         done.append(rollup.target.name)
     return done
+
+
+def _appended_span(
+    conn: sa.Connection, rollup: Rollup, after_id: int
+) -> tuple[dt.date, dt.date] | None:
+    """First and last date of the rows above `after_id` (a primary-key range, no sort)."""
+    column = rollup.source.c[rollup.date_column]
+    source = rollup.source
+    lo, hi = conn.execute(
+        sa.select(sa.func.min(column), sa.func.max(column)).where(source.c.id > after_id)
+    ).one()
+    if lo is None or hi is None:
+        return None
+    return _as_date(lo), _as_date(hi)
+
+
+def _as_date(value: object) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
 
 
 def rebuild_all(conn: sa.Connection, *, mark: bool = True) -> dict[str, int]:
@@ -340,46 +371,15 @@ def add_appended(conn: sa.Connection, rollup: Rollup, after_id: int) -> int:
     """Add the aggregates of rows with id > `after_id` to the rollup; return the groups touched.
 
     Reads only the new rows (a primary-key range), so the cost follows the size of the import,
-    not of the table. Counts and sums are additive, so this equals a recompute.
+    not of the table. Counts and sums are additive, so one INSERT … SELECT … ON CONFLICT that
+    adds to existing groups and creates the new ones equals a recompute.
     """
     target = rollup.target
     select = rollup.build(rollup.key()).where(rollup.source.c.id > after_id)
-    keys = [c for c in target.columns if c.primary_key]
-    values = [c for c in target.columns if not c.primary_key]
-    groups = [tuple(row) for row in conn.execute(select)]
-    if not groups:
-        return 0
-    if target is cohorts.MRR:
-        cohorts.merge_appended(conn, [(str(g[0]), int(g[1])) for g in groups])
-    params = [
-        {
-            **{f"k_{c.name}": row[i] for i, c in enumerate(keys)},
-            **{f"v_{c.name}": row[len(keys) + i] for i, c in enumerate(values)},
-        }
-        for row in groups
-    ]
-    bump = (
-        target.update()
-        .where(*(c == sa.bindparam(f"k_{c.name}") for c in keys))
-        .values({c.name: c + sa.bindparam(f"v_{c.name}") for c in values})
+    keys = [c.name for c in target.columns if c.primary_key]
+    values = [c.name for c in target.columns if not c.primary_key]
+    insert = upsert.insert(conn, target)
+    statement = insert.from_select(keys + values, select).on_conflict_do_update(
+        index_elements=keys, set_={v: target.c[v] + insert.excluded[v] for v in values}
     )
-    conn.execute(bump, params)
-    period = target.c[rollup.period_column]
-    seen = [str(p[f"k_{rollup.period_column}"]) for p in params]
-    present = {
-        tuple(r)
-        for r in conn.execute(sa.select(*keys).where(period >= min(seen), period <= max(seen)))
-    }
-    missing = [p for p in params if tuple(p[f"k_{c.name}"] for c in keys) not in present]
-    if missing:
-        conn.execute(
-            target.insert(),
-            [
-                {
-                    **{c.name: p[f"k_{c.name}"] for c in keys},
-                    **{c.name: p[f"v_{c.name}"] for c in values},
-                }
-                for p in missing
-            ],
-        )
-    return len(groups)
+    return int(conn.execute(statement).rowcount)

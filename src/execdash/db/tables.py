@@ -102,6 +102,9 @@ rollup_orders_month = sa.Table(
 )
 """Σ amount, Σ profit and count of orders by `YYYY-MM` and type (`''` stands for no type)."""
 
+RECURRING_TYPES = ("subscription", "recurring")
+"""Order types that are recurring revenue (MRR/ARR, new MRR), per metrics.md."""
+
 rollup_mrr_month_customer = sa.Table(
     "rollup_mrr_month_customer",
     app_metadata,

@@ -17,7 +17,7 @@ from execdash.db import schema as s
 from execdash.db import tables as t
 from execdash.metrics.windows import month_key, parse_month
 
-RECURRING_TYPES = ("subscription", "recurring")
+RECURRING_TYPES = t.RECURRING_TYPES
 
 # The `period` tables a domain may read, with the columns it may read: the identifier allow-list.
 PERIOD_COLUMNS: dict[str, tuple[str, ...]] = {
