@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from execdash.ingest.store import RowStore
+from execdash.ingest.store import RowStore, row_bytes
 
 
 def test_rows_beyond_the_budget_spill_and_come_back_in_order() -> None:
-    store = RowStore(memory_cells=6)  # two chunks of 1 row x 3 cells
+    chunk_bytes = row_bytes([(0, 0.0, None)])
+    store = RowStore(memory_bytes=2 * chunk_bytes)  # room for two one-row chunks
     chunks = [[(i, float(i), None)] for i in range(5)]
     for chunk in chunks:
         store.add(chunk)
@@ -27,7 +28,7 @@ def test_small_imports_never_touch_the_disk() -> None:
 
 
 def test_discard_frees_memory_and_the_spill_file() -> None:
-    store = RowStore(memory_cells=1)
+    store = RowStore(memory_bytes=1)
     store.add([(1, 2)])
     spill = store.spill_path
     assert spill is not None
@@ -35,3 +36,9 @@ def test_discard_frees_memory_and_the_spill_file() -> None:
     assert list(store.chunks()) == []
     assert store.rows == 0
     assert not spill.exists()
+
+
+def test_the_budget_weighs_long_texts() -> None:
+    short = row_bytes([(1, "a")] * 10)
+    long = row_bytes([(1, "a" * 1000)] * 10)
+    assert long - short == 10 * 999

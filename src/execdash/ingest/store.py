@@ -2,12 +2,15 @@
 
 A typical import (a few hundred thousand rows) stays in memory and is loaded without being
 serialised at all; beyond `MEMORY_CELLS` cells the further chunks go to a temporary file as
-marshal blobs, so a multi-million-row file never sits in memory as Python objects.
+marshal blobs, so a multi-million-row file never sits in memory as Python objects. The budget
+is in bytes, estimated from a few sample rows per chunk, so wide text rows count for what they
+weigh.
 """
 
 from __future__ import annotations
 
 import marshal
+import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,16 +18,23 @@ from typing import IO
 
 Row = tuple[object, ...]
 
-MEMORY_CELLS = 1_500_000
-"""Cells kept in memory (about 60 MB of typed values); 300,000 rows of a five-column file."""
+MEMORY_BYTES = 96 << 20
+"""Typed rows kept in memory: about 350,000 orders; beyond it chunks are spilled to disk."""
+
+
+def row_bytes(rows: list[Row]) -> int:
+    """Estimated memory of `rows`: the tuple and every value of the first, middle and last row."""
+    sample = [rows[0], rows[len(rows) // 2], rows[-1]]
+    size = sum(sys.getsizeof(row) + sum(map(sys.getsizeof, row)) for row in sample)
+    return size * len(rows) // len(sample)
 
 
 class RowStore:
     """Chunks of typed rows in file order: the first ones in memory, the rest in a spill file."""
 
-    def __init__(self, memory_cells: int = MEMORY_CELLS) -> None:
-        self._budget = memory_cells
-        self._cells = 0
+    def __init__(self, memory_bytes: int = MEMORY_BYTES) -> None:
+        self._budget = memory_bytes
+        self._bytes = 0
         self._memory: list[list[Row]] = []
         self._spill: IO[bytes] | None = None
         self.rows = 0
@@ -39,10 +49,10 @@ class RowStore:
         if not rows:
             return
         self.rows += len(rows)
-        cells = len(rows) * len(rows[0])
-        if self._spill is None and self._cells + cells <= self._budget:
+        size = row_bytes(rows)
+        if self._spill is None and self._bytes + size <= self._budget:
             self._memory.append(rows)
-            self._cells += cells
+            self._bytes += size
             return
         if self._spill is None:
             self._spill = tempfile.NamedTemporaryFile(  # noqa: SIM115 (closed by close())
@@ -55,7 +65,7 @@ class RowStore:
     def discard(self) -> None:
         """Drop every row (the file has problems, nothing will be loaded)."""
         self._memory.clear()
-        self._cells = self.rows = 0
+        self._bytes = self.rows = 0
         self.close()
 
     def chunks(self) -> Iterator[list[Row]]:
