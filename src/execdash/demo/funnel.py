@@ -6,6 +6,7 @@ near 4–5%; the monthly win rate is exactly Σ Won / Σ SQL of that month's dai
 
 from __future__ import annotations
 
+import itertools
 import random
 from dataclasses import dataclass
 
@@ -90,7 +91,9 @@ def _write_visits(writer: BulkWriter, rng: random.Random, cal: Calendar, funnel:
     for d, counts in enumerate(funnel.daily):
         n = round(counts[0] * (18 + 8 * rng.random()))
         day = cal.day_iso[d]
-        rows.extend((day, p) for p in rng.choices(pages, cum_weights=cum, k=n))
+        rows.extend(
+            zip(itertools.repeat(day, n), rng.choices(pages, cum_weights=cum, k=n), strict=True)
+        )
         if len(rows) >= 200_000:
             writer.write("page_visits", ("visit_date", "page_name"), rows)
             rows = []
