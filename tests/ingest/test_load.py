@@ -52,3 +52,20 @@ def test_the_page_cache_is_restored_after_the_load(engine: Engine, tmp_path: Pat
     assert run_import(engine, [write(tmp_path, "expenses.csv", expenses(1, 3))]).ok
     with engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA cache_size").scalar_one() == before
+
+
+def test_awkward_texts_and_nulls_survive_the_load(any_engine: Engine, tmp_path: Path) -> None:
+    names = ["tab\there", "back\\slash", "line\nbreak", "\\N", 'quote " and ,comma', "ünï €"]
+    body = "id,name,industry\n" + "".join(
+        f'{i},"{n.replace(chr(34), chr(34) * 2)}",\n' for i, n in enumerate(names, start=1)
+    )
+    for mode in ("append", "upsert"):
+        folder = tmp_path / mode
+        folder.mkdir()
+        report = run_import(any_engine, [write(folder, "customers.csv", body)], mode=mode)
+        assert report.ok
+        with any_engine.connect() as conn:
+            stored = conn.execute(sa.text("SELECT name, industry FROM customers ORDER BY id"))
+            assert [tuple(r) for r in stored] == [(n, None) for n in names]
+        with any_engine.begin() as conn:
+            conn.execute(sa.text("DELETE FROM customers"))

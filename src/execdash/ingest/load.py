@@ -1,4 +1,4 @@
-"""Pass two: write validated rows, a chunk per executemany on the DB-API cursor.
+"""Pass two: write validated rows by chunked executemany, or by one COPY on PostgreSQL.
 
 Runs on the raw DBAPI connection of the caller's SQLAlchemy transaction, so the rows, the import
 log and the data-version bump commit or roll back together.
@@ -92,22 +92,41 @@ def _big_cache(cursor: Any, dialect: sa.Dialect) -> Iterator[None]:
         cursor.execute(f"PRAGMA cache_size = {int(before)}")
 
 
+def copy_sql(spec: TableSpec, columns: list[str], dialect: sa.Dialect) -> str:
+    """PostgreSQL `COPY ... FROM STDIN` for `columns`; identifiers come from the schema only."""
+    quote = dialect.identifier_preparer.quote
+    return f"COPY {quote(spec.name)} ({', '.join(quote(c) for c in columns)}) FROM STDIN"
+
+
 def load(
     conn: sa.Connection, batch: Batch, mode: str, tick: Callable[[int], None] | None = None
 ) -> int:
     """Insert or upsert the batch's rows inside `conn`'s transaction; return rows written."""
     dialect = conn.dialect
-    sql = insert_sql(batch.spec, batch.columns, mode, dialect)
     finishers = _finishers(batch, dialect)
     cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
     written = 0
+
+    def chunks() -> Iterator[list[Row]]:
+        nonlocal written
+        for rows in batch.rows.chunks():
+            yield _finish(rows, finishers) if finishers else rows
+            written += len(rows)
+            if tick is not None:
+                tick(written)
+
     try:
-        with _big_cache(cursor, dialect):
-            for rows in batch.rows.chunks():
-                cursor.executemany(sql, _finish(rows, finishers) if finishers else rows)
-                written += len(rows)
-                if tick is not None:
-                    tick(written)
+        if dialect.name == "postgresql" and mode != "upsert":
+            # COPY streams every row in one statement: several times faster than INSERTs.
+            with cursor.copy(copy_sql(batch.spec, batch.columns, dialect)) as copy:
+                for rows in chunks():
+                    for row in rows:
+                        copy.write_row(row)
+        else:
+            sql = insert_sql(batch.spec, batch.columns, mode, dialect)
+            with _big_cache(cursor, dialect):
+                for rows in chunks():
+                    cursor.executemany(sql, rows)
     finally:
         cursor.close()
     return written
