@@ -40,6 +40,7 @@ format: install
 
 bench: install
 	$(BIN)/python -m bench
+	$(BIN)/python -m bench --backend postgresql
 	$(BIN)/python -m bench.web
 
 clean:
