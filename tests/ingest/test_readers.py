@@ -123,3 +123,9 @@ def test_chunks_skip_blank_lines_but_count_them(tmp_path: Path) -> None:
     numbers = [n for chunk_numbers, _ in chunks for n in chunk_numbers]
     assert numbers == [*range(2, readers.CHUNK_ROWS + 8, 2), readers.CHUNK_ROWS + 8]
     assert [len(cells) for cells in chunks[0][1]] == [2] * len(chunks[0][0])
+
+
+def test_row_text_gives_what_cell_text_gives() -> None:
+    values = ["a", "", 7, -2, 2.5, 100.0, 2.0**60, True, False, None, dt.date(2025, 1, 2), [1]]
+    assert readers.row_text(values) == [readers.cell_text(v) for v in values]
+    assert readers.row_text(values)[:8] == ["a", "", "7", "-2", "2.5", "100", repr(2.0**60), "TRUE"]

@@ -13,7 +13,7 @@ import csv
 import datetime as dt
 import io
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
@@ -154,6 +154,31 @@ def cell_text(value: object) -> str:
     return json.dumps(value)
 
 
+def _float_text(value: float) -> str:
+    if value.is_integer() and abs(value) < 2**53:
+        return str(int(value))
+    return repr(value)
+
+
+def _none_text(_value: None) -> str:
+    return ""
+
+
+_TEXT: dict[type, Callable[[Any], str]] = {
+    str: str,
+    int: int.__repr__,
+    float: _float_text,
+    type(None): _none_text,
+}
+"""`cell_text` for the commonest exact types, looked up by type to skip the isinstance chain."""
+
+
+def row_text(values: Iterable[object]) -> list[str]:
+    """Cells of a JSON or spreadsheet row as text, exactly as `cell_text` gives them."""
+    get = _TEXT.get
+    return [get(type(v), cell_text)(v) for v in values]
+
+
 def _records(
     records: Iterator[tuple[int, object]],
 ) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
@@ -167,7 +192,7 @@ def _records(
     header = list(first)
 
     def rows() -> Iterator[tuple[int, list[str]]]:
-        yield number, [cell_text(v) for v in first.values()]
+        yield number, row_text(first.values())
         for n, record in records:
             if not isinstance(record, dict):
                 raise ReadError("each record must be a JSON object of column: value", n)
@@ -175,9 +200,9 @@ def _records(
                 extra = [k for k in record if k not in header]
                 if extra:
                     raise ReadError(f"keys {extra} are not in the first record's keys", n)
-                yield n, [cell_text(record.get(k)) for k in header]
+                yield n, row_text(record.get(k) for k in header)
                 continue
-            yield n, [cell_text(v) for v in record.values()]
+            yield n, row_text(record.values())
 
     return header, rows()
 
@@ -260,7 +285,7 @@ def _open_xlsx(path: Path) -> Table:
 
     def body() -> Iterator[tuple[int, list[str]]]:
         for number, row in enumerate(rows, start=2):
-            cells = [cell_text(v) for v in row[:width]]
+            cells = row_text(row[:width])
             if any(cells) or any(v is not None for v in row[width:]):
                 cells += [""] * (width - len(cells))
                 if any(v is not None for v in row[width:]):
