@@ -104,3 +104,19 @@ def test_alerts_csv_neutralises_formulas(client: TestClient, rows: Engine) -> No
     assert lines[3].startswith("3,ops,'=cmd|' /C calc'!A0,,medium,")
     accepted = client.get("/api/v1/alerts?sort=id", headers={"Accept": "text/csv"})
     assert accepted.text == response.text
+
+
+def test_fields_that_cannot_be_null_are_not_nullable_in_the_spec(client: TestClient) -> None:
+    schemas = client.get("/openapi.json").json()["components"]["schemas"]
+    for model, field in (
+        ("AlertUpdate", "type"),
+        ("AlertUpdate", "title"),
+        ("RiskUpdate", "title"),
+        ("RiskUpdate", "status"),
+        ("AtRiskUpdate", "customer"),
+        ("AtRiskUpdate", "mrr"),
+        ("AtRiskUpdate", "risk"),
+    ):
+        spec = schemas[model]["properties"][field]
+        assert "anyOf" not in spec and spec.get("type") != "null", (model, field, spec)
+    assert schemas["AtRiskUpdate"]["properties"]["mrr"]["minimum"] == 0

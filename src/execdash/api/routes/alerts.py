@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
+from pydantic.json_schema import SkipJsonSchema
 
 from execdash.api.accounts import User, utcnow
 from execdash.api.auth import Editor, Reader
@@ -73,8 +74,9 @@ class AlertCreate(BaseModel):
 class AlertUpdate(BaseModel):
     """Fields of an alert to change; omitted fields stay as they are."""
 
-    type: str | None = Field(None, min_length=1, max_length=100)
-    title: str | None = Field(None, min_length=1, max_length=500)
+    # Omit to keep; null is not a value for a required column (nor in the spec).
+    type: Annotated[str, Field(min_length=1, max_length=100)] | SkipJsonSchema[None] = None
+    title: Annotated[str, Field(min_length=1, max_length=500)] | SkipJsonSchema[None] = None
     description: str | None = Field(None, max_length=5000)
     severity: Severity | None = None
 

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field, field_validator
+from pydantic.json_schema import SkipJsonSchema
 
 from execdash.api.auth import Editor, Reader
 from execdash.api.deps import ReadConn, WriteConn
@@ -80,9 +81,13 @@ class AtRiskCreate(BaseModel):
 class AtRiskUpdate(BaseModel):
     """Fields to change; omitted fields stay as they are."""
 
-    customer: str | None = Field(None, min_length=1, max_length=500)
-    mrr: float | None = Field(None, ge=0, le=1e12, allow_inf_nan=False)
-    risk: float | None = Field(None, ge=0, le=100, allow_inf_nan=False, description=RISK_HELP)
+    # Omit to keep; null is not a value for a required column (nor in the spec).
+    customer: Annotated[str, Field(min_length=1, max_length=500)] | SkipJsonSchema[None] = None
+    mrr: Annotated[float, Field(ge=0, le=1e12, allow_inf_nan=False)] | SkipJsonSchema[None] = None
+    risk: (
+        Annotated[float, Field(ge=0, le=100, allow_inf_nan=False, description=RISK_HELP)]
+        | SkipJsonSchema[None]
+    ) = None
     reason: str | None = Field(None, max_length=5000)
 
     @field_validator("risk")

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
+from pydantic.json_schema import SkipJsonSchema
 
 from execdash.api.auth import Editor, Reader
 from execdash.api.deps import ReadConn, WriteConn
@@ -66,11 +67,12 @@ class RiskCreate(BaseModel):
 class RiskUpdate(BaseModel):
     """Fields of a risk to change; omitted fields stay as they are."""
 
-    title: str | None = Field(None, min_length=1, max_length=500)
+    # Omit to keep; null is not a value for a required column (nor in the spec).
+    title: Annotated[str, Field(min_length=1, max_length=500)] | SkipJsonSchema[None] = None
     owner: str | None = Field(None, max_length=200)
     due: dt.date | None = None
     mitigation: str | None = Field(None, max_length=5000)
-    status: RiskStatus | None = None
+    status: RiskStatus | SkipJsonSchema[None] = None
 
 
 class RiskStatusChange(BaseModel):
