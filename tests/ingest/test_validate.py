@@ -229,3 +229,15 @@ def test_integer_beyond_64_bits_is_rejected(engine: Engine, importer) -> None:
     report = importer(engine, {"customers.csv": "id,name\n99999999999999999999,Acme\n"})
     assert [(p.row, p.column) for p in report.problems] == [(2, "id")]
     assert "64-bit" in report.problems[0].message
+
+
+def test_a_dry_run_keeps_no_rows(engine: Engine, importer, monkeypatch) -> None:
+    from execdash.ingest.store import RowStore
+
+    def refuse(self: RowStore, rows: object) -> None:
+        raise AssertionError("a dry run must not keep rows")
+
+    monkeypatch.setattr(RowStore, "add", refuse)
+    report = importer(engine, {"customers.csv": CUSTOMERS}, dry_run=True)
+    assert report.ok, messages(report)
+    assert report.rows == 2

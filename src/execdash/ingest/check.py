@@ -76,6 +76,7 @@ class ChunkChecker:
         return list(zip(*(out[i] for i in self.key_index), strict=True))
 
     def _fast(self, cells: list[list[str]]) -> list[Row] | None:
+        """Typed rows if every column, foreign key and key passes in bulk; None at any doubt."""
         if set(map(len, cells)) != {self.width}:
             return None
         try:
@@ -104,6 +105,7 @@ class ChunkChecker:
         return list(zip(*out, strict=True))
 
     def _convert(self, cells: list[str]) -> list[object] | None:
+        """One row's typed values, or None if its width or any cell is wrong."""
         if len(cells) != self.width:
             return None
         try:

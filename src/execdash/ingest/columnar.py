@@ -20,6 +20,7 @@ ColumnConverter = Callable[[Sequence[str]], list[object]]
 
 
 def _floats(col: ColumnSpec, convert: Converter) -> ColumnConverter:
+    """Numbers via map(float); anything unusual (NULLs, `£1,234`, nan, `1_000`, < 0) per cell."""
     non_negative, isfinite = col.non_negative, math.isfinite
 
     def run(cells: Sequence[str]) -> list[object]:
@@ -39,6 +40,7 @@ def _floats(col: ColumnSpec, convert: Converter) -> ColumnConverter:
 
 
 def _integers(col: ColumnSpec, convert: Converter) -> ColumnConverter:
+    """Whole numbers via map(int); NULLs, `12.0`, `1,200`, signs and huge values per cell."""
     non_negative = col.non_negative
 
     def run(cells: Sequence[str]) -> list[object]:
@@ -58,6 +60,7 @@ def _integers(col: ColumnSpec, convert: Converter) -> ColumnConverter:
 
 
 def _texts(col: ColumnSpec) -> ColumnConverter:
+    """Text as it is; an empty cell is NULL, or refused where the column is required."""
     nullable = col.nullable
 
     def run(cells: Sequence[str]) -> list[object]:
@@ -71,6 +74,8 @@ def _texts(col: ColumnSpec) -> ColumnConverter:
 
 
 def _by_distinct(convert: Converter) -> ColumnConverter:
+    """Convert each distinct text once (dates, months, choices and rates repeat a lot)."""
+
     def run(cells: Sequence[str]) -> list[object]:
         table = {text: convert(text) for text in set(cells)}
         return list(map(table.__getitem__, cells))

@@ -155,12 +155,14 @@ def cell_text(value: object) -> str:
 
 
 def _float_text(value: float) -> str:
+    """A float as `cell_text` writes it (whole numbers without `.0`)."""
     if value.is_integer() and abs(value) < 2**53:
         return str(int(value))
     return repr(value)
 
 
 def _none_text(_value: None) -> str:
+    """An absent value as an empty cell."""
     return ""
 
 

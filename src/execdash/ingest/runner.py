@@ -65,7 +65,7 @@ def run_import(
     try:
         with paused_gc():
             with engine.connect() as conn:
-                _check_all(conn, sources, mode, mapping or {}, report, batches, progress)
+                _check_all(conn, sources, mode, mapping or {}, report, batches, progress, dry_run)
                 if report.ok:
                     _check_replace_orphans(conn, batches, mode, report)
                 conn.rollback()
@@ -85,6 +85,7 @@ def _check_all(
     report: ImportReport,
     batches: list[Batch],
     progress: Progress | None,
+    dry_run: bool,
 ) -> None:
     """Pass one over every file, parents first, so children's foreign keys see new parents."""
     replaced = {s.table for s in sources} if mode == "replace" else set()
@@ -131,6 +132,7 @@ def _check_all(
                 report=report,
                 file_report=file_report,
                 tick=tick,
+                keep=not dry_run,
             )
             batches.append(batch)
             if mode == "append" and spec.name in db_keys:

@@ -81,8 +81,9 @@ def validate(
     report: ImportReport,
     file_report: FileReport,
     tick: Callable[[], None] | None = None,
+    keep: bool = True,
 ) -> Batch:
-    """Check every row of one opened file and keep the typed rows (while the file is clean)."""
+    """Check every row of one opened file and keep the typed rows (while clean, if `keep`)."""
     spec = table_spec(source.table)
     checker = ChunkChecker(spec, names, source.name, report, parents, existing)
     store = RowStore()
@@ -92,7 +93,7 @@ def validate(
         for numbers, cells in chunks:
             count += len(numbers)
             rows = checker.check(numbers, cells)
-            if rows is not None and report.problem_count == problems_before:
+            if keep and rows is not None and report.problem_count == problems_before:
                 store.add(rows)
             elif store.rows:
                 store.discard()  # nothing of this file will be loaded: free it now
