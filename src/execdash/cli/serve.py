@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import typer
-import uvicorn
 
-from execdash.api import create_app
 from execdash.cli.context import load_settings, open_engine
 from execdash.db import migrate
 
@@ -15,6 +13,11 @@ def serve(
     port: int = typer.Option(8000, min=1, max=65535, help="TCP port."),
 ) -> None:
     """Serve the dashboard and its API for EXECDASH_DATABASE_URL."""
+    # Imported here: the web stack is a second of start-up every other command need not pay.
+    import uvicorn
+
+    from execdash.api import create_app
+
     settings = load_settings()
     engine = open_engine(settings)
     migrate.upgrade(engine)
