@@ -187,3 +187,9 @@ def measure(
     # Requests per CPU second of the server: what one worker reaches with a core to itself.
     result["rps_per_server_cpu"] = result["requests"] / cpu if cpu > 0 else float("nan")
     return result
+
+
+def first_answer_ms(server: Server, path: str, *, gzip: bool = True) -> float:
+    """Milliseconds of one request of `path`: after a data change, an uncached answer."""
+    with _runner() as runner:
+        return float(runner.run(_run(server.port, _request(path, gzip), 1, 1, 60))["p50_ms"])

@@ -102,3 +102,11 @@ def incremental(url: str, directory: Path, rows: int = IMPORT_ROWS) -> dict[str,
         "full_table_refresh_seconds": full,
         "record_data_change_seconds": recorded,
     }
+
+
+def bump_version(url: str) -> None:
+    """Record a data change from another process, as `execdash import` does: caches go stale."""
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        record_data_change(conn, [])
+    engine.dispose()
