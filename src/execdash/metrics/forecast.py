@@ -39,12 +39,14 @@ class Forecast:
 def holt_sse(values: Sequence[float], alpha: float, beta: float, phi: float) -> tuple[float, float]:
     """One-step squared error over `values` and the next-step forecast, for given parameters."""
     level, trend = values[0], values[1] - values[0]
+    keep_level, keep_trend = 1 - alpha, (1 - beta) * phi  # run 675 times per dashboard: hoisted
     sse = 0.0
     for y in values[1:]:
         predicted = level + phi * trend
-        sse += (y - predicted) ** 2
-        new_level = alpha * y + (1 - alpha) * (level + phi * trend)
-        trend = beta * (new_level - level) + (1 - beta) * phi * trend
+        error = y - predicted
+        sse += error * error
+        new_level = alpha * y + keep_level * predicted
+        trend = beta * (new_level - level) + keep_trend * trend
         level = new_level
     return sse, level + phi * trend
 
