@@ -11,6 +11,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 
 from execdash.db import schema as s
+from execdash.metrics import kpi_store
 from execdash.metrics.forecast import Forecast
 from execdash.metrics.formulas import KPI_DEFS, Facts
 from execdash.metrics.models import (
@@ -147,8 +148,15 @@ def kpis_from_facts(
     return out
 
 
-def kpis(conn: sa.Connection, window: Window) -> list[Kpi]:
-    """The ten executive KPIs on `window` (every value null on an empty database)."""
+def kpis(conn: sa.Connection, window: Window, *, fresh: bool = False) -> list[Kpi]:
+    """The ten executive KPIs on `window` (every value null on an empty database).
+
+    The default window's answer, computed by the last data change, is read back unless `fresh`.
+    """
+    if not fresh:
+        kept = kpi_store.stored(conn, window)
+        if kept is not None:
+            return kept
     facts, warnings = fetch_facts(conn, window)
     return kpis_from_facts(window, facts, warnings)
 

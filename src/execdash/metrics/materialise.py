@@ -13,6 +13,7 @@ import sqlalchemy as sa
 
 from execdash.config import Settings, SettingsError
 from execdash.db import schema as s
+from execdash.metrics import kpi_store
 from execdash.metrics.executive import kpis
 from execdash.metrics.models import Kpi, seed_unit
 from execdash.metrics.queries import latest_month
@@ -71,7 +72,8 @@ def refresh(
     latest = latest_month(conn)
     windows = [resolve_window(r, DEFAULT_GRANULARITY, None, latest, today) for r in RANGES]
     window = next(w for w in windows if w.range_key == DEFAULT_RANGE)
-    values = kpis(conn, window)
+    values = kpis(conn, window, fresh=True)
+    kpi_store.store(conn, window, values)
     conn.execute(s.timeframe_window.delete())
     conn.execute(
         s.timeframe_window.insert(),
