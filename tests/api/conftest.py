@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterator
 
@@ -166,3 +167,11 @@ def company(rows: Engine) -> Engine:
              {"period": "2025-06", "active_devices": 120}],
         )  # fmt: skip
     return rows
+
+
+@pytest.fixture
+def locked_client(settings: Settings) -> Iterator[TestClient]:
+    """A client of an installation where every read needs a login."""
+    locked = dataclasses.replace(settings, read_requires_login=True)
+    with TestClient(create_app(locked)) as client:
+        yield client

@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-import dataclasses
 import gzip
 import random
-from collections.abc import Iterator
 
-import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 
-from execdash.api import create_app
 from execdash.api.cache import Entry, ResponseCache, make_entry
 from execdash.api.versionprobe import VersionProbe
-from execdash.config import Settings
 from tests.api.conftest import bearer
 
 
@@ -96,13 +91,6 @@ def test_a_recorded_write_drops_the_cached_answers(
     assert before["status"] == "open"
     assert after["status"] == "acknowledged"
     assert _cache(client).misses == 2
-
-
-@pytest.fixture
-def locked_client(settings: Settings) -> Iterator[TestClient]:
-    locked = dataclasses.replace(settings, read_requires_login=True)
-    with TestClient(create_app(locked)) as client:
-        yield client
 
 
 def test_reads_that_need_a_login_are_never_cached(

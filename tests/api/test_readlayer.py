@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import gzip
 import json
-from collections.abc import Iterator
 
 import orjson
 import pytest
@@ -140,13 +138,6 @@ def test_the_probe_connection_is_closed_at_shutdown(settings: Settings) -> None:
         client.get("/api/v1/alerts")
         assert app.state.version_probe._conn is not None
     assert app.state.version_probe._conn is None
-
-
-@pytest.fixture
-def locked_client(settings: Settings) -> Iterator[TestClient]:
-    locked = dataclasses.replace(settings, read_requires_login=True)
-    with TestClient(create_app(locked)) as client:
-        yield client
 
 
 def test_locked_reads_are_compressed_once_and_tagged_after_auth(
