@@ -147,6 +147,74 @@ def test_an_import_refreshes_the_rollups_in_its_transaction(engine: Engine, tmp_
     assert [tuple(r) for r in rows] == [("2025-04", 5.0, 1), ("2025-05", 1.0, 1)]
 
 
+def test_daily_funnel_and_product_imports_keep_their_monthly_rollups(
+    engine: Engine, tmp_path: Path
+) -> None:
+    funnel = tmp_path / "pipeline_stages_daily.csv"
+    funnel.write_text(
+        "period,stage_name,value\n2025-04-01,Leads,10\n2025-04-30,Leads,5\n2025-05-02,SQL,3\n"
+    )
+    products = tmp_path / "top_products_daily.csv"
+    products.write_text("period,name,revenue\n2025-04-03,Kit,100\n2025-04-04,Kit,50.5\n")
+    assert run_import(engine, [funnel, products]).ok  # tables without an id: no appended hint
+    funnel.write_text("period,stage_name,value\n2025-05-03,SQL,4\n")
+    assert run_import(engine, [funnel]).ok
+    with engine.connect() as conn:
+        pipeline = conn.execute(sa.select(t.rollup_pipeline_month).order_by("month")).all()
+        revenue = conn.execute(sa.select(t.rollup_product_revenue_month)).all()
+        _assert_consistent(conn)
+    assert [tuple(r) for r in pipeline] == [
+        ("2025-04", "Leads", 15.0, 2),
+        ("2025-05", "SQL", 7.0, 2),
+    ]
+    assert [tuple(r) for r in revenue] == [("2025-04", "Kit", 150.5, 2)]
+
+
+def test_funnel_and_product_queries_read_the_same_from_rollups_as_from_raw_rows(
+    any_engine: Engine,
+) -> None:
+    from execdash.metrics.executive import pipeline_stage_by_month
+    from execdash.metrics.products import product_revenue_by_month, top_products
+    from execdash.metrics.windows import resolve_window
+
+    with any_engine.begin() as conn:
+        conn.execute(
+            s.pipeline_stages_daily.insert(),
+            [
+                {"period": dt.date(2025, m, d), "stage_name": stage, "value": m * d}
+                for m in (1, 2, 3)
+                for d in (1, 15, 28)
+                for stage in ("Leads", "Won")
+            ],
+        )
+        conn.execute(
+            s.top_products_daily.insert(),
+            [
+                {"period": dt.date(2025, m, d), "name": name, "revenue": m * d * 1.5}
+                for m in (1, 2, 3)
+                for d in (2, 20)
+                for name in ("Kit", "Pod", "Cap")
+            ],
+        )
+        window = resolve_window("3m", "month", "2025-03")
+        jan, mar_end = dt.date(2025, 1, 1), dt.date(2025, 3, 31)
+
+        def answers() -> tuple[object, ...]:
+            return (
+                pipeline_stage_by_month(conn, "Leads", jan, mar_end),
+                pipeline_stage_by_month(conn, "Won", dt.date(2025, 2, 1), mar_end),
+                product_revenue_by_month(conn, jan, mar_end),
+                top_products(conn, window),
+            )
+
+        raw = answers()
+        record_data_change(conn, ["pipeline_stages_daily", "top_products_daily"])
+        assert rollups.is_ready(conn, rollups.by_target("rollup_pipeline_month"))
+        assert answers() == raw
+    assert raw[0][dt.date(2025, 2, 1)] == 2 * (1 + 15 + 28)
+    assert raw[2][dt.date(2025, 3, 1)] == pytest.approx(3 * (2 + 20) * 1.5 * 3)
+
+
 order_rows = st.fixed_dictionaries(
     {
         "customer_id": st.sampled_from((None, *CUSTOMERS)),

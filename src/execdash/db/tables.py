@@ -163,3 +163,25 @@ rollup_recurring_first_month = sa.Table(
     sa.Column("month", sa.Text, nullable=False, index=True),
 )
 """Each customer's first month with a subscription/recurring order (its new-MRR cohort)."""
+
+# --- Rollups added by migration 0006: the daily funnel and product revenue, by month ---
+
+rollup_pipeline_month = sa.Table(
+    "rollup_pipeline_month",
+    app_metadata,
+    sa.Column("month", sa.Text, primary_key=True),
+    sa.Column("stage_name", sa.Text, primary_key=True),
+    sa.Column("value", sa.Float, nullable=False),
+    sa.Column("days", sa.Integer, nullable=False),
+)
+"""Σ pipeline_stages_daily.value and the days counted, by `YYYY-MM` and stage."""
+
+rollup_product_revenue_month = sa.Table(
+    "rollup_product_revenue_month",
+    app_metadata,
+    sa.Column("month", sa.Text, primary_key=True),
+    sa.Column("name", sa.Text, primary_key=True),
+    sa.Column("revenue", sa.Float, nullable=False),
+    sa.Column("days", sa.Integer, nullable=False),
+)
+"""Σ top_products_daily.revenue and the days counted, by `YYYY-MM` and product."""

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 
 from execdash.db import schema as s
+from execdash.db import tables as t
 from execdash.metrics import kpi_store
 from execdash.metrics.forecast import Forecast
 from execdash.metrics.formulas import KPI_DEFS, Facts
@@ -28,6 +29,7 @@ from execdash.metrics.queries import (
     new_recurring_mrr,
     orders_by_month,
     period_column,
+    use_rollup,
 )
 from execdash.metrics.rates import normalise_rows
 from execdash.metrics.tiles import make_kpi
@@ -37,7 +39,18 @@ from execdash.metrics.windows import Window, add_months, month_key
 def pipeline_stage_by_month(
     conn: sa.Connection, stage: str, start: dt.date, end: dt.date
 ) -> dict[dt.date, float]:
-    """Σ pipeline_stages_daily.value of one stage dated in `[start, end]`, by month."""
+    """Σ pipeline_stages_daily.value of one stage dated in `[start, end]`, by month (from the
+    monthly rollup for whole months once it is ready)."""
+    r = t.rollup_pipeline_month
+    if use_rollup(conn, r, start, end):
+        rows = conn.execute(
+            sa.select(r.c.month, r.c.value).where(
+                r.c.stage_name == stage,
+                r.c.month >= month_key(start),
+                r.c.month <= month_key(end),
+            )
+        )
+        return by_month([(str(k), float(v or 0)) for k, v in rows])
     p = s.pipeline_stages_daily
     month = month_of(p.c.period)
     query = (

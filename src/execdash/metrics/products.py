@@ -3,42 +3,55 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import sqlalchemy as sa
 
 from execdash.db import schema as s
+from execdash.db import tables as t
 from execdash.metrics.domain import breakdown, tile
 from execdash.metrics.models import Breakdown, ProductsOverview, Timeframe
-from execdash.metrics.queries import by_month, month_of
+from execdash.metrics.queries import by_month, month_of, use_rollup
 from execdash.metrics.series import build_series
-from execdash.metrics.windows import Window
+from execdash.metrics.windows import Window, month_key
+
+ROLLUP = t.rollup_product_revenue_month
 
 
 def product_revenue_by_month(
     conn: sa.Connection, start: dt.date, end: dt.date
 ) -> dict[dt.date, float]:
     """Σ top_products_daily.revenue dated in `[start, end]`, by month."""
-    t = s.top_products_daily
-    month = month_of(t.c.period)
-    query = (
-        sa.select(month, sa.func.sum(t.c.revenue))
-        .where(t.c.period >= start, t.c.period <= end)
-        .group_by(month)
-    )
+    r = ROLLUP
+    month: sa.ColumnElement[Any]
+    if use_rollup(conn, r, start, end):
+        month, revenue, dated = r.c.month, r.c.revenue, _months(start, end)
+    else:
+        p = s.top_products_daily
+        month, revenue = month_of(p.c.period), p.c.revenue
+        dated = [p.c.period >= start, p.c.period <= end]
+    query = sa.select(month, sa.func.sum(revenue)).where(*dated).group_by(month)
     return by_month([(str(k), float(v or 0)) for k, v in conn.execute(query)])
 
 
 def top_products(conn: sa.Connection, window: Window, top: int = 20) -> Breakdown:
     """Products by Σ revenue over the window, largest first, the rest as 'other'."""
-    t = s.top_products_daily
-    rows = conn.execute(
-        sa.select(t.c.name, sa.func.sum(t.c.revenue))
-        .where(t.c.period >= window.start_date, t.c.period <= window.end_date)
-        .group_by(t.c.name)
-    )
+    start, end = window.start_date, window.end_date
+    r = ROLLUP
+    if use_rollup(conn, r, start, end):
+        name, revenue, dated = r.c.name, r.c.revenue, _months(start, end)
+    else:
+        p = s.top_products_daily
+        name, revenue = p.c.name, p.c.revenue
+        dated = [p.c.period >= start, p.c.period <= end]
+    rows = conn.execute(sa.select(name, sa.func.sum(revenue)).where(*dated).group_by(name))
     return breakdown(
         "product", "revenue", "currency", [(r[0], float(r[1] or 0)) for r in rows], top=top
     )
+
+
+def _months(start: dt.date, end: dt.date) -> list[sa.ColumnElement[bool]]:
+    return [ROLLUP.c.month >= month_key(start), ROLLUP.c.month <= month_key(end)]
 
 
 def overview(conn: sa.Connection, window: Window) -> ProductsOverview:

@@ -90,7 +90,8 @@ def whole_months(start: dt.date, end: dt.date) -> bool:
     return start.day == 1 and (end + dt.timedelta(days=1)).day == 1
 
 
-def _use_rollup(conn: sa.Connection, table: sa.Table, start: dt.date, end: dt.date) -> bool:
+def use_rollup(conn: sa.Connection, table: sa.Table, start: dt.date, end: dt.date) -> bool:
+    """True when `[start, end]` is whole months and `table` (a rollup) is ready to be read."""
     return whole_months(start, end) and rollups.is_ready(conn, rollups.by_target(table.name))
 
 
@@ -98,7 +99,7 @@ def orders_by_month(
     conn: sa.Connection, start: dt.date, end: dt.date, types: Sequence[str] | None = None
 ) -> dict[dt.date, tuple[float, float]]:
     """Σ amount and Σ profit of orders dated in `[start, end]` (optionally of `types`), by month."""
-    if _use_rollup(conn, t.rollup_orders_month, start, end):
+    if use_rollup(conn, t.rollup_orders_month, start, end):
         return _orders_from_rollup(conn, start, end, types)
     o = s.orders
     month = month_of(o.c.order_date)
@@ -138,7 +139,7 @@ def _orders_from_rollup(
 
 def expenses_by_month(conn: sa.Connection, start: dt.date, end: dt.date) -> dict[dt.date, float]:
     """Σ expenses.cost dated in `[start, end]`, by month."""
-    if _use_rollup(conn, t.rollup_expenses_month, start, end):
+    if use_rollup(conn, t.rollup_expenses_month, start, end):
         r = t.rollup_expenses_month
         rows = conn.execute(
             sa.select(r.c.month, r.c.cost).where(
@@ -163,7 +164,7 @@ def new_recurring_mrr(
 
     Returns the amount (None when no such customer has an order that month) and the customers.
     """
-    if month.day == 1 and _use_rollup(conn, t.rollup_mrr_month_customer, first_from, first_to):
+    if month.day == 1 and use_rollup(conn, t.rollup_mrr_month_customer, first_from, first_to):
         return _new_mrr_from_rollup(conn, month, first_from, first_to)
     o = s.orders
     first = (
