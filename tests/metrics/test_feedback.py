@@ -12,11 +12,6 @@ from execdash.metrics.windows import resolve_window
 from tests.metrics.conftest import Put, d
 
 
-def test_nps_is_percent_promoters_minus_percent_detractors() -> None:
-    assert feedback.nps(promoters=2, detractors=1, responses=4) == pytest.approx(0.25)
-    assert feedback.nps(0, 0, 0) is None
-
-
 def test_feedback_overview(any_engine: Engine, put: Put) -> None:
     put("page_visits", [{"visit_date": d("2025-08-31"), "page_name": "home"}] * 4)
     put("pipeline_stages_daily", [{"period": d("2025-08-02"), "stage_name": "Leads", "value": 1}])

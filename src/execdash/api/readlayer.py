@@ -20,7 +20,7 @@ from __future__ import annotations
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from execdash.api.cache import Entry, RawHeaders, ResponseCache, make_entry
-from execdash.api.etag import UNTAGGED_PREFIXES, Tagger, matches, wants_csv
+from execdash.api.etag import Tagger, is_tagged, matches, wants_csv
 from execdash.api.versionprobe import VersionProbe
 
 NO_CACHE = (b"cache-control", b"no-cache")
@@ -58,11 +58,7 @@ class ReadLayer:
             await self.app(scope, receive, send)
             return
         path: str = scope["path"]
-        if (
-            scope["method"] != "GET"
-            or not path.startswith("/api/")
-            or path.startswith(UNTAGGED_PREFIXES)
-        ):
+        if not is_tagged(scope["method"], path):
             await self.app(scope, receive, send)
             return
         accept = if_none_match = encodings = b""

@@ -36,7 +36,6 @@ import_log = sa.Table(
 # --- Authentication and alert workflow (migration 0003) ------------------------------------------
 
 ROLES = ("viewer", "editor", "admin")
-ALERT_STATUSES = ("open", "acknowledged", "closed")
 
 users = sa.Table(
     "users",

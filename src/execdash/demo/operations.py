@@ -25,7 +25,6 @@ class OpsFacts:
     uptime_normal: float
     lead_spike: float
     lead_normal: float
-    active_devices_end: int
 
 
 def write(
@@ -89,7 +88,6 @@ def write(
         uptime_normal=sum(normal) / len(normal),
         lead_spike=lead[lead_month][1],
         lead_normal=sum(normal_lead) / len(normal_lead),
-        active_devices_end=fleet,
     )
 
 

@@ -20,13 +20,6 @@ PROMOTER_FROM = 9
 DETRACTOR_TO = 6
 
 
-def nps(promoters: float, detractors: float, responses: float) -> float | None:
-    """% promoters (9–10) − % detractors (0–6) as a fraction in −1..1; None without responses."""
-    if responses == 0:
-        return None
-    return (promoters - detractors) / responses
-
-
 def score_stats(
     conn: sa.Connection, aspect: str, window: Window
 ) -> dict[dt.date, tuple[float, float, float, float]]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -99,61 +100,38 @@ def orders_by_month(
     conn: sa.Connection, start: dt.date, end: dt.date, types: Sequence[str] | None = None
 ) -> dict[dt.date, tuple[float, float]]:
     """Σ amount and Σ profit of orders dated in `[start, end]` (optionally of `types`), by month."""
-    if use_rollup(conn, t.rollup_orders_month, start, end):
-        return _orders_from_rollup(conn, start, end, types)
-    o = s.orders
-    month = month_of(o.c.order_date)
-    query = (
-        sa.select(month, sa.func.sum(o.c.amount), sa.func.sum(o.c.profit))
-        .where(o.c.order_date >= start, o.c.order_date <= end)
-        .group_by(month)
-    )
-    if types is not None:
-        query = query.where(o.c.type.in_(list(types)))
-    out: dict[dt.date, tuple[float, float]] = {}
-    for key, amount, profit in conn.execute(query):
-        m = _month(str(key))
-        if m is not None:
-            out[m] = (float(amount or 0), float(profit or 0))
-    return out
-
-
-def _orders_from_rollup(
-    conn: sa.Connection, start: dt.date, end: dt.date, types: Sequence[str] | None
-) -> dict[dt.date, tuple[float, float]]:
     r = t.rollup_orders_month
-    query = (
-        sa.select(r.c.month, sa.func.sum(r.c.amount), sa.func.sum(r.c.profit))
-        .where(r.c.month >= month_key(start), r.c.month <= month_key(end))
-        .group_by(r.c.month)
-    )
-    if types is not None:
-        query = query.where(r.c.type.in_(list(types)))
+    month: sa.ColumnElement[Any]
+    if use_rollup(conn, r, start, end):
+        month, amount, profit, kind = r.c.month, r.c.amount, r.c.profit, r.c.type
+        dated = [r.c.month >= month_key(start), r.c.month <= month_key(end)]
+    else:
+        o = s.orders
+        month, amount, profit, kind = month_of(o.c.order_date), o.c.amount, o.c.profit, o.c.type
+        dated = [o.c.order_date >= start, o.c.order_date <= end]
+    query = sa.select(month, sa.func.sum(amount), sa.func.sum(profit)).where(*dated).group_by(month)
+    if types is not None:  # the rollup's '' (no type) is in no list of types, as NULL is not
+        query = query.where(kind.in_(list(types)))
     out: dict[dt.date, tuple[float, float]] = {}
-    for key, amount, profit in conn.execute(query):
+    for key, summed_amount, summed_profit in conn.execute(query):
         m = _month(str(key))
         if m is not None:
-            out[m] = (float(amount or 0), float(profit or 0))
+            out[m] = (float(summed_amount or 0), float(summed_profit or 0))
     return out
 
 
 def expenses_by_month(conn: sa.Connection, start: dt.date, end: dt.date) -> dict[dt.date, float]:
     """Σ expenses.cost dated in `[start, end]`, by month."""
-    if use_rollup(conn, t.rollup_expenses_month, start, end):
-        r = t.rollup_expenses_month
-        rows = conn.execute(
-            sa.select(r.c.month, r.c.cost).where(
-                r.c.month >= month_key(start), r.c.month <= month_key(end)
-            )
-        )
-        return by_month([(str(k), float(v or 0)) for k, v in rows])
-    e = s.expenses
-    month = month_of(e.c.date)
-    query = (
-        sa.select(month, sa.func.sum(e.c.cost))
-        .where(e.c.date >= start, e.c.date <= end)
-        .group_by(month)
-    )
+    r = t.rollup_expenses_month
+    month: sa.ColumnElement[Any]
+    if use_rollup(conn, r, start, end):
+        month, cost = r.c.month, r.c.cost
+        dated = [r.c.month >= month_key(start), r.c.month <= month_key(end)]
+    else:
+        e = s.expenses
+        month, cost = month_of(e.c.date), e.c.cost
+        dated = [e.c.date >= start, e.c.date <= end]
+    query = sa.select(month, sa.func.sum(cost)).where(*dated).group_by(month)
     return by_month([(str(k), float(v or 0)) for k, v in conn.execute(query)])
 
 

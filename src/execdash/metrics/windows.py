@@ -143,10 +143,6 @@ class Window:
         end = add_months(self.start_month, -1)
         return Window(self.range_key, self.granularity, add_months(end, 1 - self.length), end)
 
-    def with_granularity(self, granularity: Granularity) -> Window:
-        """The same months at another granularity."""
-        return Window(self.range_key, granularity, self.start_month, self.end_month)
-
     def trailing(self, months: int) -> tuple[dt.date, ...]:
         """The `months` months ending at `end_month` (e.g. the 6 of the coverage denominator)."""
         return months_between(add_months(self.end_month, 1 - months), self.end_month)
@@ -164,10 +160,6 @@ class Window:
             first = months[0].replace(month=(months[0].month - 1) // 3 * 3 + 1)
             periods.append(Period(key, first, add_months(first, 2), tuple(months), len(months) < 3))
         return tuple(periods)
-
-    def period_of(self, month: dt.date) -> str:
-        """The key of the period (at this granularity) holding `month`."""
-        return month_key(month) if self.granularity == "month" else quarter_key(month)
 
 
 def check_range(range_key: str) -> RangeKey:
