@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
-import sqlalchemy as sa
 import typer
 from rich.console import Console
-from sqlalchemy.engine import Engine
 
 from execdash.config import Settings, SettingsError
-from execdash.db.engine import create_engine
+
+if TYPE_CHECKING:  # SQLAlchemy is imported when a command opens the database, not for `--help`
+    from sqlalchemy.engine import Engine
 
 # soft_wrap: a message naming file, row and column stays on one line in logs and pipes
 err = Console(stderr=True, soft_wrap=True)
@@ -32,6 +32,10 @@ def load_settings() -> Settings:
 
 def open_engine(settings: Settings) -> Engine:
     """An engine for the configured database, failing clearly if the URL is unusable."""
+    import sqlalchemy as sa
+
+    from execdash.db.engine import create_engine
+
     try:
         engine = create_engine(settings.database_url)
         with engine.connect() as conn:

@@ -7,7 +7,7 @@ import os
 import sys
 from contextlib import nullcontext
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -16,10 +16,9 @@ from rich.table import Table
 
 from execdash.cli.context import err, fail, load_settings, open_engine
 from execdash.db import migrate
-from execdash.ingest import MODES, ImportReport, parse_mapping, run_import
-from execdash.ingest.backup import BackupError, backup_sqlite
-from execdash.ingest.export import export_tables
-from execdash.ingest.history import recent_imports
+
+if TYPE_CHECKING:  # the import machinery loads SQLAlchemy; each command imports what it runs
+    from execdash.ingest import ImportReport
 
 out = Console()
 PROGRESS_MIN_BYTES = 8 << 20
@@ -78,6 +77,8 @@ def import_(
     dry_run: bool = typer.Option(False, "--dry-run", help="Validate and report; write nothing."),
 ) -> None:
     """Import CSV, JSON/JSON Lines or XLSX files, all-or-nothing, and log the import."""
+    from execdash.ingest import MODES, parse_mapping, run_import
+
     if mode not in MODES:
         fail(f"--mode {mode!r} is not one of {', '.join(MODES)}")
     try:
@@ -123,6 +124,8 @@ def export(
     directory: Annotated[Path, typer.Argument(help="Directory to write <table>.csv files to.")],
 ) -> None:
     """Write every data table as CSV (what `import DIR --mode replace` reads back)."""
+    from execdash.ingest.export import export_tables
+
     engine = open_engine(load_settings())
     migrate.upgrade(engine)
     try:
@@ -136,6 +139,8 @@ def backup(
     file: Annotated[Path, typer.Argument(help="New SQLite file to write the copy to.")],
 ) -> None:
     """Copy the live SQLite database to FILE (safe while the server is serving)."""
+    from execdash.ingest.backup import BackupError, backup_sqlite
+
     engine = open_engine(load_settings())
     try:
         size = backup_sqlite(engine, file)
@@ -146,6 +151,8 @@ def backup(
 
 def imports(limit: int = typer.Option(20, min=1, help="How many entries to show.")) -> None:
     """List the most recent imports (newest first)."""
+    from execdash.ingest.history import recent_imports
+
     engine = open_engine(load_settings())
     migrate.upgrade(engine)
     entries = recent_imports(engine, limit)

@@ -7,7 +7,7 @@ from rich.console import Console
 from rich.table import Table
 
 from execdash.cli.context import load_settings, open_engine
-from execdash.db import migrate, rollups
+from execdash.db import migrate
 
 out = Console()
 
@@ -18,6 +18,7 @@ def refresh(
     ),
 ) -> None:
     """Recompute the ten KPIs for the default window (12m, month, latest month) and store them."""
+    from execdash.db import rollups
     from execdash.metrics.materialise import refresh as run_refresh
 
     settings = load_settings()

@@ -3,20 +3,29 @@
 from __future__ import annotations
 
 import sys
+from types import ModuleType
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy.engine import Engine
 
-from execdash.api import accounts
 from execdash.cli.context import fail, load_settings, open_engine
 from execdash.db import migrate
-from execdash.db.tables import ROLES
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
 
 users_app = typer.Typer(help="Add and list the people who may log in.", no_args_is_help=True)
 tokens_app = typer.Typer(help="Create and revoke API tokens for scripts.", no_args_is_help=True)
 out = Console()
+
+
+def _accounts() -> ModuleType:
+    """The accounts module, imported on use: it loads SQLAlchemy and argon2 (a hash at import)."""
+    from execdash.api import accounts
+
+    return accounts
 
 
 def _engine() -> Engine:
@@ -34,12 +43,15 @@ def add(
     ),
 ) -> None:
     """Add a user; the password is prompted for (twice) unless --password-stdin is given."""
+    from execdash.db.tables import ROLES
+
     if role not in ROLES:
         fail(f"--role {role!r} is not one of {', '.join(ROLES)}")
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
         password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    accounts = _accounts()
     engine = _engine()
     try:
         with engine.begin() as conn:
@@ -52,6 +64,7 @@ def add(
 @users_app.command("list")
 def list_users() -> None:
     """Show every user with role and whether it is disabled."""
+    accounts = _accounts()
     with _engine().connect() as conn:
         rows = accounts.list_users(conn)
     table = Table("username", "role", "disabled", "created (UTC)")
@@ -67,6 +80,7 @@ def create(
     expires_days: int | None = typer.Option(None, min=1, help="Expire after N days."),
 ) -> None:
     """Create an API token and print it once (only its SHA-256 is stored)."""
+    accounts = _accounts()
     try:
         with _engine().begin() as conn:
             token = accounts.create_token(conn, username, name, expires_days)
@@ -81,6 +95,7 @@ def create(
 @tokens_app.command("revoke")
 def revoke(token: str = typer.Argument(..., help="The token itself, or its numeric id.")) -> None:
     """Revoke an API token so it no longer authenticates."""
+    accounts = _accounts()
     with _engine().begin() as conn:
         count = accounts.revoke_token(conn, token)
     if count == 0:
