@@ -18,6 +18,7 @@ from execdash.api.accounts import (
     verify_password,
 )
 from execdash.config import Settings
+from execdash.db import schema
 from execdash.db.tables import api_tokens, users, web_sessions
 from tests.api.conftest import PASSWORD, bearer
 
@@ -164,6 +165,21 @@ def test_expired_session_is_anonymous(
     with engine.begin() as conn:
         conn.execute(web_sessions.update().values(expires_at=dt.datetime(2020, 1, 1)))
     assert client.get("/api/v1/auth/me").status_code == 401
+
+
+def test_user_disabled_while_signed_in_loses_the_session(
+    client: TestClient, tokens: dict[str, str], engine: Engine
+) -> None:
+    del tokens
+    csrf = _login(client)
+    assert client.get("/api/v1/auth/me").status_code == 200
+    with engine.begin() as conn:
+        conn.execute(users.update().where(users.c.username == "editor").values(disabled=True))
+    assert client.get("/api/v1/auth/me").status_code == 401
+    write = client.post("/api/v1/alerts", json=NEW_ALERT, headers={"X-CSRF-Token": csrf})
+    assert write.status_code == 401
+    with engine.connect() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(schema.alerts)).scalar() == 0
 
 
 def test_locked_reads_need_a_login(settings: Settings, tokens: dict[str, str]) -> None:

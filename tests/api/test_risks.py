@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 
+from execdash.api.routes import risks as risks_route
 from tests.api.conftest import bearer
 
 
@@ -20,6 +24,21 @@ def test_risks_sorted_by_due_with_overdue_flag(client: TestClient, rows: Engine)
         "mitigation": "Second source", "status": "open", "overdue": True,
     }  # fmt: skip
     assert [r["overdue"] for r in items] == [True, False, False]
+
+
+@pytest.mark.parametrize(
+    ("today", "overdue"),
+    [(dt.date(2020, 1, 30), False), (dt.date(2020, 1, 31), False), (dt.date(2020, 2, 1), True)],
+)
+def test_risk_due_today_is_not_yet_overdue(
+    client: TestClient, rows: Engine, monkeypatch: pytest.MonkeyPatch, today: dt.date, overdue: bool
+) -> None:
+    monkeypatch.setattr(risks_route, "today", lambda: today)
+    items = {r["id"]: r for r in client.get("/api/v1/risks?sort=id").json()["items"]}
+    assert items[1]["due"] == "2020-01-31"
+    assert items[1]["overdue"] is overdue
+    assert items[3]["overdue"] is False  # closed risks are never overdue
+    assert _ids(client, "?overdue=true") == ([1] if overdue else [])
 
 
 def test_risk_filters(client: TestClient, rows: Engine) -> None:

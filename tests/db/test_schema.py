@@ -12,6 +12,7 @@ from sqlalchemy.engine import Engine
 
 from execdash.db import migrate, schema
 from execdash.db.tables import app_metadata
+from tests.conftest import require
 from tests.db.seed_spec import INDEXES, REFLECTED_TYPE, SEED
 
 SEED_DOC = Path(__file__).resolve().parents[3] / "shared" / "seed" / "DB_SCHEMA.md"
@@ -183,7 +184,6 @@ def _parse_seed_document(text: str) -> dict[str, list[tuple[str, str]]]:
 
 
 def test_seed_document_matches_transcription() -> None:
-    if not SEED_DOC.exists():
-        pytest.skip(f"{SEED_DOC} is not beside this checkout")
+    require(SEED_DOC.exists(), f"{SEED_DOC} is not beside this checkout")
     parsed = _parse_seed_document(SEED_DOC.read_text(encoding="utf-8"))
     assert parsed == {t: [(name, kind) for name, kind, *_ in cols] for t, cols in SEED.items()}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 from sqlalchemy.engine import Engine
 
@@ -27,7 +29,34 @@ def test_every_kpi_of_the_small_company(small_company: Engine) -> None:
     assert v["book_to_bill"] == pytest.approx(1.2)
     assert v["coverage_months"] == pytest.approx(10.0)  # 1000 / (600 / 6)
     assert v["arr"] == pytest.approx(12 * 180.0)
-    assert v["forecast"] is not None
+    # recognized revenue 50 (2024-08) then 100 for 12 months: the forecast, worked by hand below
+    assert v["forecast"] == pytest.approx(_hand_holt([50.0] + [100.0] * 12, 0.9, 0.3, 0.8)[0])
+
+
+def _hand_holt(values: list[float], alpha: float, beta: float, phi: float) -> tuple[float, float]:
+    """Damped Holt written out step by step: (next-month forecast, one-step squared error)."""
+    level, trend, sse = values[0], values[1] - values[0], 0.0
+    for y in values[1:]:
+        predicted = level + phi * trend
+        sse += (y - predicted) ** 2
+        new_level = alpha * y + (1 - alpha) * predicted
+        trend = beta * (new_level - level) + (1 - beta) * phi * trend
+        level = new_level
+    return level + phi * trend, sse
+
+
+def test_forecast_of_the_small_company_is_worked_by_hand(small_company: Engine) -> None:
+    with small_company.connect() as conn:
+        detail = kpi(conn, resolve_window("12m", "month", "2025-08"), "forecast").forecast
+    assert detail is not None
+    history = [50.0] + [100.0] * 12  # every recognized month up to 2025-08
+    assert (detail.method, detail.history_months, detail.month) == ("holt_damped", 13, "2025-09")
+    assert (detail.alpha, detail.beta, detail.phi) == (0.9, 0.3, 0.8)  # least squared error
+    value, sse = _hand_holt(history, 0.9, 0.3, 0.8)
+    assert value == pytest.approx(100.0487428)
+    assert detail.value == pytest.approx(value)
+    half_width = 1.2815515655446004 * math.sqrt(sse / 12)
+    assert (detail.lower, detail.upper) == pytest.approx((value - half_width, value + half_width))
 
 
 def test_deltas_compare_with_the_previous_window(small_company: Engine) -> None:

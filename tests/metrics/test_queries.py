@@ -60,5 +60,35 @@ def test_new_mrr_counts_only_customers_whose_first_recurring_order_is_in_range(
         assert new_recurring_mrr(conn, d("2025-08"), d("2025-09"), d("2025-09-30")) == (None, 0)
 
 
+@pytest.mark.parametrize(
+    ("first_order", "is_new"),
+    [("2025-06-01", True), ("2025-08-31", True), ("2025-05-31", False)],
+    ids=["window's first day", "window's last day", "day before the window"],
+)
+def test_new_mrr_window_boundaries(
+    any_engine: Engine, put: Put, first_order: str, is_new: bool
+) -> None:
+    # Window Jun-Aug 2025: new MRR is August's recurring amount from customers whose first
+    # subscription/recurring order falls in the window, boundaries included.
+    put("customers", [{"id": 1, "name": "Acme"}, {"id": 2, "name": "Bolt"}])
+    put(
+        "orders",
+        [
+            {"customer_id": 1, "amount": 70, "profit": 7, "order_date": d(first_order),
+             "type": "subscription"},
+            {"customer_id": 1, "amount": 40, "profit": 4, "order_date": d("2025-08-15"),
+             "type": "recurring"},
+            {"customer_id": 2, "amount": 5, "profit": 1, "order_date": d("2024-01-10"),
+             "type": "subscription"},
+            {"customer_id": 2, "amount": 5, "profit": 1, "order_date": d("2025-08-10"),
+             "type": "subscription"},
+        ],
+    )  # fmt: skip
+    with any_engine.connect() as conn:
+        amount, customers = new_recurring_mrr(conn, d("2025-08"), d("2025-06"), d("2025-08-31"))
+    august_from_acme = 40 + (70 if first_order.startswith("2025-08") else 0)
+    assert (amount, customers) == ((august_from_acme, 1) if is_new else (None, 0))
+
+
 def test_bad_period_keys_are_skipped() -> None:
     assert by_month([("2025-01", 1.0), ("junk", 2.0)]) == {d("2025-01"): 1.0}
