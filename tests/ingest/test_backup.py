@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -38,12 +39,16 @@ def test_backup_while_a_writer_commits_gives_a_consistent_copy(
     thread = threading.Thread(target=writer)
     thread.start()
     try:
+        deadline = time.monotonic() + 30
         while written["n"] < 5:
+            assert thread.is_alive(), "the writer thread died"
+            assert time.monotonic() < deadline, "the writer wrote fewer than 5 rows in 30 s"
             stop.wait(0.01)
         size = backup_sqlite(engine, tmp_path / "copy.db", pages_per_step=5)
     finally:
         stop.set()
-        thread.join()
+        thread.join(timeout=30)
+        assert not thread.is_alive(), "the writer thread did not stop within 30 s"
     assert size > 0
     copy = sqlite3.connect(tmp_path / "copy.db")
     assert copy.execute("PRAGMA integrity_check").fetchone() == ("ok",)

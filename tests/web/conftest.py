@@ -170,12 +170,6 @@ def login(watched: Watched, username: str) -> None:
     with watched.page.expect_navigation():
         watched.page.click("button[type=submit]")
     watched.wait_loaded()
-    # The API commits the new session just after answering the login (FastAPI runs the exit of
-    # a yield dependency after the response), so the first page may still render signed out.
-    for _ in range(5):
-        if watched.page.locator("#logout").count():
-            return
-        watched.page.wait_for_timeout(200)
-        watched.page.reload()
-        watched.wait_loaded()
-    raise AssertionError(f"{username} is not signed in after logging in")
+    # The login's write transaction commits before its response is sent, so the very first page
+    # after the redirect must already be signed in: no reload, no retry.
+    assert watched.page.locator("#logout").count() == 1, f"{username} is not signed in"
