@@ -16,9 +16,24 @@ def test_revenue_series_and_industry_breakdown(client: TestClient, company: Engi
         ("2025-04", 200.0), ("2025-05", 300.0), ("2025-06", 500.0),
     ]  # fmt: skip
     assert body["dimensions"] == ["customer", "industry", "source", "product"]
-    items = {i["name"]: (i["value"], i["share"]) for i in body["breakdown"]["items"]}
-    assert items["Retail"] == (1000.0, pytest.approx(2 / 3))  # Acme's subscription
-    assert items["Health"] == (500.0, pytest.approx(1 / 3))  # Birch's recurring
+    # The window holds no recognized orders: the whole tile is an explicit unattributed slice.
+    split = body["breakdown"]
+    assert [(i["name"], i["value"]) for i in split["items"]] == [("unattributed", 1000.0)]
+    assert (split["tile"], split["total"], split["reconciles"], split["difference"]) == (
+        1000.0, 1000.0, False, 1000.0,
+    )  # fmt: skip
+    assert (split["measure"], split["over"]) == ("Revenue", "recognized orders, 0 orders")
+
+
+def test_gm_breakdown_slices_carry_profit_revenue_and_margin(
+    client: TestClient, company: Engine
+) -> None:
+    split = client.get(f"/api/v1/kpis/gm?{Q}&by=industry").json()["breakdown"]
+    items = {i["name"]: (i["numerator"], i["denominator"], i["rate"]) for i in split["items"]}
+    assert items["Retail"] == (400.0, 1000.0, pytest.approx(0.4))  # Acme's subscription
+    assert items["Health"] == (100.0, 500.0, pytest.approx(0.2))  # Birch's recurring
+    assert (split["numerator"], split["denominator"], split["reconciles"]) == (500.0, 1500.0, True)
+    assert split["tile"] == pytest.approx(1 / 3)
 
 
 def test_unsupported_dimension_is_422_listing_valid_values(client: TestClient) -> None:
@@ -45,9 +60,9 @@ def test_drilldown_csv_is_series_or_breakdown(client: TestClient, company: Engin
         "period,partial,months,revenue",
         "2025-04,false,1,200.0", "2025-05,false,1,300.0", "2025-06,false,1,500.0",
     ]  # fmt: skip
-    split = client.get(f"/api/v1/kpis/revenue?{Q}&by=customer&format=csv")
+    split = client.get(f"/api/v1/kpis/gm?{Q}&by=customer&format=csv")
     assert split.headers["content-disposition"].endswith('-by-customer.csv"')
     assert split.text.splitlines()[:2] == [
-        "customer,value,share,rate",
-        "Acme,1000.0,0.6666666666666666,",
+        "customer,value,share,rate,numerator,denominator",
+        "Acme,400.0,0.8,0.4,400.0,1000.0",
     ]

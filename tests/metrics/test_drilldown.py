@@ -36,25 +36,29 @@ def test_revenue_series_sums_each_quarter(small_company: Engine) -> None:
     assert result.kpi.value == 1200.0
 
 
-def test_revenue_by_industry_has_shares_summing_to_one(small_company: Engine) -> None:
+def test_revenue_by_industry_is_attributed_through_recognized_orders(small_company: Engine) -> None:
     with small_company.connect() as conn:
         result = drilldown(conn, Q, "revenue", by="industry")
     assert result.breakdown is not None
-    items = {i.name: (i.value, i.share) for i in result.breakdown.items}
-    # Food: Acme 100 (2025-08-31) + Crux 30; Health: Bolt 50 + 50; the Sep order is outside
-    assert items == {
-        "Food": (130.0, pytest.approx(130 / 230)),
-        "Health": (100.0, pytest.approx(100 / 230)),
-    }
-    assert sum(i.share or 0 for i in result.breakdown.items) == pytest.approx(1.0)
+    # The window's only recognized order is in September, after it: nothing is attributed.
+    items = {i.name: i.value for i in result.breakdown.items}
+    assert items == {"unattributed": 1200.0}
+    assert result.breakdown.total == result.kpi.value == 1200.0
+    assert not result.breakdown.reconciles
 
 
-def test_gm_by_customer_carries_each_customers_margin(small_company: Engine) -> None:
+def test_gm_by_customer_carries_each_customers_profit_revenue_and_margin(
+    small_company: Engine,
+) -> None:
     with small_company.connect() as conn:
         result = drilldown(conn, Q, "gm", by="customer")
     assert result.breakdown is not None
     acme = next(i for i in result.breakdown.items if i.name == "Acme")
-    assert (acme.value, acme.rate) == (50.0, pytest.approx(0.5))
+    assert (acme.value, acme.denominator, acme.rate) == (50.0, 100.0, pytest.approx(0.5))
+    assert result.breakdown.measure == "Gross profit"
+    assert result.breakdown.numerator / result.breakdown.denominator == pytest.approx(  # type: ignore[operator]
+        result.kpi.value
+    )
 
 
 def test_arr_by_source_uses_end_month_recurring_orders(small_company: Engine) -> None:
@@ -65,6 +69,8 @@ def test_arr_by_source_uses_end_month_recurring_orders(small_company: Engine) ->
         "Inbound": 12 * 130.0,
         "Partner": 12 * 50.0,
     }
+    assert result.breakdown.reconciles
+    assert result.breakdown.over == "12 × subscription and recurring orders in Aug 2025, 3 orders"
 
 
 def test_top_20_customers_then_other(any_engine: Engine, put: Put) -> None:
@@ -72,10 +78,12 @@ def test_top_20_customers_then_other(any_engine: Engine, put: Put) -> None:
     put(
         "orders",
         [
-            {"customer_id": i, "amount": i, "profit": 0, "order_date": d("2025-08-10")}
+            {"customer_id": i, "amount": i, "profit": 0, "order_date": d("2025-08-10"),
+             "type": "recognized"}
             for i in range(1, 26)
         ],
-    )
+    )  # fmt: skip
+    put("revenue_trend", [{"period": "2025-08", "recognized": 325, "booked": 0, "backlog": 0}])
     with any_engine.connect() as conn:
         result = drilldown(conn, Q, "revenue", by="customer")
     assert result.breakdown is not None
@@ -85,6 +93,7 @@ def test_top_20_customers_then_other(any_engine: Engine, put: Put) -> None:
     assert result.breakdown.items[-1].name == "other"
     assert result.breakdown.items[-1].value == 15.0  # customers 1..5
     assert sum(i.share or 0 for i in result.breakdown.items) == pytest.approx(1.0)
+    assert result.breakdown.over == "recognized orders, 25 orders"
 
 
 def test_unsupported_dimension_lists_the_valid_ones(any_engine: Engine) -> None:
@@ -115,50 +124,3 @@ def test_gm_series_per_month_divides_that_months_sums(small_company: Engine) -> 
     assert values[0] == pytest.approx(0.4)  # March: Bolt 20 / 50
     assert values[1:5] == [None, None, None, None]
     assert values[5] == pytest.approx(80 / 180)
-
-
-def test_breakdowns_read_the_same_sums_from_the_customer_rollup_as_from_raw_orders(
-    any_engine: Engine, put: Put
-) -> None:
-    from execdash.db.changes import record_data_change
-    from execdash.metrics.drilldown import orders_by_dimension
-
-    put(
-        "customers",
-        [
-            {"id": 1, "name": "Acme", "industry": "Retail", "source": "Inbound"},
-            {"id": 2, "name": "Bolt", "industry": "Retail", "source": None},
-        ],
-    )
-    put(
-        "orders",
-        [
-            {"customer_id": 1, "amount": 100, "profit": 40, "order_date": d("2025-08-01"),
-             "type": "recognized"},
-            {"customer_id": 1, "amount": 70, "profit": 5, "order_date": d("2025-08-31"),
-             "type": "booked"},
-            {"customer_id": 2, "amount": 30, "profit": 3, "order_date": d("2025-07-15"),
-             "type": None},
-            {"customer_id": None, "amount": 9, "profit": 1, "order_date": d("2025-08-02"),
-             "type": "subscription"},
-            {"customer_id": 2, "amount": 500, "profit": 50, "order_date": d("2025-09-01"),
-             "type": "recognized"},  # after the range
-        ],
-    )  # fmt: skip
-    start, end = d("2025-07-01"), d("2025-08-31")
-
-    def answers() -> list[object]:
-        with any_engine.connect() as conn:
-            return [
-                sorted(orders_by_dimension(conn, dim, start, end, **kw), key=str)
-                for dim in ("customer", "industry", "source")
-                for kw in ({}, {"exclude": ("booked",)}, {"types": ("booked", "subscription")})
-            ]
-
-    raw = answers()
-    with any_engine.begin() as conn:
-        record_data_change(conn, ["orders"])  # rebuilds and marks the rollups ready
-    assert answers() == raw
-    assert raw[1] == [("Acme", 100.0, 40.0), ("Bolt", 30.0, 3.0), (None, 9.0, 1.0)]
-    assert raw[5] == [("Retail", 70.0, 5.0), (None, 9.0, 1.0)]
-    assert raw[8] == [("Inbound", 70.0, 5.0), (None, 9.0, 1.0)]

@@ -26,10 +26,15 @@ def series_csv(filename: str, series: Sequence[Series]) -> Response:
 
 
 def breakdown_csv(filename: str, breakdown: Breakdown) -> Response:
-    """`name, value, share, rate`: one row per item, largest first."""
+    """`name, value, share, rate` (plus `numerator, denominator` for a ratio KPI's slices): one
+    row per item, largest first."""
+    ratio = any(i.denominator is not None for i in breakdown.items)
+    columns = [breakdown.dimension, "value", "share", "rate"]
+    columns += ["numerator", "denominator"] if ratio else []
     return csv_response(
         filename,
-        [breakdown.dimension, "value", "share", "rate"],
-        [{breakdown.dimension: i.name, "value": i.value, "share": i.share, "rate": i.rate}
+        columns,
+        [{breakdown.dimension: i.name, "value": i.value, "share": i.share, "rate": i.rate,
+          "numerator": i.numerator, "denominator": i.denominator}
          for i in breakdown.items],
     )  # fmt: skip

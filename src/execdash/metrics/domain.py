@@ -17,7 +17,7 @@ from execdash.metrics.models import (
     ProvenanceInput,
     Unit,
 )
-from execdash.metrics.queries import by_month, month_of, period_column
+from execdash.metrics.queries import by_month, dated_in, month_of, period_column
 from execdash.metrics.rates import normalise_rows
 from execdash.metrics.series import aggregate, divide, kind_of
 from execdash.metrics.tiles import make_kpi
@@ -59,7 +59,7 @@ def count_by_month(
     """
     month = month_of(column)
     if isinstance(column.type, sa.Date) and not isinstance(column.type, sa.DateTime):
-        within = [column >= window.previous().start_date, column <= window.end_date]
+        within = dated_in(column, window.previous().start_date, window.end_date)
     else:
         within = [month >= month_key(window.previous().start_month), month <= window.as_of]
     query = sa.select(month, sa.func.count()).where(*within, *conditions).group_by(month)

@@ -24,6 +24,7 @@ from execdash.metrics.models import (
 from execdash.metrics.queries import (
     RECURRING_TYPES,
     by_month,
+    dated_in,
     expenses_by_month,
     month_of,
     new_recurring_mrr,
@@ -55,7 +56,7 @@ def pipeline_stage_by_month(
     month = month_of(p.c.period)
     query = (
         sa.select(month, sa.func.sum(p.c.value))
-        .where(p.c.stage_name == stage, p.c.period >= start, p.c.period <= end)
+        .where(p.c.stage_name == stage, *dated_in(p.c.period, start, end))
         .group_by(month)
     )
     return by_month([(str(k), float(v or 0)) for k, v in conn.execute(query)])

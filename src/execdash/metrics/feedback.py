@@ -14,7 +14,7 @@ from execdash.metrics.executive import pipeline_stage_by_month
 from execdash.metrics.models import Breakdown, FeedbackOverview, Timeframe
 from execdash.metrics.queries import by_month, month_of
 from execdash.metrics.series import build_series, ratio_series
-from execdash.metrics.windows import Window, month_key
+from execdash.metrics.windows import Window, add_months, month_key
 
 PROMOTER_FROM = 9
 DETRACTOR_TO = 6
@@ -71,7 +71,7 @@ def customer_mix(conn: sa.Connection, column: str, window: Window) -> Breakdown:
     col = {"industry": c.c.industry, "source": c.c.source}[column]
     rows = conn.execute(
         sa.select(col, sa.func.count())
-        .where(sa.or_(c.c.created_at.is_(None), c.c.created_at <= window.end_date))
+        .where(sa.or_(c.c.created_at.is_(None), c.c.created_at < add_months(window.end_month, 1)))
         .group_by(col)
     )
     return breakdown(column, "customers", "count", [(r[0], float(r[1])) for r in rows])

@@ -11,7 +11,7 @@ from execdash.db import schema as s
 from execdash.db import tables as t
 from execdash.metrics.domain import breakdown, tile
 from execdash.metrics.models import Breakdown, ProductsOverview, Timeframe
-from execdash.metrics.queries import by_month, month_of, use_rollup
+from execdash.metrics.queries import by_month, dated_in, month_of, use_rollup
 from execdash.metrics.series import build_series
 from execdash.metrics.windows import Window, month_key
 
@@ -29,7 +29,7 @@ def product_revenue_by_month(
     else:
         p = s.top_products_daily
         month, revenue = month_of(p.c.period), p.c.revenue
-        dated = [p.c.period >= start, p.c.period <= end]
+        dated = dated_in(p.c.period, start, end)
     query = sa.select(month, sa.func.sum(revenue)).where(*dated).group_by(month)
     return by_month([(str(k), float(v or 0)) for k, v in conn.execute(query)])
 
@@ -43,7 +43,7 @@ def top_products(conn: sa.Connection, window: Window, top: int = 20) -> Breakdow
     else:
         p = s.top_products_daily
         name, revenue = p.c.name, p.c.revenue
-        dated = [p.c.period >= start, p.c.period <= end]
+        dated = dated_in(p.c.period, start, end)
     rows = conn.execute(sa.select(name, sa.func.sum(revenue)).where(*dated).group_by(name))
     return breakdown(
         "product", "revenue", "currency", [(r[0], float(r[1] or 0)) for r in rows], top=top

@@ -86,6 +86,14 @@ def latest_month(conn: sa.Connection) -> dt.date | None:
     return _month(str(value)) if value else None
 
 
+def dated_in(
+    column: sa.ColumnElement[Any], start: dt.date, end: dt.date
+) -> list[sa.ColumnElement[bool]]:
+    """`column` between two days inclusive, compared as dates: a row another tool wrote as
+    `2025-06-30 18:00:00` is on 2025-06-30, so it is inside a window ending that day."""
+    return [column >= start, column < end + dt.timedelta(days=1)]
+
+
 def whole_months(start: dt.date, end: dt.date) -> bool:
     """True when `[start, end]` runs from a first to a last day of a month (rollups fit)."""
     return start.day == 1 and (end + dt.timedelta(days=1)).day == 1
@@ -108,7 +116,7 @@ def orders_by_month(
     else:
         o = s.orders
         month, amount, profit, kind = month_of(o.c.order_date), o.c.amount, o.c.profit, o.c.type
-        dated = [o.c.order_date >= start, o.c.order_date <= end]
+        dated = dated_in(o.c.order_date, start, end)
     query = sa.select(month, sa.func.sum(amount), sa.func.sum(profit)).where(*dated).group_by(month)
     if types is not None:  # the rollup's '' (no type) is in no list of types, as NULL is not
         query = query.where(kind.in_(list(types)))
@@ -130,7 +138,7 @@ def expenses_by_month(conn: sa.Connection, start: dt.date, end: dt.date) -> dict
     else:
         e = s.expenses
         month, cost = month_of(e.c.date), e.c.cost
-        dated = [e.c.date >= start, e.c.date <= end]
+        dated = dated_in(e.c.date, start, end)
     query = sa.select(month, sa.func.sum(cost)).where(*dated).group_by(month)
     return by_month([(str(k), float(v or 0)) for k, v in conn.execute(query)])
 
@@ -157,10 +165,8 @@ def new_recurring_mrr(
         .select_from(o.join(first, first.c.customer_id == o.c.customer_id))
         .where(
             o.c.type.in_(RECURRING_TYPES),
-            o.c.order_date >= month,
-            o.c.order_date <= month_end,
-            first.c.first_date >= first_from,
-            first.c.first_date <= first_to,
+            *dated_in(o.c.order_date, month, month_end),
+            *dated_in(first.c.first_date, first_from, first_to),
         )
     )
     amount, customers = conn.execute(query).one()

@@ -58,24 +58,44 @@ function renderBreakdown(drill, reload) {
   };
   const b = drill.breakdown;
   const container = document.getElementById("kpi-breakdown");
-  const wrapper = fill(container, h("div"));
-  chartCard(wrapper, breakdownSpec(`${drill.kpi.label} by ${current}`, b, {
+  const wrapper = fill(container, breakdownNote(b), h("div"));
+  chartCard(wrapper.lastChild, breakdownSpec(`${b?.measure || drill.kpi.label} by ${current}`, b, {
     filename: `${drill.key}-by-${current}`,
     empty: `Nothing to break down by ${current} in this window.`,
   }));
+}
+
+/** One line saying what the slices are over, and whether they account for the whole tile. */
+export function breakdownNote(b) {
+  if (!b) return null;
+  const over = `Over ${b.over}.`;
+  if (b.reconciles) {
+    return h("p", { class: "breakdown-over", id: "breakdown-over" }, over, " The slices add up to the tile.");
+  }
+  if (b.difference === null || b.difference === undefined) {
+    return h("p", { class: "breakdown-over", id: "breakdown-over" }, over, " The tile has no value for this window.");
+  }
+  const gap = formatValue(b.difference, b.unit, "", { compact: false });
+  return h("p", { class: "breakdown-over warn", id: "breakdown-over" }, over, " ",
+    h("strong", { text: `${gap} unattributed` }),
+    ": the summary the tile reads holds more (or less) than these rows, shown as its own slice.");
 }
 
 function renderTable(drill) {
   const container = document.getElementById("kpi-table");
   const b = drill.breakdown;
   if (b && b.items?.length) {
-    const hasRate = b.items.some((i) => i.rate !== null && i.rate !== undefined);
+    const money = (v) => formatValue(v, b.unit, "", { compact: false });
     const columns = [
       { key: "name", label: b.dimension },
-      { key: "value", label: b.measure, num: true, format: (v) => formatValue(v, b.unit, "", { compact: false }) },
+      { key: "value", label: b.measure, num: true, format: money },
       { key: "share", label: "Share", num: true, format: (v) => formatValue(v, "ratio") },
     ];
-    if (hasRate) columns.push({ key: "rate", label: "Margin", num: true, format: (v) => formatValue(v, "ratio") });
+    if (b.kind === "ratio") {
+      const denominator = drill.key === "gm" ? "Revenue" : "Recognized";
+      columns.push({ key: "denominator", label: denominator, num: true, format: money });
+      columns.push({ key: "rate", label: drill.kpi.label, num: true, format: (v) => formatValue(v, "ratio", drill.key) });
+    }
     tableCard(container, { title: `Table: ${drill.kpi.label} by ${b.dimension}`, filename: `${drill.key}-by-${b.dimension}-table`, rows: b.items, columns });
     return;
   }

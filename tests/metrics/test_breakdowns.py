@@ -1,0 +1,303 @@
+"""KPI breakdowns add up to their tile: demo company, hand-made disagreeing data, random data."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy.engine import Engine
+
+from execdash.db import migrate, tables
+from execdash.db import schema as s
+from execdash.db.changes import record_data_change
+from execdash.db.engine import create_engine
+from execdash.metrics import executive
+from execdash.metrics.attribution import UNATTRIBUTED
+from execdash.metrics.breakdowns import (
+    DIMENSIONS,
+    BreakdownError,
+    kpi_breakdown,
+    orders_by_dimension,
+)
+from execdash.metrics.models import KpiBreakdown
+from execdash.metrics.windows import Window, resolve_window
+from tests.metrics.conftest import Put, d
+
+PAIRS = [(k, dim) for k, dims in DIMENSIONS.items() for dim in dims]
+WINDOWS = [("12m", None), ("3m", None), ("24m", None), ("ytd", "2026-03"), ("6m", "2025-12")]
+
+
+@pytest.fixture(scope="module")
+def demo(demo_db_file: Path) -> Iterator[Engine]:
+    """The shared demo company, read only."""
+    engine = create_engine(f"sqlite:///{demo_db_file}")
+    yield engine
+    engine.dispose()
+
+
+def assert_adds_up(result: KpiBreakdown, tile: float | None) -> None:
+    """The slices' values add up to the tile (sum) or reproduce its parts (ratio)."""
+    values = sum(i.value for i in result.items)
+    if result.kind == "sum":
+        assert result.tile == pytest.approx(tile)
+        assert values == pytest.approx(tile, abs=0.01)
+        assert result.total == pytest.approx(tile)
+        return
+    numerator = sum(i.numerator or 0 for i in result.items)
+    denominator = sum(i.denominator or 0 for i in result.items)
+    assert numerator == pytest.approx(values)
+    assert numerator == pytest.approx(result.numerator, abs=0.01)
+    assert denominator == pytest.approx(result.denominator, abs=0.01)
+    assert numerator / denominator == pytest.approx(tile)
+    assert result.tile == pytest.approx(tile)
+
+
+@pytest.mark.parametrize(("range_key", "as_of"), WINDOWS)
+@pytest.mark.parametrize(("key", "dimension"), PAIRS)
+def test_every_demo_breakdown_adds_up_to_the_tile_the_dashboard_shows(
+    demo: Engine, key: str, dimension: str, range_key: str, as_of: str | None
+) -> None:
+    with demo.connect() as conn:
+        window = resolve_window(range_key, "month", as_of, d("2026-10"))
+        tile = executive.kpi(conn, window, key).value
+        result = kpi_breakdown(conn, window, key, dimension)
+    assert tile is not None
+    assert_adds_up(result, tile)
+    assert result.measure in {"Revenue", "Gross profit", "Booked", "ARR"}
+    assert result.rows > 0
+
+
+def test_demo_revenue_is_fully_attributed_by_recognized_orders(demo: Engine) -> None:
+    with demo.connect() as conn:
+        window = resolve_window("12m", "month", None, d("2026-10"))
+        result = kpi_breakdown(conn, window, "revenue", "industry")
+        orders = conn.execute(
+            sa.select(sa.func.count()).where(
+                s.orders.c.type == "recognized",
+                s.orders.c.order_date >= window.start_date,
+                s.orders.c.order_date <= window.end_date,
+            )
+        ).scalar_one()
+    assert result.reconciles
+    assert result.difference == 0
+    assert UNATTRIBUTED not in [i.name for i in result.items]
+    assert result.over == f"recognized orders, {orders:,} orders"
+
+
+@pytest.fixture
+def disagreeing(any_engine: Engine, put: Put) -> Engine:
+    """Summary and detail that disagree: revenue_trend says 1000 recognized and 1500 booked in
+    2025-08; the orders hold 700 recognized (Acme 400, Bolt 300) and 1200 booked (Acme)."""
+    put(
+        "customers",
+        [
+            {"id": 1, "name": "Acme", "industry": "Food", "source": "Inbound"},
+            {"id": 2, "name": "Bolt", "industry": "Health", "source": None},
+        ],
+    )
+    put("revenue_trend", [{"period": "2025-08", "recognized": 1000, "booked": 1500, "backlog": 0}])
+    put(
+        "orders",
+        [
+            {"customer_id": 1, "amount": 400, "profit": 100, "order_date": d("2025-08-31"),
+             "type": "recognized"},
+            {"customer_id": 2, "amount": 300, "profit": 150, "order_date": d("2025-08-01"),
+             "type": "recognized"},
+            {"customer_id": 1, "amount": 1200, "profit": 0, "order_date": d("2025-08-10"),
+             "type": "booked"},
+            {"customer_id": 2, "amount": 99, "profit": 9, "order_date": d("2025-09-01"),
+             "type": "recognized"},
+        ],
+    )  # fmt: skip
+    return any_engine
+
+
+W = resolve_window("3m", "month", "2025-08")
+
+
+def test_revenue_short_of_the_summary_shows_the_gap_as_unattributed(disagreeing: Engine) -> None:
+    with disagreeing.connect() as conn:
+        result = kpi_breakdown(conn, W, "revenue", "customer")
+    assert [(i.name, i.value) for i in result.items] == [
+        ("Acme", 400.0),
+        ("Bolt", 300.0),
+        (UNATTRIBUTED, 300.0),
+    ]
+    assert (result.tile, result.total, result.attributed) == (1000.0, 1000.0, 700.0)
+    assert (result.reconciles, result.difference, result.unattributed) == (False, 300.0, 300.0)
+    assert result.over == "recognized orders, 2 orders"
+
+
+def test_book_to_bill_slices_carry_booked_and_recognized_and_the_gaps(disagreeing: Engine) -> None:
+    with disagreeing.connect() as conn:
+        result = kpi_breakdown(conn, W, "book_to_bill", "industry")
+    rows = [(i.name, i.numerator, i.denominator) for i in result.items]
+    assert rows == [("Food", 1200.0, 400.0), ("Health", 0.0, 300.0), (UNATTRIBUTED, 300.0, 300.0)]
+    assert result.items[0].rate == 3.0
+    assert (result.numerator, result.denominator, result.tile) == (1500.0, 1000.0, 1.5)
+    assert (result.difference, result.denominator_difference) == (300.0, 300.0)
+    assert result.over == "booked and recognized orders, 3 orders"
+
+
+def test_gm_uses_every_order_type_so_it_always_reconciles(disagreeing: Engine) -> None:
+    with disagreeing.connect() as conn:
+        result = kpi_breakdown(conn, W, "gm", "source")
+        tile = executive.kpis(conn, W, fresh=True)[4]
+    assert tile.key == "gm"
+    assert [(i.name, i.numerator, i.denominator) for i in result.items] == [
+        ("(unknown)", 150.0, 300.0),
+        ("Inbound", 100.0, 1600.0),
+    ]
+    assert result.reconciles
+    assert result.tile == tile.value == pytest.approx(250 / 1900)
+
+
+def test_an_order_written_as_a_datetime_on_the_last_day_is_in_the_window(
+    any_engine: Engine, put: Put
+) -> None:
+    put("customers", [{"id": 1, "name": "Acme", "industry": "Food", "source": "Inbound"}])
+    put("revenue_trend", [{"period": "2025-08", "recognized": 50, "booked": 0, "backlog": 0}])
+    with any_engine.begin() as conn:  # as sqlite3 or psql would write it: no Python date object
+        conn.execute(
+            sa.text(
+                "INSERT INTO orders (customer_id, amount, profit, order_date, type) VALUES "
+                "(1, 50, 5, '2025-08-31 18:00:00', 'recognized'),"
+                "(1, 7, 1, '2025-09-01 00:00:00', 'recognized')"
+            )
+        )
+
+    def answer() -> KpiBreakdown:
+        with any_engine.connect() as conn:
+            return kpi_breakdown(conn, W, "revenue", "customer")
+
+    raw = answer()
+    assert [(i.name, i.value) for i in raw.items] == [("Acme", 50.0)]
+    assert raw.reconciles
+    with any_engine.begin() as conn:
+        record_data_change(conn, ["orders"])  # rebuilds and marks the rollups ready
+    assert answer() == raw
+
+
+def test_customer_rollup_and_raw_orders_give_the_same_sums_and_counts(
+    any_engine: Engine, put: Put
+) -> None:
+    put(
+        "customers",
+        [
+            {"id": 1, "name": "Acme", "industry": "Retail", "source": "Inbound"},
+            {"id": 2, "name": "Bolt", "industry": "Retail", "source": None},
+        ],
+    )
+    put(
+        "orders",
+        [
+            {"customer_id": 1, "amount": 100, "profit": 40, "order_date": d("2025-08-01"),
+             "type": "recognized"},
+            {"customer_id": 1, "amount": 70, "profit": 5, "order_date": d("2025-08-31"),
+             "type": "booked"},
+            {"customer_id": 2, "amount": 30, "profit": 3, "order_date": d("2025-07-15"),
+             "type": None},
+            {"customer_id": None, "amount": 9, "profit": 1, "order_date": d("2025-08-02"),
+             "type": "subscription"},
+            {"customer_id": 2, "amount": 500, "profit": 50, "order_date": d("2025-09-01"),
+             "type": "recognized"},  # after the range
+        ],
+    )  # fmt: skip
+    start, end = d("2025-07-01"), d("2025-08-31")
+
+    def answers() -> list[object]:
+        with any_engine.connect() as conn:
+            return [
+                sorted(orders_by_dimension(conn, dim, start, end, types=kinds), key=str)
+                for dim in ("customer", "industry", "source")
+                for kinds in (None, ("booked", "subscription"))
+            ]
+
+    raw = answers()
+    with any_engine.begin() as conn:
+        record_data_change(conn, ["orders"])
+    assert answers() == raw
+    assert raw[0] == [("Acme", 170.0, 45.0, 2), ("Bolt", 30.0, 3.0, 1), (None, 9.0, 1.0, 1)]
+    assert raw[3] == [("Retail", 70.0, 5.0, 1), (None, 9.0, 1.0, 1)]
+
+
+def test_a_kpi_without_dimensions_lists_none(any_engine: Engine) -> None:
+    with any_engine.connect() as conn, pytest.raises(BreakdownError, match="no breakdown"):
+        kpi_breakdown(conn, W, "backlog", "customer")
+
+
+orders = st.lists(
+    st.tuples(
+        st.sampled_from([1, 2, 3, None]),
+        st.integers(min_value=-500, max_value=5000),
+        st.integers(min_value=-200, max_value=2000),
+        st.sampled_from(["2025-06-01", "2025-07-31", "2025-08-15", "2025-08-31 23:59:59",
+                         "2025-05-31", "2025-09-01"]),
+        st.sampled_from(["recognized", "booked", "subscription", "recurring", None]),
+    ),
+    max_size=25,
+)  # fmt: skip
+trend = st.lists(st.integers(min_value=0, max_value=9000), min_size=3, max_size=3)
+
+
+@pytest.fixture(scope="module")
+def scratch(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    """A migrated SQLite file the property test refills for every example."""
+    engine = create_engine(f"sqlite:///{tmp_path_factory.mktemp('prop') / 'p.db'}")
+    migrate.upgrade(engine)
+    with engine.begin() as conn:
+        conn.execute(
+            sa.insert(s.customers),
+            [
+                {"id": 1, "name": "Acme", "industry": "Food", "source": "Inbound"},
+                {"id": 2, "name": "Bolt", "industry": None, "source": "Partner"},
+                {"id": 3, "name": "Crux", "industry": "Food", "source": None},
+            ],
+        )
+    yield engine
+    engine.dispose()
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(rows=orders, recognized=trend, booked=trend, rollups=st.booleans())
+def test_random_breakdowns_add_up_to_their_tile(
+    scratch: Engine, rows: list[tuple[object, ...]], recognized: list[int], booked: list[int],
+    rollups: bool,
+) -> None:  # fmt: skip
+    window: Window = resolve_window("3m", "month", "2025-08")
+    with scratch.begin() as conn:
+        conn.execute(sa.delete(tables.app_meta).where(tables.app_meta.c.key.like("rollup_ready:%")))
+        conn.execute(sa.delete(s.orders))
+        conn.execute(sa.delete(s.revenue_trend))
+        conn.execute(
+            sa.insert(s.revenue_trend),
+            [
+                {"period": m, "recognized": r, "booked": b, "backlog": 0}
+                for m, r, b in zip(window.month_keys, recognized, booked, strict=True)
+            ],
+        )
+        for customer, amount, profit, day, kind in rows:
+            conn.execute(
+                sa.text(
+                    "INSERT INTO orders (customer_id, amount, profit, order_date, type) "
+                    "VALUES (:c, :a, :p, :d, :t)"
+                ),
+                {"c": customer, "a": amount, "p": profit, "d": day, "t": kind},
+            )
+        if rollups:
+            record_data_change(conn, ["orders", "revenue_trend"])
+    with scratch.connect() as conn:
+        tiles = {k.key: k.value for k in executive.kpis(conn, window, fresh=True)}
+        for key, dimension in PAIRS:
+            if dimension == "product":
+                continue
+            result = kpi_breakdown(conn, window, key, dimension, top=2)
+            if tiles[key] is None:
+                continue
+            assert_adds_up(result, tiles[key])
