@@ -60,9 +60,22 @@ def _cell(value: Any) -> Any:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@") and not _is_number(value):
+    if isinstance(value, str) and _is_formula_like(value):
         return "'" + value  # keep spreadsheets from running user text as a formula
     return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+FORMULA_STARTS = ("=", "+", "-", "@")
+"""Leading characters a spreadsheet may read as the start of a formula (numbers excepted)."""
+CONTROL_STARTS = ("\t", "\r")
+"""Leading characters a spreadsheet strips before looking for a formula: always neutralised."""
+
+
+def _is_formula_like(text: str) -> bool:
+    """True when a spreadsheet could run `text` as a formula (so it gets a leading quote)."""
+    if text[:1] in CONTROL_STARTS:
+        return True
+    return text[:1] in FORMULA_STARTS and not _is_number(text)
 
 
 def _is_number(text: str) -> bool:
