@@ -18,6 +18,8 @@ from fastapi.responses import Response
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from execdash.api.guard.headers import add_security_headers
+
 PROBLEM_JSON = "application/problem+json"
 log = logging.getLogger("execdash.api")
 
@@ -58,7 +60,10 @@ def problem_response(
     }
     if errors is not None:
         body["errors"] = [e.model_dump() for e in errors]
-    return Response(orjson.dumps(body), status, headers=headers, media_type=PROBLEM_JSON)
+    response = Response(orjson.dumps(body), status, headers=headers, media_type=PROBLEM_JSON)
+    # The 500 handler answers outside every middleware, so the headers are set here too.
+    add_security_headers(response.headers)
+    return response
 
 
 PATTERN_MESSAGES = {"as_of": "must be a month written YYYY-MM (years 1900–2999), e.g. 2025-08"}

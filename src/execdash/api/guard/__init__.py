@@ -1,0 +1,1 @@
+"""Defences against hostile clients: security headers, body caps, login throttling, slow reads."""
