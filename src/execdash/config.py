@@ -27,6 +27,22 @@ def _flag(env: Mapping[str, str], name: str, default: bool) -> bool:
     raise SettingsError(f"{name}={raw!r} is not a boolean (use true/false)")
 
 
+def _size(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    value = raw.strip()
+    if not value.isdigit() or int(value) < 1:
+        raise SettingsError(f"{name}={raw!r} is not a positive number of bytes")
+    return int(value)
+
+
+DEFAULT_MAX_BODY_BYTES = 1 << 20
+"""Largest JSON (or other non-upload) request body: 1 MiB."""
+DEFAULT_MAX_UPLOAD_BYTES = 256 << 20
+"""Largest `POST /api/v1/imports` upload, all files together: 256 MiB."""
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     """Everything configurable, passed explicitly to the app, the CLI and the tests."""
@@ -35,6 +51,8 @@ class Settings:
     currency: str = "GBP"
     read_requires_login: bool = False
     cookie_secure: bool = False
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
+    max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES
 
     @property
     def currency_symbol(self) -> str:
@@ -54,4 +72,6 @@ class Settings:
             currency=currency,
             read_requires_login=_flag(env, "EXECDASH_READ_REQUIRES_LOGIN", False),
             cookie_secure=_flag(env, "EXECDASH_COOKIE_SECURE", False),
+            max_body_bytes=_size(env, "EXECDASH_MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES),
+            max_upload_bytes=_size(env, "EXECDASH_MAX_UPLOAD_BYTES", DEFAULT_MAX_UPLOAD_BYTES),
         )

@@ -13,6 +13,8 @@ from execdash import __version__
 from execdash.api import health, imports
 from execdash.api.cache import ResponseCache
 from execdash.api.errors import Problem, install_error_handlers
+from execdash.api.guard.bodies import BodyGuard
+from execdash.api.guard.headers import SecurityHeaders
 from execdash.api.readlayer import ReadLayer
 from execdash.api.responses import OrjsonResponse
 from execdash.api.routes import ROUTERS
@@ -80,6 +82,10 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.response_cache = None if settings.read_requires_login else ResponseCache()
     app.state.version_probe = probe_for(app.state.engine)
     app.add_middleware(ReadLayer, probe=app.state.version_probe, cache=app.state.response_cache)
+    # Writes: credentials checked and body caps applied before any body byte is read.
+    app.add_middleware(BodyGuard, settings=settings)
+    # Outermost: every answer (cached, 304, 401/413 from the guard, static) gets nosniff + CSP.
+    app.add_middleware(SecurityHeaders)
     app.include_router(health.router)
     for router in ROUTERS:
         app.include_router(router)

@@ -21,6 +21,8 @@ from execdash.db.tables import ROLES
 SESSION_COOKIE = "execdash_session"
 CSRF_HEADER = "X-CSRF-Token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+USER_STATE_KEY = "execdash_user"
+"""Where `guard.bodies` keeps the user it authenticated before the body, so routes look once."""
 
 _bearer = HTTPBearer(auto_error=False, description="API token from `execdash tokens create`")
 
@@ -35,6 +37,9 @@ def current_user(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> User | None:
     """The user behind the bearer token or session cookie; None when neither was sent."""
+    known: User | None = getattr(request.state, USER_STATE_KEY, None)
+    if known is not None:
+        return known
     with engine_of(request).connect() as conn:
         if credentials is not None:
             user = user_for_token(conn, credentials.credentials)

@@ -101,6 +101,7 @@ def create_import(
             path = Path(folder) / name
             with path.open("wb") as out:
                 shutil.copyfileobj(upload.file, out, 1 << 20)
+            upload.file.close()  # its spooled copy goes now: disk holds each file once, not twice
             paths.append(path)
         report = run_import(
             engine_of(request),
