@@ -1,9 +1,9 @@
 // Sign in: the API sets the HttpOnly session cookie; the page then reloads where the user came from.
 import { ApiError } from "../api.js";
+import { safeNext } from "../redirect.js";
 
 function target() {
-  const next = new URLSearchParams(location.search).get("next") || "/";
-  return next.startsWith("/") && !next.startsWith("//") ? next : "/";
+  return safeNext(new URLSearchParams(location.search).get("next"), location.origin);
 }
 
 export async function load() {
