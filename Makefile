@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PY_STAMP   := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 
-.PHONY: install run test pytest lint format bench clean
+.PHONY: install run test pytest lint format bench mutate clean
 
 install: $(PY_STAMP) $(NODE_STAMP)
 
@@ -43,5 +43,12 @@ bench: install
 	$(BIN)/python -m bench --backend postgresql
 	$(BIN)/python -m bench.web
 
+# Mutation testing, on demand (not in CI: hours on two cores). MUTATE_CHILDREN sets the parallelism.
+# Results stay in mutants/; `$(BIN)/mutmut results` lists survivors, `mutmut show NAME` one diff.
+MUTATE_CHILDREN ?= 2
+mutate: install
+	$(BIN)/mutmut run --max-children $(MUTATE_CHILDREN)
+	$(BIN)/mutmut results
+
 clean:
-	rm -rf $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache mutants

@@ -47,6 +47,22 @@ def test_nrr_is_the_latest_row_at_or_before_the_end() -> None:
     assert result.months == ["2025-06"]
 
 
+def test_nrr_in_the_end_month_itself_is_used_and_shown_with_its_month() -> None:
+    facts = f.Facts(nrr={dt.date(2025, 6, 1): 1.1, END: 1.05})
+    result = f.nrr(W, facts)
+    assert result.value == 1.05
+    assert "at or before the window's end month" in result.formula
+    assert [(i.name, i.value, i.detail) for i in result.inputs] == [("nrr", 1.05, "2025-08")]
+
+
+def test_arr_provenance_shows_the_end_month_mrr() -> None:
+    result = f.arr(W, f.Facts(recurring_amount={END: 150.0, dt.date(2025, 7, 1): 90.0}))
+    assert result.value == 1800.0
+    assert result.formula.startswith("12 × MRR; MRR = Σ orders.amount of type subscription")
+    assert [(i.name, i.value, i.detail) for i in result.inputs] == [("MRR", 150.0, "2025-08")]
+    assert result.months == ["2025-08"]
+
+
 def test_gross_margin_is_profit_over_amount_and_null_on_zero_amount() -> None:
     facts = f.Facts(
         order_amount={END: 100.0, dt.date(2025, 1, 1): 100.0},
