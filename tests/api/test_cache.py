@@ -47,7 +47,7 @@ def test_an_uncached_read_asks_for_the_data_version_once(client: TestClient, row
         sa.event.remove(engine, "before_cursor_execute", record)
     # one read by the read layer's own connection; risks never read app_meta through the engine
     assert probe.reads - reads == 1
-    assert sum("app_meta" in sql for sql in statements) == 0
+    assert sum("execdash_app_meta" in sql for sql in statements) == 0
 
 
 def test_a_cache_hit_runs_no_query_through_the_engine(client: TestClient, rows: Engine) -> None:

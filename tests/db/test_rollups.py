@@ -131,7 +131,7 @@ def test_full_rebuild_catches_up_with_unrecorded_writes(any_engine: Engine) -> N
         conn.execute(s.expenses.insert().values(cost=3.5, date=dt.date(2024, 12, 31)))
         written = rollups.rebuild_all(conn)
         rows = conn.execute(sa.select(t.rollup_expenses_month)).all()
-    assert written["rollup_expenses_month"] == 1
+    assert written["execdash_rollup_expenses_month"] == 1
     assert [tuple(r) for r in rows] == [("2024-12", 3.5, 1)]
 
 
@@ -209,7 +209,7 @@ def test_funnel_and_product_queries_read_the_same_from_rollups_as_from_raw_rows(
 
         raw = answers()
         record_data_change(conn, ["pipeline_stages_daily", "top_products_daily"])
-        assert rollups.is_ready(conn, rollups.by_target("rollup_pipeline_month"))
+        assert rollups.is_ready(conn, rollups.by_target("execdash_rollup_pipeline_month"))
         assert answers() == raw
     assert raw[0][dt.date(2025, 2, 1)] == 2 * (1 + 15 + 28)
     assert raw[2][dt.date(2025, 3, 1)] == pytest.approx(3 * (2 + 20) * 1.5 * 3)
@@ -423,9 +423,9 @@ def test_refresh_full_rebuilds_and_marks_the_rollups_ready(sqlite_url: str, engi
         app, ["refresh", "--full"], env={"EXECDASH_DATABASE_URL": sqlite_url}
     )
     assert result.exit_code == 0, result.output
-    assert "rebuilt rollup_expenses_month: 1 rows" in result.output
+    assert "rebuilt execdash_rollup_expenses_month: 1 rows" in result.output
     with engine.connect() as conn:
-        assert rollups.is_ready(conn, rollups.by_target("rollup_expenses_month"))
+        assert rollups.is_ready(conn, rollups.by_target("execdash_rollup_expenses_month"))
         assert [tuple(r) for r in conn.execute(sa.select(t.rollup_expenses_month))] == [
             ("2025-05", 2.0, 1)
         ]

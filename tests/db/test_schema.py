@@ -25,7 +25,7 @@ def _insert(engine: Engine, table: str, **values: object) -> None:
 
 def test_migrations_create_the_seed_tables_and_only_our_declared_own(any_engine: Engine) -> None:
     tables = set(sa.inspect(any_engine).get_table_names())
-    assert tables == set(SEED) | set(app_metadata.tables) | {"alembic_version"}
+    assert tables == set(SEED) | set(app_metadata.tables) | {"execdash_alembic_version"}
     assert set(schema.SEED_TABLES) == set(SEED)
 
 

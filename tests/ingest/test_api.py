@@ -47,7 +47,7 @@ def test_editor_imports_and_gets_the_report(
     assert body["ok"] is True
     assert body["files"][0]["notes"] == ["retention_at_risk.risk: read as percent, divided by 100"]
     assert [(r[0], r[3]) for r in rows(engine, "retention_at_risk")] == [(1, 0.85), (2, 0.4)]
-    assert rows(engine, "import_log")[0][6] == "editor"
+    assert rows(engine, "execdash_import_log")[0][6] == "editor"
 
 
 def test_bad_file_answers_422_with_problems_and_writes_nothing(

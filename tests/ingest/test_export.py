@@ -60,6 +60,6 @@ def test_replace_import_of_an_export_into_the_same_database_changes_no_row(
 def test_export_holds_no_app_tables(engine: Engine, tmp_path: Path) -> None:
     export_tables(engine, tmp_path / "out")
     names = {p.stem for p in (tmp_path / "out").iterdir()}
-    assert "import_log" not in names
-    assert "app_meta" not in names
+    assert "execdash_import_log" not in names
+    assert "execdash_app_meta" not in names
     assert names == set(schema.SEED_TABLES)

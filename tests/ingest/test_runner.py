@@ -113,7 +113,7 @@ def test_dry_run_validates_but_writes_nothing(any_engine: Engine, importer) -> N
     assert report.ok
     assert report.rows == 2
     assert rows(any_engine, "customers") == []
-    assert rows(any_engine, "import_log") == []
+    assert rows(any_engine, "execdash_import_log") == []
 
 
 def test_postgres_sequence_moves_past_imported_ids(any_engine: Engine, importer) -> None:
@@ -169,7 +169,7 @@ def test_failure_while_writing_rolls_every_file_back(
         report.problems[0].message
     )
     assert rows(engine, "customers") == []
-    assert rows(engine, "import_log") == []
+    assert rows(engine, "execdash_import_log") == []
     assert file_fingerprint(engine) == before
 
 

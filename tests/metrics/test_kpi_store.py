@@ -58,6 +58,6 @@ def test_the_next_change_replaces_the_kept_answer(any_engine: Engine) -> None:
         keys = conn.execute(
             sa.select(sa.func.count())
             .where(sa.text("key LIKE 'kpis:%'"))
-            .select_from(sa.table("app_meta"))
+            .select_from(sa.table("execdash_app_meta"))
         ).scalar_one()
         assert keys == 1

@@ -29,9 +29,10 @@ import psycopg
 from sqlalchemy.engine import Engine
 
 from execdash.db.changes import DATA_VERSION, data_version
+from execdash.db.tables import app_meta
 
-SQLITE_VERSION_SQL = "SELECT value FROM app_meta WHERE key = ?"
-POSTGRES_VERSION_SQL = "SELECT value FROM app_meta WHERE key = %s"
+SQLITE_VERSION_SQL = f"SELECT value FROM {app_meta.name} WHERE key = ?"
+POSTGRES_VERSION_SQL = f"SELECT value FROM {app_meta.name} WHERE key = %s"
 BUSY_TIMEOUT_MS = 5000
 
 

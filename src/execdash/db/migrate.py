@@ -9,6 +9,8 @@ if TYPE_CHECKING:  # Alembic is imported by the functions: a quarter second `--h
     from alembic.config import Config
     from sqlalchemy.engine import Engine
 
+from execdash.db import legacy_names
+
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
 
@@ -37,7 +39,10 @@ def current_revision(engine: Engine) -> str | None:
     from alembic.runtime.migration import MigrationContext
 
     with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+        context = MigrationContext.configure(
+            connection, opts={"version_table": legacy_names.VERSION_TABLE}
+        )
+        return context.get_current_revision() or legacy_names.legacy_revision(connection)
 
 
 def head_revision(engine: Engine) -> str | None:

@@ -6,10 +6,13 @@ import sqlalchemy as sa
 
 from execdash.db.schema import NOW
 
+PREFIX = "execdash_"
+"""Every table of execdash's own starts with this, so none collides with a company's tables."""
+
 app_metadata = sa.MetaData()
 
 app_meta = sa.Table(
-    "app_meta",
+    PREFIX + "app_meta",
     app_metadata,
     sa.Column("key", sa.Text, primary_key=True),
     sa.Column("value", sa.Text, nullable=False),
@@ -17,7 +20,7 @@ app_meta = sa.Table(
 """Key/value facts about the installation: `data_version`, `last_data_update`."""
 
 import_log = sa.Table(
-    "import_log",
+    PREFIX + "import_log",
     app_metadata,
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("table_name", sa.Text, nullable=False),
@@ -38,7 +41,7 @@ import_log = sa.Table(
 ROLES = ("viewer", "editor", "admin")
 
 users = sa.Table(
-    "users",
+    PREFIX + "users",
     app_metadata,
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("username", sa.Text, nullable=False, unique=True),
@@ -52,10 +55,15 @@ users = sa.Table(
 """People who may log in; `password_hash` is an argon2id PHC string, never the password."""
 
 api_tokens = sa.Table(
-    "api_tokens",
+    PREFIX + "api_tokens",
     app_metadata,
     sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    sa.Column(
+        "user_id",
+        sa.Integer,
+        sa.ForeignKey(PREFIX + "users.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
     sa.Column("name", sa.Text, nullable=False, server_default=sa.text("''")),
     sa.Column("token_hash", sa.Text, nullable=False, unique=True),
     sa.Column("created_at", sa.DateTime, nullable=False, server_default=NOW),
@@ -67,10 +75,15 @@ api_tokens = sa.Table(
 """Bearer tokens for scripts; only the SHA-256 hex of the token is stored."""
 
 web_sessions = sa.Table(
-    "web_sessions",
+    PREFIX + "web_sessions",
     app_metadata,
     sa.Column("session_hash", sa.Text, primary_key=True),
-    sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    sa.Column(
+        "user_id",
+        sa.Integer,
+        sa.ForeignKey(PREFIX + "users.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
     sa.Column("csrf_token", sa.Text, nullable=False),
     sa.Column("created_at", sa.DateTime, nullable=False, server_default=NOW),
     sa.Column("expires_at", sa.DateTime, nullable=False),
@@ -78,7 +91,7 @@ web_sessions = sa.Table(
 """Server-side web sessions keyed by the SHA-256 of the cookie value, with their CSRF token."""
 
 alert_status = sa.Table(
-    "alert_status",
+    PREFIX + "alert_status",
     app_metadata,
     sa.Column("alert_id", sa.Integer, primary_key=True),
     sa.Column("status", sa.Text, nullable=False, server_default=sa.text("'open'")),
@@ -91,7 +104,7 @@ alert_status = sa.Table(
 # --- Rollups (migration 0004): aggregates of the large raw tables, kept by record_data_change ---
 
 rollup_orders_month = sa.Table(
-    "rollup_orders_month",
+    PREFIX + "rollup_orders_month",
     app_metadata,
     sa.Column("month", sa.Text, primary_key=True),
     sa.Column("type", sa.Text, primary_key=True),
@@ -105,7 +118,7 @@ RECURRING_TYPES = ("subscription", "recurring")
 """Order types that are recurring revenue (MRR/ARR, new MRR), per metrics.md."""
 
 rollup_mrr_month_customer = sa.Table(
-    "rollup_mrr_month_customer",
+    PREFIX + "rollup_mrr_month_customer",
     app_metadata,
     sa.Column("month", sa.Text, primary_key=True),
     sa.Column("customer_id", sa.Integer, primary_key=True),
@@ -115,7 +128,7 @@ rollup_mrr_month_customer = sa.Table(
 """Subscription/recurring order amount by `YYYY-MM` and customer (0 stands for no customer)."""
 
 rollup_expenses_month = sa.Table(
-    "rollup_expenses_month",
+    PREFIX + "rollup_expenses_month",
     app_metadata,
     sa.Column("month", sa.Text, primary_key=True),
     sa.Column("cost", sa.Float, nullable=False),
@@ -124,7 +137,7 @@ rollup_expenses_month = sa.Table(
 """Σ cost and count of expense lines by `YYYY-MM`."""
 
 rollup_user_events_day = sa.Table(
-    "rollup_user_events_day",
+    PREFIX + "rollup_user_events_day",
     app_metadata,
     sa.Column("day", sa.Text, primary_key=True),
     sa.Column("event_type", sa.Text, primary_key=True),
@@ -133,7 +146,7 @@ rollup_user_events_day = sa.Table(
 """Count of user events by `YYYY-MM-DD` and event type."""
 
 rollup_page_visits_day = sa.Table(
-    "rollup_page_visits_day",
+    PREFIX + "rollup_page_visits_day",
     app_metadata,
     sa.Column("day", sa.Text, primary_key=True),
     sa.Column("page_name", sa.Text, primary_key=True),
@@ -144,7 +157,7 @@ rollup_page_visits_day = sa.Table(
 # --- Rollups added by migration 0005: drill-downs by customer, and recurring-revenue cohorts ---
 
 rollup_orders_month_customer = sa.Table(
-    "rollup_orders_month_customer",
+    PREFIX + "rollup_orders_month_customer",
     app_metadata,
     sa.Column("month", sa.Text, primary_key=True),
     sa.Column("customer_id", sa.Integer, primary_key=True),
@@ -156,7 +169,7 @@ rollup_orders_month_customer = sa.Table(
 """Σ amount, Σ profit and count of orders by `YYYY-MM`, customer (0 = none) and type (`''`)."""
 
 rollup_recurring_first_month = sa.Table(
-    "rollup_recurring_first_month",
+    PREFIX + "rollup_recurring_first_month",
     app_metadata,
     sa.Column("customer_id", sa.Integer, primary_key=True),
     sa.Column("month", sa.Text, nullable=False, index=True),
@@ -166,7 +179,7 @@ rollup_recurring_first_month = sa.Table(
 # --- Rollups added by migration 0006: the daily funnel and product revenue, by month ---
 
 rollup_pipeline_month = sa.Table(
-    "rollup_pipeline_month",
+    PREFIX + "rollup_pipeline_month",
     app_metadata,
     sa.Column("month", sa.Text, primary_key=True),
     sa.Column("stage_name", sa.Text, primary_key=True),
@@ -176,7 +189,7 @@ rollup_pipeline_month = sa.Table(
 """Σ pipeline_stages_daily.value and the days counted, by `YYYY-MM` and stage."""
 
 rollup_product_revenue_month = sa.Table(
-    "rollup_product_revenue_month",
+    PREFIX + "rollup_product_revenue_month",
     app_metadata,
     sa.Column("month", sa.Text, primary_key=True),
     sa.Column("name", sa.Text, primary_key=True),

@@ -194,7 +194,7 @@ def _set_state(conn: sa.Connection, alert_id: RowId, state: str, user: User) -> 
     )
     if updated.rowcount == 0:
         conn.execute(alert_status.insert().values(alert_id=alert_id, **values))
-    record_data_change(conn, ["alert_status"])
+    record_data_change(conn, [alert_status.name])
     return _one(conn, alert_id)
 
 

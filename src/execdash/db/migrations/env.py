@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection
 
+from execdash.db import legacy_names
 from execdash.db.engine import create_engine
 
 config = context.config
@@ -23,11 +24,13 @@ def run_migrations() -> None:
 
 
 def _run(connection: Connection) -> None:
+    legacy_names.adopt_version_table(connection)
     context.configure(
         connection=connection,
         target_metadata=None,
         render_as_batch=True,  # SQLite can only ALTER by copying tables
         compare_type=True,
+        version_table=legacy_names.VERSION_TABLE,
     )
     with context.begin_transaction():
         context.run_migrations()

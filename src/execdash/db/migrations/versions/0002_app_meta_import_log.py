@@ -18,12 +18,12 @@ depends_on = None
 
 def upgrade() -> None:
     op.create_table(
-        "app_meta",
+        "execdash_app_meta",
         sa.Column("key", sa.Text, primary_key=True),
         sa.Column("value", sa.Text, nullable=False),
     )
     op.create_table(
-        "import_log",
+        "execdash_import_log",
         sa.Column("id", sa.Integer, primary_key=True),
         sa.Column("table_name", sa.Text, nullable=False),
         sa.Column("rows", sa.Integer, nullable=False),
@@ -41,5 +41,5 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.drop_table("import_log")
-    op.drop_table("app_meta")
+    op.drop_table("execdash_import_log")
+    op.drop_table("execdash_app_meta")

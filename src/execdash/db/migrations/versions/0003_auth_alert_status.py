@@ -20,7 +20,7 @@ NOW = sa.text("CURRENT_TIMESTAMP")
 
 def upgrade() -> None:
     op.create_table(
-        "users",
+        "execdash_users",
         sa.Column("id", sa.Integer, primary_key=True),
         sa.Column("username", sa.Text, nullable=False, unique=True),
         sa.Column("password_hash", sa.Text, nullable=False),
@@ -31,10 +31,13 @@ def upgrade() -> None:
         sqlite_autoincrement=True,
     )
     op.create_table(
-        "api_tokens",
+        "execdash_api_tokens",
         sa.Column("id", sa.Integer, primary_key=True),
         sa.Column(
-            "user_id", sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False
+            "user_id",
+            sa.Integer,
+            sa.ForeignKey("execdash_users.id", ondelete="CASCADE"),
+            nullable=False,
         ),
         sa.Column("name", sa.Text, nullable=False, server_default=sa.text("''")),
         sa.Column("token_hash", sa.Text, nullable=False, unique=True),
@@ -45,17 +48,20 @@ def upgrade() -> None:
         sqlite_autoincrement=True,
     )
     op.create_table(
-        "web_sessions",
+        "execdash_web_sessions",
         sa.Column("session_hash", sa.Text, primary_key=True),
         sa.Column(
-            "user_id", sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False
+            "user_id",
+            sa.Integer,
+            sa.ForeignKey("execdash_users.id", ondelete="CASCADE"),
+            nullable=False,
         ),
         sa.Column("csrf_token", sa.Text, nullable=False),
         sa.Column("created_at", sa.DateTime, nullable=False, server_default=NOW),
         sa.Column("expires_at", sa.DateTime, nullable=False),
     )
     op.create_table(
-        "alert_status",
+        "execdash_alert_status",
         sa.Column("alert_id", sa.Integer, primary_key=True),
         sa.Column("status", sa.Text, nullable=False, server_default=sa.text("'open'")),
         sa.Column("updated_by", sa.Text),
@@ -67,7 +73,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.drop_table("alert_status")
-    op.drop_table("web_sessions")
-    op.drop_table("api_tokens")
-    op.drop_table("users")
+    op.drop_table("execdash_alert_status")
+    op.drop_table("execdash_web_sessions")
+    op.drop_table("execdash_api_tokens")
+    op.drop_table("execdash_users")

@@ -18,7 +18,7 @@ depends_on = None
 
 def upgrade() -> None:
     op.create_table(
-        "rollup_orders_month",
+        "execdash_rollup_orders_month",
         sa.Column("month", sa.Text, primary_key=True),
         sa.Column("type", sa.Text, primary_key=True),
         sa.Column("amount", sa.Float, nullable=False),
@@ -26,26 +26,26 @@ def upgrade() -> None:
         sa.Column("orders", sa.Integer, nullable=False),
     )
     op.create_table(
-        "rollup_mrr_month_customer",
+        "execdash_rollup_mrr_month_customer",
         sa.Column("month", sa.Text, primary_key=True),
         sa.Column("customer_id", sa.Integer, primary_key=True),
         sa.Column("amount", sa.Float, nullable=False),
         sa.Column("orders", sa.Integer, nullable=False),
     )
     op.create_table(
-        "rollup_expenses_month",
+        "execdash_rollup_expenses_month",
         sa.Column("month", sa.Text, primary_key=True),
         sa.Column("cost", sa.Float, nullable=False),
         sa.Column("lines", sa.Integer, nullable=False),
     )
     op.create_table(
-        "rollup_user_events_day",
+        "execdash_rollup_user_events_day",
         sa.Column("day", sa.Text, primary_key=True),
         sa.Column("event_type", sa.Text, primary_key=True),
         sa.Column("events", sa.Integer, nullable=False),
     )
     op.create_table(
-        "rollup_page_visits_day",
+        "execdash_rollup_page_visits_day",
         sa.Column("day", sa.Text, primary_key=True),
         sa.Column("page_name", sa.Text, primary_key=True),
         sa.Column("visits", sa.Integer, nullable=False),
@@ -55,18 +55,18 @@ def upgrade() -> None:
     from execdash.db import rollups
 
     for name in (
-        "rollup_orders_month",
-        "rollup_mrr_month_customer",
-        "rollup_expenses_month",
-        "rollup_user_events_day",
-        "rollup_page_visits_day",
+        "execdash_rollup_orders_month",
+        "execdash_rollup_mrr_month_customer",
+        "execdash_rollup_expenses_month",
+        "execdash_rollup_user_events_day",
+        "execdash_rollup_page_visits_day",
     ):
         rollups.fill(op.get_bind(), rollups.by_target(name))
 
 
 def downgrade() -> None:
-    op.drop_table("rollup_page_visits_day")
-    op.drop_table("rollup_user_events_day")
-    op.drop_table("rollup_expenses_month")
-    op.drop_table("rollup_mrr_month_customer")
-    op.drop_table("rollup_orders_month")
+    op.drop_table("execdash_rollup_page_visits_day")
+    op.drop_table("execdash_rollup_user_events_day")
+    op.drop_table("execdash_rollup_expenses_month")
+    op.drop_table("execdash_rollup_mrr_month_customer")
+    op.drop_table("execdash_rollup_orders_month")

@@ -18,14 +18,14 @@ depends_on = None
 
 def upgrade() -> None:
     op.create_table(
-        "rollup_pipeline_month",
+        "execdash_rollup_pipeline_month",
         sa.Column("month", sa.Text, primary_key=True),
         sa.Column("stage_name", sa.Text, primary_key=True),
         sa.Column("value", sa.Float, nullable=False),
         sa.Column("days", sa.Integer, nullable=False),
     )
     op.create_table(
-        "rollup_product_revenue_month",
+        "execdash_rollup_product_revenue_month",
         sa.Column("month", sa.Text, primary_key=True),
         sa.Column("name", sa.Text, primary_key=True),
         sa.Column("revenue", sa.Float, nullable=False),
@@ -34,10 +34,10 @@ def upgrade() -> None:
     # As in 0004: summed once, read only after a full rebuild marks them ready.
     from execdash.db import rollups
 
-    for name in ("rollup_pipeline_month", "rollup_product_revenue_month"):
+    for name in ("execdash_rollup_pipeline_month", "execdash_rollup_product_revenue_month"):
         rollups.fill(op.get_bind(), rollups.by_target(name))
 
 
 def downgrade() -> None:
-    op.drop_table("rollup_product_revenue_month")
-    op.drop_table("rollup_pipeline_month")
+    op.drop_table("execdash_rollup_product_revenue_month")
+    op.drop_table("execdash_rollup_pipeline_month")
