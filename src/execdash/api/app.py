@@ -12,7 +12,12 @@ from fastapi.staticfiles import StaticFiles
 from execdash import __version__
 from execdash.api import health, imports
 from execdash.api.cache import ResponseCache
-from execdash.api.errors import Problem, install_error_handlers
+from execdash.api.errors import (
+    PROBLEM_JSON,
+    Problem,
+    install_error_handlers,
+    seed_contract_path,
+)
 from execdash.api.guard.bodies import BodyGuard
 from execdash.api.guard.headers import SecurityHeaders
 from execdash.api.readlayer import ReadLayer
@@ -55,12 +60,15 @@ def _reads_work_without_credentials(spec: dict[str, Any]) -> None:
 
 
 def _errors_are_problems(spec: dict[str, Any]) -> None:
-    """Every 4xx/5xx is served as problem+json (see errors.py), so document it that way."""
-    problem = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
-    for operations in spec.get("paths", {}).values():
+    """Every 4xx/5xx is served as problem+json (plain JSON on the seed's routes; errors.py)."""
+    schema = {"schema": {"$ref": "#/components/schemas/Problem"}}
+    for path, operations in spec.get("paths", {}).items():
+        kind = "application/json" if seed_contract_path(path) else PROBLEM_JSON
+        problem = {kind: schema}
         for operation in operations.values():
             for status, response in operation.get("responses", {}).items():
-                if status[:1] in ("4", "5") and "application/json" in response.get("content", {}):
+                content = response.get("content", {})
+                if status[:1] in ("4", "5") and content.keys() & {"application/json", PROBLEM_JSON}:
                     response["content"] = problem
 
 

@@ -1,5 +1,9 @@
 """Every error leaves the API as `application/problem+json` (RFC 9457) with a human message.
 
+The seed front end's routes (`/api/...` outside `/api/v1`) send the same document as
+`application/json` with the sentence also in `message`: that front end only parses bodies whose
+content type contains `application/json` and shows their `message` field.
+
 Validation errors name the parameter or field and where it was (query, path, body); unexpected
 exceptions are logged server-side and answered with a generic 500, never a stack trace.
 """
@@ -15,12 +19,13 @@ import orjson
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from execdash.api.guard.headers import add_security_headers
 
 PROBLEM_JSON = "application/problem+json"
+OWN_API = "/api/v1"
 log = logging.getLogger("execdash.api")
 
 
@@ -41,6 +46,16 @@ class Problem(BaseModel):
     detail: str
     instance: str | None = None
     errors: list[ProblemField] | None = None
+    message: str | None = Field(
+        default=None, description="The detail again, on the seed front end's routes only."
+    )
+
+
+def seed_contract_path(path: str | None) -> bool:
+    """Whether `path` is one of the seed front end's routes (`/api/...` but not `/api/v1`)."""
+    if path is None or not path.startswith("/api/"):
+        return False
+    return not (path == OWN_API or path.startswith(OWN_API + "/"))
 
 
 def problem_response(
@@ -50,7 +65,8 @@ def problem_response(
     errors: Sequence[ProblemField] | None = None,
     headers: dict[str, str] | None = None,
 ) -> Response:
-    """A problem+json response with the standard title for `status`."""
+    """A problem+json response with the standard title for `status` (plain JSON plus `message`
+    on the seed front end's routes, named by `instance`)."""
     body: dict[str, Any] = {
         "type": "about:blank",
         "title": HTTPStatus(status).phrase,
@@ -60,7 +76,11 @@ def problem_response(
     }
     if errors is not None:
         body["errors"] = [e.model_dump() for e in errors]
-    response = Response(orjson.dumps(body), status, headers=headers, media_type=PROBLEM_JSON)
+    media_type = PROBLEM_JSON
+    if seed_contract_path(instance):
+        body["message"] = detail
+        media_type = "application/json"
+    response = Response(orjson.dumps(body), status, headers=headers, media_type=media_type)
     # The 500 handler answers outside every middleware, so the headers are set here too.
     add_security_headers(response.headers)
     return response
