@@ -138,3 +138,51 @@ def overview(conn: sa.Connection, window: Window) -> FeedbackOverview:
         customers_by_industry=customer_mix(conn, "industry", window),
         customers_by_source=customer_mix(conn, "source", window),
     )
+
+
+def visits_by_page(conn: sa.Connection, window: Window) -> Breakdown:
+    """Page visits dated in the window by page (the visits tile, split)."""
+    p = s.page_visits
+    rows = conn.execute(
+        sa.select(p.c.page_name, sa.func.count())
+        .where(p.c.visit_date >= window.start_date, p.c.visit_date <= window.end_date)
+        .group_by(p.c.page_name)
+    )
+    return breakdown("page", "page visits", "count", [(r[0], float(r[1])) for r in rows])
+
+
+def nps_buckets(scores: list[tuple[float, float]]) -> list[tuple[str, float]]:
+    """Responses per NPS bucket from (score, responses) pairs, in scale order (pure)."""
+    names = ("Detractors (0-6)", "Passives (7-8)", "Promoters (9-10)")
+    counts = dict.fromkeys(names, 0.0)
+    for score, n in scores:
+        if score <= DETRACTOR_TO:
+            counts[names[0]] += n
+        elif score >= PROMOTER_FROM:
+            counts[names[2]] += n
+        else:
+            counts[names[1]] += n
+    return list(counts.items())
+
+
+def score_buckets(conn: sa.Connection, aspect: str, window: Window) -> Breakdown:
+    """NPS responses by detractor/passive/promoter, or CSAT responses by score, in the window."""
+    f = s.feedback_scores
+    month = month_of(f.c.created_at)
+    rows = conn.execute(
+        sa.select(f.c.score, sa.func.count())
+        .where(
+            sa.func.lower(f.c.aspect) == aspect,
+            month >= month_key(window.start_month),
+            month <= window.as_of,
+        )
+        .group_by(f.c.score)
+    )
+    scores = sorted((float(r[0]), float(r[1])) for r in rows)
+    if aspect == "nps":
+        dimension, named = "bucket", nps_buckets(scores) if scores else []
+    else:
+        dimension, named = "score", [(f"{v:g}★", n) for v, n in scores]
+    found = breakdown(dimension, "responses", "count", named, top=max(len(named), 1))
+    order = {name: i for i, (name, _) in enumerate(named)}
+    return found.model_copy(update={"items": sorted(found.items, key=lambda i: order[i.name])})

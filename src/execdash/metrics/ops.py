@@ -61,6 +61,17 @@ def faults_by_type(conn: sa.Connection) -> Breakdown:
     return breakdown("fault_type", "devices", "count", [(r[0], float(r[1])) for r in rows])
 
 
+def faults_by_device_type(conn: sa.Connection) -> Breakdown:
+    """Devices with a recorded fault counted by device type (the same devices as faults_by_type)."""
+    d = s.devices
+    rows = conn.execute(
+        sa.select(d.c.type, sa.func.count())
+        .where(d.c.fault_type.is_not(None), d.c.fault_type != "")
+        .group_by(d.c.type)
+    )
+    return breakdown("device_type", "devices", "count", [(r[0], float(r[1])) for r in rows])
+
+
 def repurchase_rates(
     rows: list[tuple[str, float]],
 ) -> tuple[list[RepurchaseRate], list[DataQualityWarning]]:
