@@ -15,6 +15,7 @@ from execdash.api.routes import (
     events,
     kpis,
     risks,
+    seed,
 )
 
 ROUTERS: tuple[APIRouter, ...] = (
@@ -28,4 +29,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     customers.router,
     compat.router,
     events.router,
+    *seed.ROUTERS,
 )
