@@ -12,6 +12,7 @@ from fastapi import HTTPException
 from pydantic import BaseModel, Field
 
 from execdash.api.routes.compat import CompatTimeframe
+from execdash.metrics.attribution import OTHER, UNATTRIBUTED
 from execdash.metrics.models import Breakdown, Kpi, Series, seed_unit
 from execdash.metrics.windows import Window
 
@@ -132,7 +133,9 @@ def breakdown_rows(
     """A metrics breakdown as seed rows (largest first, 'other' last), optionally cut to `top`."""
     if breakdown is None:
         return []
-    items = breakdown.items if top is None else [i for i in breakdown.items if i.name != "other"]
+    items = breakdown.items
+    if top is not None:  # a top list names real customers or products only
+        items = [i for i in items if i.name not in (OTHER, UNATTRIBUTED)]
     return [
         SeedRow(
             name=i.name,

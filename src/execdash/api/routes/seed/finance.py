@@ -22,7 +22,7 @@ from execdash.api.routes.seed.common import (
     unknown_key,
 )
 from execdash.api.window import WindowParam, invalid_parameter
-from execdash.metrics import drilldown, executive, finance
+from execdash.metrics import breakdowns, drilldown, executive, finance
 from execdash.metrics.formulas import KPI_KEYS
 from execdash.metrics.models import Breakdown, seed_unit
 
@@ -78,7 +78,7 @@ def finance_kpi(
     """One executive KPI per period and, where the data allow, split by `by`."""
     if key not in KPI_KEYS:
         raise unknown_key("Finance", key, KPI_KEYS)
-    dimensions = drilldown.DIMENSIONS[key]
+    dimensions = breakdowns.DIMENSIONS[key]
     if dimensions and by not in dimensions:
         raise invalid_parameter("by", f"{key} can be broken down by {', '.join(dimensions)}")
     drill = drilldown.drilldown(conn, window, key, by if dimensions else None)

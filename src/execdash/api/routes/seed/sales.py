@@ -28,7 +28,7 @@ from execdash.api.routes.seed.common import (
     unknown_key,
 )
 from execdash.api.window import WindowParam
-from execdash.metrics import drilldown, executive, products, sales
+from execdash.metrics import breakdowns, drilldown, executive, products, sales
 from execdash.metrics.models import Breakdown, SalesOverview, seed_unit
 from execdash.metrics.windows import Window
 
@@ -96,7 +96,7 @@ def sales_overview(
             for w, c in zip(win.points, cycle.points, strict=True)
         ],
         topProducts=_named(products.top_products(conn, window)),
-        topCustomers=_named(drilldown.kpi_breakdown(conn, window, "revenue", "customer")),
+        topCustomers=_named(breakdowns.kpi_breakdown(conn, window, "revenue", "customer")),
         partial_periods=partial_periods(win),
     )
 
@@ -106,16 +106,17 @@ NO_DIMENSION = "Pipeline stages and win rates are recorded without a customer, i
 
 def _breakdown(conn: sa.Connection, window: Window, key: str, by: str) -> tuple[list[SeedRow], str]:
     if key == "revenue":
-        found = drilldown.kpi_breakdown(conn, window, "revenue", by)
+        found = breakdowns.kpi_breakdown(conn, window, "revenue", by)
         return breakdown_rows(found), f"Recognized revenue (order amount) by {by}."
     if key == "avg_deal":
-        found = drilldown.kpi_breakdown(conn, window, "book_to_bill", by)
-        return breakdown_rows(found), f"Booked order amount by {by} (the deal size's numerator)."
+        found = breakdowns.kpi_breakdown(conn, window, "book_to_bill", by)
+        booked = [r.model_copy(update={"rate": None}) for r in breakdown_rows(found)]
+        return booked, f"Booked order amount by {by} (the deal size's numerator)."
     if key == "new_customers":
         if by == "customer":
             return [], "Each new customer counts once; choose industry or source."
-        found = sales.new_customers_by(conn, window, by)
-        return breakdown_rows(found, counts=True), f"Customers created in the window by {by}."
+        counted = sales.new_customers_by(conn, window, by)
+        return breakdown_rows(counted, counts=True), f"Customers created in the window by {by}."
     return [], NO_DIMENSION
 
 
