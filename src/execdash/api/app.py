@@ -20,6 +20,7 @@ from execdash.api.errors import (
 )
 from execdash.api.guard.bodies import BodyGuard
 from execdash.api.guard.headers import SecurityHeaders
+from execdash.api.guard.logins import LoginGuard
 from execdash.api.readlayer import ReadLayer
 from execdash.api.responses import OrjsonResponse
 from execdash.api.routes import ROUTERS
@@ -82,6 +83,7 @@ def create_app(settings: Settings) -> FastAPI:
     )
     app.state.settings = settings
     app.state.engine = create_engine(settings.database_url)
+    app.state.login_guard = LoginGuard()
     install_error_handlers(app)
     # Inner: GZip compresses what the read layer does not (writes, pages, locked reads).
     app.add_middleware(GZipMiddleware, minimum_size=1024)

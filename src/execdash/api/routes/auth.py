@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hmac
 
+import anyio
 from fastapi import APIRouter, HTTPException, Request, Response
 from pydantic import BaseModel, Field
+from sqlalchemy.engine import Engine
+from starlette.concurrency import run_in_threadpool
 
 from execdash.api import accounts
 from execdash.api.auth import CSRF_HEADER, SESSION_COOKIE, CurrentUser, unauthorized
-from execdash.api.deps import WriteConn, settings_of
+from execdash.api.deps import WriteConn, engine_of, settings_of
 from execdash.api.errors import problem_responses
 from execdash.api.fields import UtcDateTime
+from execdash.api.guard.logins import HashingBusy, LoginGuard, LoginThrottled
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"], responses=problem_responses(401, 403, 422))
 
@@ -32,18 +37,53 @@ class Me(BaseModel):
     expires_at: UtcDateTime | None = None
 
 
-@router.post("/login", response_model=Me)
-def login(
-    body: Credentials,
-    request: Request,
-    response: Response,
-    conn: WriteConn,
-) -> Me:
-    """Check the password and start a session (HttpOnly, SameSite=Lax cookie)."""
-    user = accounts.verify_password(conn, body.username, body.password)
+def _check_password(engine: Engine, username: str, password: str) -> accounts.User | None:
+    """The enabled user whose password this is (the argon2 hash runs here, in a worker thread)."""
+    with engine.connect() as conn:
+        user = accounts.verify_password(conn, username, password)
+        conn.commit()  # keeps an upgraded hash, if verify_password wrote one
+        return user
+
+
+def _start_session(engine: Engine, user: accounts.User) -> tuple[str, str, dt.datetime]:
+    with engine.begin() as conn:
+        return accounts.create_session(conn, user)
+
+
+def _client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+@router.post(
+    "/login",
+    response_model=Me,
+    responses=problem_responses(429, 503),
+)
+async def login(body: Credentials, request: Request, response: Response) -> Me:
+    """Check the password and start a session (HttpOnly, SameSite=Lax cookie); throttled."""
+    guard: LoginGuard = request.app.state.login_guard
+    address = _client_address(request)
+    try:
+        guard.check(body.username, address)
+        async with guard.hashing_slot():
+            with anyio.CancelScope(shield=True):  # a dropped client must not free the slot early
+                user = await run_in_threadpool(
+                    _check_password, engine_of(request), body.username, body.password
+                )
+    except (LoginThrottled, HashingBusy) as refused:
+        throttled = isinstance(refused, LoginThrottled)
+        raise HTTPException(
+            429 if throttled else 503,
+            f"Too many failed logins; try again in {refused.retry_after} s."
+            if throttled
+            else "Too many logins are being checked right now; try again in a moment.",
+            headers={"Retry-After": str(refused.retry_after)},
+        ) from None
     if user is None:
+        guard.failed(body.username, address)
         raise unauthorized("Wrong username or password, or the account is disabled.")
-    session_id, csrf, expires = accounts.create_session(conn, user)
+    guard.succeeded(body.username)
+    session_id, csrf, expires = await run_in_threadpool(_start_session, engine_of(request), user)
     response.set_cookie(
         SESSION_COOKIE,
         session_id,
