@@ -15,6 +15,7 @@ from execdash.api.routes import (
     events,
     kpis,
     risks,
+    search,
     seed,
 )
 
@@ -30,4 +31,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     compat.router,
     events.router,
     *seed.ROUTERS,
+    search.router,
 )

@@ -1,0 +1,1 @@
+"""Global search over pages, KPIs, customers, alerts and risks, ranked and limited."""
