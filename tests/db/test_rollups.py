@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy.engine import Engine
 
-from execdash.db import cohorts, rollups
+from execdash.db import cohorts, cumulative, rollups
 from execdash.db import schema as s
 from execdash.db import tables as t
 from execdash.db.changes import record_data_change
@@ -37,6 +37,10 @@ def _assert_consistent(conn: sa.Connection) -> None:
             for a, b in zip(mine, theirs, strict=True):
                 assert a == (pytest.approx(b) if isinstance(b, float) else b), (name, mine, theirs)
     assert cohorts.snapshot(conn) == cohorts.recompute(conn)
+    kept, fresh = cumulative.snapshot(conn), cumulative.recompute(conn)
+    assert [r[:2] for r in kept] == [r[:2] for r in fresh]
+    for mine, theirs in zip(kept, fresh, strict=True):
+        assert mine == pytest.approx(theirs, abs=1e-6), (cumulative.CUM.name, mine, theirs)
 
 
 def test_appended_orders_are_summed_by_month_and_type(any_engine: Engine) -> None:

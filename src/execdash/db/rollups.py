@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from execdash.db import cohorts, upsert
+from execdash.db import cohorts, cumulative, upsert
 from execdash.db import schema as s
 from execdash.db import tables as t
 from execdash.db.rollup_catalog import ROLLUPS, SOURCES, Rollup, by_target
@@ -94,6 +94,8 @@ def rebuild(conn: sa.Connection, rollup: Rollup, *, mark: bool = True) -> int:
     written = _write(conn, rollup, None, None)
     if rollup.target is cohorts.MRR:
         cohorts.rebuild(conn)
+    if rollup.target is cumulative.BASE:
+        cumulative.rebuild(conn, mark=mark)
     if mark:
         _mark_ready(conn, rollup)
     return written
@@ -129,6 +131,8 @@ def refresh_range(conn: sa.Connection, rollup: Rollup, first: dt.date, last: dt.
     written = _write(conn, rollup, where, period)
     if rollup.target is cohorts.MRR:  # a first order may have moved or gone: recompute them all
         cohorts.rebuild(conn)
+    if rollup.target is cumulative.BASE:  # running totals change from the first month on
+        cumulative.refresh_from(conn, key_lo)
     return written
 
 
@@ -162,11 +166,26 @@ def refresh(
         elif hint is None:
             rebuild(conn, rollup)
         elif isinstance(hint, Appended):
-            add_appended(conn, rollup, hint.after_id)
+            _add_appended_rows(conn, rollup, hint.after_id)
         else:
             refresh_range(conn, rollup, hint[0], hint[1])
         done.append(rollup.target.name)
     return done
+
+
+def _add_appended_rows(conn: sa.Connection, rollup: Rollup, after_id: int) -> None:
+    """`add_appended`, then the running totals from the first month the new rows fall in."""
+    if rollup.target is not cumulative.BASE:
+        add_appended(conn, rollup, after_id)
+        return
+    try:
+        span = _appended_span(conn, rollup, after_id)
+    except ValueError:  # a date only the raw GROUP BY can make sense of
+        rebuild(conn, rollup)
+        return
+    add_appended(conn, rollup, after_id)
+    if span is not None:
+        cumulative.refresh_from(conn, span[0].isoformat()[:7])
 
 
 def _appended_span(

@@ -197,3 +197,31 @@ rollup_product_revenue_month = sa.Table(
     sa.Column("days", sa.Integer, nullable=False),
 )
 """Σ top_products_daily.revenue and the days counted, by `YYYY-MM` and product."""
+
+# --- Added by migration 0009: running totals per customer, so any window is two reads each ---
+
+CUMULATIVE_CLASSES: dict[str, tuple[str, ...] | None] = {
+    "all": None,
+    "recognized": ("recognized",),
+    "booked": ("booked",),
+    "recurring": RECURRING_TYPES,
+}
+"""The order-type sets kept as running totals (None = every type, including none)."""
+
+CUMULATIVE_MEASURES = ("amount", "profit", "orders")
+
+orders_cumulative = sa.Table(
+    "execdash_orders_cumulative",
+    app_metadata,
+    sa.Column("month", sa.Text, primary_key=True),
+    sa.Column("customer_id", sa.Integer, primary_key=True),
+    *(
+        sa.Column(f"{kind}_{measure}", sa.Integer if measure == "orders" else sa.Float,
+                  nullable=False)
+        for kind in CUMULATIVE_CLASSES
+        for measure in CUMULATIVE_MEASURES
+    ),
+    sqlite_with_rowid=False,
+)  # fmt: skip
+"""Σ amount, Σ profit and count of a customer's orders (0 = none) dated up to the end of `month`,
+per type set, one row per customer and month from its first order to the latest data month."""

@@ -22,6 +22,7 @@ from execdash.db import rollups
 from execdash.db import schema as s
 from execdash.db import tables as t
 from execdash.metrics import formulas
+from execdash.metrics.dimension_sums import window_sums
 from execdash.metrics.attribution import TOP_N, Slice, Tile, reconcile
 from execdash.metrics.formulas import Facts
 from execdash.metrics.models import KpiBreakdown
@@ -86,9 +87,14 @@ def orders_by_dimension(
     """Σ amount, Σ profit and count of orders dated in `[start, end]` by customer, industry or
     source (optionally only orders of `types`).
 
-    Whole months are read from the month × customer × type rollup once it is ready (a few rows
-    per customer and month instead of every order); other ranges from the raw orders.
+    Whole months are read from the running totals per customer (two rows per customer, names
+    may repeat) once they are ready, else from the month × customer × type rollup; other ranges
+    from the raw orders.
     """
+    if whole_months(start, end):
+        found = window_sums(conn, dimension, start, end, types=types)
+        if found is not None:
+            return found
     c = s.customers
     column = {"customer": c.c.name, "industry": c.c.industry, "source": c.c.source}[dimension]
     r = t.rollup_orders_month_customer
