@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from execdash.db.changes import record_data_change
-from execdash.metrics.dimension_sums import window_sums
 from execdash.metrics.breakdowns import orders_by_dimension
+from execdash.metrics.dimension_sums import window_sums
 from tests.metrics.conftest import Put, d
 
 WINDOWS = [

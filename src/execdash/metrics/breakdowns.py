@@ -22,8 +22,8 @@ from execdash.db import rollups
 from execdash.db import schema as s
 from execdash.db import tables as t
 from execdash.metrics import formulas
-from execdash.metrics.dimension_sums import window_sums
 from execdash.metrics.attribution import TOP_N, Slice, Tile, reconcile
+from execdash.metrics.dimension_sums import window_sums
 from execdash.metrics.formulas import Facts
 from execdash.metrics.models import KpiBreakdown
 from execdash.metrics.queries import (
