@@ -9,8 +9,6 @@ if TYPE_CHECKING:  # Alembic is imported by the functions: a quarter second `--h
     from alembic.config import Config
     from sqlalchemy.engine import Engine
 
-from execdash.db import legacy_names
-
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
 
@@ -37,6 +35,8 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 def current_revision(engine: Engine) -> str | None:
     """The revision the database is at, or None for an empty database."""
     from alembic.runtime.migration import MigrationContext
+
+    from execdash.db import legacy_names  # loads the table definitions (SQLAlchemy)
 
     with engine.connect() as connection:
         context = MigrationContext.configure(
