@@ -1,7 +1,7 @@
 """Add running totals of orders per customer and month (any window's breakdown in two reads).
 
 Revision ID: 0009
-Revises: 0007
+Revises: 0011
 Create Date: 2026-11-30
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0009"
-down_revision = "0007"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
