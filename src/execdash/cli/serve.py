@@ -11,6 +11,9 @@ from execdash.db import migrate
 def serve(
     host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
     port: int = typer.Option(8000, min=1, max=65535, help="TCP port."),
+    workers: int = typer.Option(
+        1, min=1, max=64, help="Worker processes, each with its own cache (docs/performance.md)."
+    ),
 ) -> None:
     """Serve the dashboard and its API for EXECDASH_DATABASE_URL."""
     # Imported here: the web stack is a second of start-up every other command need not pay.
@@ -22,4 +25,15 @@ def serve(
     engine = open_engine(settings)
     migrate.upgrade(engine)
     engine.dispose()
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    if workers == 1:
+        uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+        return
+    # Several processes: each builds its app from the environment (already checked above).
+    uvicorn.run(
+        "execdash.api.factory:app_from_env",
+        factory=True,
+        workers=workers,
+        host=host,
+        port=port,
+        log_level="info",
+    )
