@@ -20,6 +20,7 @@ from execdash.api.auth import Editor
 from execdash.api.deps import engine_of
 from execdash.api.errors import problem_responses
 from execdash.ingest import MODES, parse_mapping, run_import
+from execdash.ingest.leftovers import UPLOAD_PREFIX, owned_prefix
 
 router = APIRouter(prefix="/api/v1", tags=["imports"])
 
@@ -95,7 +96,7 @@ def create_import(
     names = [_upload_name(upload) for upload in files]
     if len(set(names)) != len(names):
         raise HTTPException(400, "two uploaded files have the same name")
-    with tempfile.TemporaryDirectory(prefix="execdash-upload-") as folder:
+    with tempfile.TemporaryDirectory(prefix=owned_prefix(UPLOAD_PREFIX)) as folder:
         paths = []
         for upload, name in zip(files, names, strict=True):
             path = Path(folder) / name

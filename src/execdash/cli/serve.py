@@ -20,8 +20,10 @@ def serve(
     import uvicorn
 
     from execdash.api import create_app
+    from execdash.ingest.leftovers import sweep
 
     settings = load_settings()
+    sweep()  # spill files and uploads of imports killed earlier
     engine = open_engine(settings)
     migrate.upgrade(engine)
     engine.dispose()

@@ -18,6 +18,7 @@ from execdash.ingest.columns import table_spec
 from execdash.ingest.dbkeys import existing_keys
 from execdash.ingest.gcpause import paused_gc
 from execdash.ingest.keys import KeyLookup, KeyUnion, PlainKeys
+from execdash.ingest.leftovers import sweep
 from execdash.ingest.readers import ReadError, open_table
 from execdash.ingest.report import FileReport, ImportReport
 from execdash.ingest.sources import Source, checksum, resolve
@@ -55,6 +56,7 @@ def run_import(
     """Import `paths` all-or-nothing; the report says what happened (nothing written if not ok)."""
     if mode not in MODES:
         raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
+    sweep()  # spill files and uploads of imports killed earlier
     report = ImportReport(mode=mode, dry_run=dry_run)
     sources = resolve(paths, table, report)
     if names:

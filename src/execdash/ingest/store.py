@@ -16,6 +16,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
+from execdash.ingest.leftovers import SPILL_PREFIX, owned_prefix
+
 Row = tuple[object, ...]
 
 MEMORY_BYTES = 96 << 20
@@ -56,7 +58,7 @@ class RowStore:
             return
         if self._spill is None:
             self._spill = tempfile.NamedTemporaryFile(  # noqa: SIM115 (closed by close())
-                prefix="execdash-import-", suffix=".spill", delete=False
+                prefix=owned_prefix(SPILL_PREFIX), suffix=".spill", delete=False
             )
         blob = marshal.dumps(rows)
         self._spill.write(len(blob).to_bytes(8, "little"))
