@@ -13,6 +13,7 @@ import csv
 import datetime as dt
 import io
 import json
+import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
@@ -23,6 +24,15 @@ FORMATS = {".csv": "csv", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl"
 CHUNK = 1 << 20
 CHUNK_ROWS = 20_000
 """Rows per chunk: big enough for column-at-a-time speed, small enough to keep memory flat."""
+
+MAX_RECORD_BYTES = 16 << 20
+"""Longest JSON record (or JSON Lines line) read: one record is never allowed to fill memory."""
+XLSX_MAX_SHARED_STRINGS = 32 << 20
+"""Largest shared-strings table (uncompressed XML) in an XLSX: openpyxl holds it all in memory."""
+XLSX_MAX_RATIO = 200
+"""Highest compression ratio accepted for an XLSX part bigger than `XLSX_RATIO_FLOOR`."""
+XLSX_RATIO_FLOOR = 16 << 20
+"""Parts smaller than this (uncompressed) are not checked for their compression ratio."""
 
 Chunk = tuple[list[int], list[list[str]]]
 """Row numbers and the rows' cells, in file order."""
@@ -209,8 +219,36 @@ def _records(
     return header, rows()
 
 
-def _json_lines(text: IO[str]) -> Iterator[tuple[int, object]]:
-    for number, line in enumerate(text, start=1):
+def _mib(size: int) -> str:
+    return f"{size / (1 << 20):g} MiB"
+
+
+def _bounded_lines(text: IO[str], head: str = "") -> Iterator[str]:
+    """Lines of `head` then `text`, each at most MAX_RECORD_BYTES characters (else ReadError)."""
+    limit = MAX_RECORD_BYTES
+    number = 0
+    pending = head
+    while True:
+        if "\n" in pending:
+            line, pending = pending.split("\n", 1)
+            line += "\n"
+        else:
+            more = text.readline(limit + 1 - len(pending)) if len(pending) <= limit else ""
+            line, pending = pending + more, ""
+            if not line:
+                return
+        number += 1
+        if len(line) > limit:
+            raise ReadError(
+                f"line is longer than {_mib(limit)}; a record this large is refused "
+                "to keep memory bounded",
+                number,
+            )
+        yield line
+
+
+def _json_lines(text: IO[str], head: str = "") -> Iterator[tuple[int, object]]:
+    for number, line in enumerate(_bounded_lines(text, head), start=1):
         if line.strip():
             try:
                 yield number, json.loads(line)
@@ -221,11 +259,12 @@ def _json_lines(text: IO[str]) -> Iterator[tuple[int, object]]:
 def _json_array(text: IO[str]) -> Iterator[tuple[int, object]]:
     """Objects of a top-level JSON array, decoded one at a time from a sliding buffer."""
     decoder = json.JSONDecoder()
-    buffer = text.read(CHUNK).lstrip()
+    head = text.read(CHUNK)
+    buffer = head.lstrip()
     if not buffer:
         raise ReadError("the file is empty")
     if buffer[0] == "{":
-        yield from _json_lines(io.StringIO(buffer + text.read()))  # JSON Lines named .json
+        yield from _json_lines(text, head)  # JSON Lines named .json: streamed line by line
         return
     if buffer[0] != "[":
         raise ReadError("a .json file must hold an array of objects or JSON Lines", 1)
@@ -250,6 +289,12 @@ def _json_array(text: IO[str]) -> Iterator[tuple[int, object]]:
         except json.JSONDecodeError as exc:
             if eof:
                 raise ReadError(f"not valid JSON: {exc.msg}", number + 1) from None
+            if len(buffer) - pos > MAX_RECORD_BYTES:
+                raise ReadError(
+                    f"record is longer than {_mib(MAX_RECORD_BYTES)}; a record this large is "
+                    "refused to keep memory bounded",
+                    number + 1,
+                ) from None
             more = text.read(CHUNK)
             eof = not more
             buffer, pos = buffer[pos:] + more, 0
@@ -265,9 +310,34 @@ def _skip(buffer: str, pos: int) -> int:
     return pos
 
 
+def check_xlsx_parts(path: Path) -> None:
+    """Refuse an XLSX whose parts would expand into more memory than any real sheet needs."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise ReadError(f"not a readable XLSX workbook: {exc}") from None
+    for part in parts:
+        name = part.filename
+        if name.endswith("sharedStrings.xml") and part.file_size > XLSX_MAX_SHARED_STRINGS:
+            raise ReadError(
+                f"{path.name}: its shared-strings table is {_mib(part.file_size)} uncompressed, "
+                f"over the {_mib(XLSX_MAX_SHARED_STRINGS)} limit for XLSX files (it is held in "
+                "memory whole); save the sheet as CSV and import that instead"
+            )
+        ratio = part.file_size / max(part.compress_size, 1)
+        if part.file_size > XLSX_RATIO_FLOOR and ratio > XLSX_MAX_RATIO:
+            raise ReadError(
+                f"{path.name}: part {name} expands {ratio:.0f}-fold to "
+                f"{_mib(part.file_size)}, over the {XLSX_MAX_RATIO}-fold limit for XLSX files "
+                "(a compression bomb, not a spreadsheet); save the sheet as CSV instead"
+            )
+
+
 def _open_xlsx(path: Path) -> Table:
     import openpyxl
 
+    check_xlsx_parts(path)
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a broken file
