@@ -6,6 +6,7 @@ import { installPopoverBehaviour } from "./tiles.js";
 import { h, fill, toast } from "./dom.js";
 import { send } from "./api.js";
 import { currentUser } from "./context.js";
+import { installSearch } from "./search.js";
 
 const PAGES = {
   overview: () => import("./pages/overview.js"),
@@ -62,6 +63,7 @@ async function boot() {
   installTheme(redrawCharts);
   const page = await (PAGES[pageName] || PAGES.overview)();
   installPopoverBehaviour();
+  installSearch();
   renderUserBox();
   let view = readView();
   syncControls(view);
