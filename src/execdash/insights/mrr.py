@@ -1,0 +1,174 @@
+"""MRR/ARR movements for a window, read from the month × customer recurring-revenue rollup.
+
+One query fetches every (month, customer, MRR) row from 12 months before the window's opening
+month to its end, each with the customer's first recurring month; `movements` does the math.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import sqlalchemy as sa
+
+from execdash.db import schema as s
+from execdash.db import tables as t
+from execdash.insights import movements as mv
+from execdash.insights.models import (
+    MovementCounts,
+    MrrBridge,
+    MrrMovements,
+    RetentionCheck,
+)
+from execdash.metrics.domain import read_period
+from execdash.metrics.models import Timeframe
+from execdash.metrics.queries import RECURRING_TYPES, month_of, use_rollup
+from execdash.metrics.windows import Window, add_months, month_end, month_key
+
+COHORT_MONTHS = 12
+
+History = dict[str, dict[int, float]]
+
+
+def fetch_history(
+    conn: sa.Connection, first: dt.date, last: dt.date
+) -> tuple[History, dict[int, str], str]:
+    """MRR by month and customer for months `first`..`last`, first recurring months, the source."""
+    start, end = first, month_end(last)
+    r, f = t.rollup_mrr_month_customer, t.rollup_recurring_first_month
+    query: sa.Select[Any]
+    if use_rollup(conn, r, start, end):
+        query = (
+            sa.select(r.c.month, r.c.customer_id, r.c.amount, f.c.month)
+            .select_from(r.outerjoin(f, f.c.customer_id == r.c.customer_id))
+            .where(r.c.month >= month_key(start), r.c.month <= month_key(last))
+        )
+        source = f"{r.name} (subscription/recurring orders by month and customer)"
+    else:
+        o = s.orders
+        customer = sa.func.coalesce(o.c.customer_id, mv.NO_CUSTOMER)
+        month = month_of(o.c.order_date)
+        firsts = (
+            sa.select(o.c.customer_id, sa.func.min(month_of(o.c.order_date)).label("first"))
+            .where(o.c.type.in_(RECURRING_TYPES), o.c.customer_id.is_not(None))
+            .group_by(o.c.customer_id)
+            .subquery()
+        )
+        per = (
+            sa.select(
+                month.label("month"), customer.label("customer_id"),
+                sa.func.sum(o.c.amount).label("amount"),
+            )
+            .where(o.c.type.in_(RECURRING_TYPES), o.c.order_date >= start, o.c.order_date <= end)
+            .group_by(month, customer)
+            .subquery()
+        )  # fmt: skip
+        query = sa.select(per.c.month, per.c.customer_id, per.c.amount, firsts.c.first).select_from(
+            per.outerjoin(firsts, firsts.c.customer_id == per.c.customer_id)
+        )
+        source = "orders of type subscription/recurring"
+    history: History = {}
+    first_month: dict[int, str] = {}
+    for row in conn.execute(query):
+        customer_id = int(row[1])
+        history.setdefault(str(row[0]), {})[customer_id] = float(row[2] or 0)
+        if row[3] is not None:
+            first_month[customer_id] = str(row[3])
+    return history, first_month, source
+
+
+def _bridge(period: str, opening_month: str, b: mv.Bridge) -> MrrBridge:
+    months = b.months
+    return MrrBridge(
+        period=period,
+        opening_month=opening_month,
+        opening=b.opening,
+        new=b.amounts["new"],
+        reactivation=b.amounts["reactivation"],
+        expansion=b.amounts["expansion"],
+        contraction=b.amounts["contraction"],
+        churn=b.amounts["churn"],
+        unattributed=b.amounts["unattributed"],
+        closing=b.closing,
+        net_change=b.closing - b.opening,
+        customers=MovementCounts(
+            opening=b.opening_customers, closing=b.closing_customers, **b.customers
+        ),
+        arpa=mv.rate(b.closing, b.closing_customers),
+        logo_churn_rate=mv.logo_churn_rate(months),
+        revenue_churn_rate=mv.revenue_churn_rate(months),
+        expansion_rate=mv.expansion_rate(months),
+    )
+
+
+def _diff(a: float | None, b: float | None) -> float | None:
+    return a - b if a is not None and b is not None else None
+
+
+def checks(
+    history: Mapping[str, Mapping[int, float]],
+    months: Sequence[dt.date],
+    stored: Sequence[Mapping[dt.date, float]],
+) -> list[RetentionCheck]:
+    """Trailing-12-month retention from the orders next to the stored NRR, churn and expansion."""
+    nrr, churn, expansion = stored
+    out = []
+    for m in months:
+        c = mv.cohort_retention(history, month_key(add_months(m, -COHORT_MONTHS)), month_key(m))
+        out.append(
+            RetentionCheck(
+                month=month_key(m),
+                cohort_customers=c.customers,
+                nrr=c.nrr,
+                stored_nrr=nrr.get(m),
+                nrr_difference=_diff(c.nrr, nrr.get(m)),
+                gross_churn=c.gross_churn,
+                stored_gross_churn=churn.get(m),
+                gross_churn_difference=_diff(c.gross_churn, churn.get(m)),
+                expansion=c.expansion,
+                stored_expansion=expansion.get(m),
+                expansion_difference=_diff(c.expansion, expansion.get(m)),
+            )
+        )
+    return out
+
+
+def movements(conn: sa.Connection, window: Window) -> MrrMovements:
+    """MRR movements per month of `window` and for the window, with the retention cross-check."""
+    opening = add_months(window.start_month, -1)
+    history, first_month, source = fetch_history(
+        conn, add_months(window.start_month, -COHORT_MONTHS), window.end_month
+    )
+    keys = list(window.month_keys)
+    whole = mv.bridge(keys, history, first_month, month_key(opening))
+    per_month = [
+        _bridge(m.month, keys[i - 1] if i else month_key(opening), _single(m))
+        for i, m in enumerate(whole.months)
+    ]
+    stored = [
+        read_period(conn, "retention_nrr", column, window, nrr=column == "nrr",
+                    rate=column != "nrr")[0]
+        for column in ("nrr", "gross_churn", "expansion")
+    ]  # fmt: skip
+    return MrrMovements(
+        timeframe=Timeframe.of(window),
+        window=_bridge(f"{keys[0]}..{keys[-1]}", month_key(opening), whole),
+        months=per_month,
+        arr_opening=12 * whole.opening,
+        arr_closing=12 * whole.closing,
+        checks=checks(history, window.months, stored),
+        source=source,
+    )
+
+
+def _single(month: mv.Month) -> mv.Bridge:
+    return mv.Bridge(
+        opening=month.opening,
+        closing=month.closing,
+        amounts=month.amounts,
+        customers={k: len(v) for k, v in month.customers.items()},
+        opening_customers=month.opening_customers,
+        closing_customers=month.closing_customers,
+        months=[month],
+    )
