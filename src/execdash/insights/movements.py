@@ -1,10 +1,11 @@
 """Pure MRR movements: how each month's recurring revenue moved from the month before.
 
 A customer's MRR in a month is the Σ of its subscription/recurring orders dated that month.
-Compared with the month before, each customer is exactly one of: new (first recurring month
-ever), reactivation (back after at least one month without), expansion (more), contraction
-(less), churn (none this month after some last month) or unchanged. Orders without a customer
-and a customer's net-credit month (Σ amount ≤ 0: not paying) are one "unattributed" line. Contraction and churn are negative amounts, so for every month
+Compared with the month before, each paying customer is exactly one of: new (first recurring
+month ever), reactivation (back after at least one month without), expansion (more), contraction
+(less), churn (nothing this month after something last month) or unchanged. Orders without a
+customer and a customer's net-credit month (Σ amount ≤ 0 counts as not paying) make up one
+"unattributed" line. Contraction and churn are negative amounts, so for every month
 opening + new + reactivation + expansion + contraction + churn + unattributed = closing.
 """
 
