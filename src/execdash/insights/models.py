@@ -156,3 +156,33 @@ class MrrMovements(_Model):
         "the stored retention_nrr; differences are reported, never hidden."
     )
     source: str = Field(description="What the MRR was read from.")
+
+
+class Part(_Model):
+    """A piece of a sentence; a figure links to the page and the API answer it comes from."""
+
+    text: str = Field(description="The words or the formatted figure.")
+    href: str | None = Field(default=None, description="Page showing the figure, if a figure.")
+    source: str | None = Field(default=None, description="API path whose answer holds it.")
+
+
+class Statement(_Model):
+    """One sentence of the summary, with what it is about and whether it is good news."""
+
+    topic: str = Field(description="KPI key, or mrr, alerts, risks, at_risk, steady, forecast.")
+    tone: Literal["good", "bad", "neutral"] = Field(description="Favourable, unfavourable or not.")
+    text: str = Field(description="The sentence.")
+    parts: list[Part] = Field(description="The sentence in pieces; figures carry their links.")
+
+
+class Summary(_Model):
+    """A deterministic written summary of the window: what moved, why, and what to act on."""
+
+    timeframe: Timeframe = Field(description="The window.")
+    headline: str = Field(description="The first two statements.")
+    text: str = Field(description="Every statement, in order, as one paragraph.")
+    statements: list[Statement] = Field(description="Ordered by the rules in `rules`.")
+    highlights: list[str] = Field(description="Favourable statements.")
+    cautions: list[str] = Field(description="Unfavourable statements, alerts, risks.")
+    actions: list[str] = Field(description="What to act on, most urgent first.")
+    rules: list[str] = Field(description="The materiality and ordering rules applied.")
