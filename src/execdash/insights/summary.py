@@ -195,9 +195,13 @@ def mrr_sentence(mrr: MrrMovements, inputs: Inputs) -> Statement:
         "good" if moved > 0 else "bad" if moved < 0 else "neutral"
     )
     s = _Sentence("mrr", tone)
-    verb = "rose" if moved > 0 else "fell" if moved < 0 else "stayed"
-    s.say(f"MRR {verb} from ").fig(w.money(b.opening, sym), href, api).say(" to ")
-    s.fig(w.money(b.closing, sym), href, api).say(": ")
+    if moved:
+        s.say(f"MRR {'rose' if moved > 0 else 'fell'} from ").fig(
+            w.money(b.opening, sym), href, api
+        )
+        s.say(" to ").fig(w.money(b.closing, sym), href, api).say(": ")
+    else:
+        s.say("MRR stayed at ").fig(w.money(b.closing, sym), href, api).say(": ")
     pieces = [("new", b.new), ("reactivation", b.reactivation), ("expansion", b.expansion),
               ("contraction", b.contraction), ("churn", b.churn)]  # fmt: skip
     shown = [(n, v) for n, v in pieces if v != 0]
@@ -213,6 +217,11 @@ def mrr_sentence(mrr: MrrMovements, inputs: Inputs) -> Statement:
             s.say(", monthly revenue churn ").fig(w.percent(b.revenue_churn_rate), href, api)
         s.say(")")
     return s.say(".").done()
+
+
+def _has_mrr(mrr: MrrMovements | None) -> bool:
+    """True when any month of the window (or its opening) had recurring revenue."""
+    return mrr is not None and any(m.opening or m.closing for m in mrr.months)
 
 
 def _at_risk_sentence(at_risk: list[AtRiskCustomer], inputs: Inputs) -> Statement | None:
@@ -331,7 +340,7 @@ def summarise(inputs: Inputs) -> Summary:
     statements = [kpi_sentence(k, inputs) for k in [*revenue, *bad, *good]]
     extra = [
         steady_sentence(steady, inputs),
-        mrr_sentence(inputs.mrr, inputs) if inputs.mrr is not None else None,
+        mrr_sentence(inputs.mrr, inputs) if inputs.mrr and _has_mrr(inputs.mrr) else None,
         _checks_sentence(inputs.mrr) if inputs.mrr is not None else None,
         _at_risk_sentence(inputs.at_risk, inputs),
         _alerts_sentence(inputs.alerts),
