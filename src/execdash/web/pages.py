@@ -41,11 +41,11 @@ def signed_in_user(request: Request) -> User | None:
 # The page modules each page imports, preloaded in <head> so the browser fetches them at once.
 PAGE_MODULES: dict[str, tuple[str, ...]] = {
     "overview": ("overview", "alerts"),
-    "kpi": ("kpi", "domain", "domains"),
+    "kpi": ("kpi", "domain", "domains", "movements"),
     "alerts": ("alerts",),
     "login": ("login",),
 }
-DOMAIN_MODULES = ("domain", "domains")
+DOMAIN_MODULES = ("domain", "domains", "movements")
 
 
 def _render(request: Request, template: str, page: str, title: str, **extra: Any) -> Response:

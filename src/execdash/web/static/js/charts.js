@@ -26,6 +26,11 @@ function css(name) {
   return getComputedStyle(document.documentElement).getPropertyValue(name).trim();
 }
 
+/** The colour of a waterfall bar's tone: up (good green), down (bad red) or a total. */
+function toneColour(tone) {
+  return tone === "up" ? css("--good") : tone === "down" ? css("--bad") : palette()[0];
+}
+
 function palette() {
   return [1, 2, 3, 4, 5, 6].map((i) => css(`--chart-${i}`));
 }
@@ -75,7 +80,9 @@ function cartesianOption(full) {
   const categoryAxis = {
     type: "category",
     data: labels,
-    axisLabel: { color: muted, hideOverlap: true },
+    axisLabel: spec.labelWidth
+      ? { color: muted, hideOverlap: false, width: narrow ? spec.labelWidth * 0.6 : spec.labelWidth, overflow: "truncate" }
+      : { color: muted, hideOverlap: true },
     axisLine: { lineStyle: { color: border } },
     axisTick: { alignWithLabel: true },
   };
@@ -101,8 +108,13 @@ function cartesianOption(full) {
     symbolSize: 6,
     connectNulls: false,
     barMaxWidth: 42,
-    data: s.data.map((v, i) => (partial[i] && (s.type || "bar") === "bar"
-      ? { value: v, itemStyle: { opacity: 0.55 } } : v)),
+    silent: s.invisible || undefined,
+    itemStyle: s.invisible ? { color: "transparent", borderColor: "transparent" } : undefined,
+    emphasis: s.invisible ? { disabled: true } : undefined,
+    data: s.data.map((v, i) => {
+      if (s.tones?.[i]) return { value: v, itemStyle: { color: toneColour(s.tones[i]) } };
+      return partial[i] && (s.type || "bar") === "bar" ? { value: v, itemStyle: { opacity: 0.55 } } : v;
+    }),
     markLine: s.target === undefined ? undefined : {
       symbol: "none",
       silent: true,
@@ -117,7 +129,7 @@ function cartesianOption(full) {
     aria: { enabled: true },
     animationDuration: 250,
     grid: { left: 8, right: axes.length > 1 ? 8 : 16, top: 36, bottom: 8, containLabel: true },
-    legend: { top: 0, textStyle: { color: text }, type: "scroll" },
+    legend: spec.legend === false ? { show: false } : { top: 0, textStyle: { color: text }, type: "scroll" },
     tooltip: {
       trigger: "axis",
       confine: true,
@@ -129,8 +141,9 @@ function cartesianOption(full) {
         const index = list[0]?.dataIndex ?? 0;
         const head = formatPeriod(spec.categories[index])
           + (partial[index] ? ` (partial: ${spec.months?.[index] ?? "?"} of 3 months)` : "");
-        return `<div><b>${escapeHtml(head)}</b></div>` + list.map((p) => {
+        return `<div><b>${escapeHtml(head)}</b></div>` + list.filter((p) => !spec.series[p.seriesIndex].invisible).map((p) => {
           const s = spec.series[p.seriesIndex];
+          if (s.tooltips) return tooltipRow(p.marker, s.name, s.tooltips[p.dataIndex]);
           const raw = s.data[p.dataIndex];
           const share = spec.shares?.[p.dataIndex];
           const suffix = share === null || share === undefined ? "" : ` (${formatValue(share, "ratio")} of total)`;
@@ -258,7 +271,7 @@ export function chartCard(container, spec) {
     container.append(h("div", { class: "empty", role: "note", text: spec.empty || "No data in this window." }));
     return null;
   }
-  const csv = chartCsv(spec);
+  const csv = spec.csv || chartCsv(spec);
   const box = h("div", { class: "chart-box", id, role: "img", "aria-label": `${spec.title} chart; the numbers are in the CSV download` });
   if (spec.height) box.style.height = `${spec.height}px`;
   head.append(h("div", { class: "card-actions" },

@@ -2,6 +2,8 @@
 // "how is this computed" popover built from the API's provenance.
 import { h } from "./dom.js";
 import { formatValue, formatDelta, formatPeriod } from "./format.js";
+import { POPOVER_DIMENSION, fillPopoverDrivers } from "./drivers.js";
+import { readView, viewParams } from "./state.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 
@@ -72,7 +74,8 @@ function howComputed(kpi) {
       h("p", {}, h("code", { text: prov.formula })),
       list,
       span ? h("p", { class: "muted", text: `Months: ${span}` }) : null,
-      forecast ? h("p", { class: "muted", text: `Method: ${forecast.method.replace(/_/g, " ")}` }) : null));
+      forecast ? h("p", { class: "muted", text: `Method: ${forecast.method.replace(/_/g, " ")}` }) : null,
+      POPOVER_DIMENSION[kpi.key] ? h("div", { class: "how-drivers", dataset: { kpi: kpi.key } }, h("p", { class: "muted", text: "Loading what drove it…" })) : null));
 }
 
 function subline(kpi) {
@@ -110,6 +113,8 @@ export function installPopoverBehaviour() {
     const target = event.target;
     if (!(target instanceof HTMLDetailsElement) || !target.classList.contains("how") || !target.open) return;
     for (const other of document.querySelectorAll("details.how[open]")) if (other !== target) other.open = false;
+    const drivers = target.querySelector(".how-drivers");
+    if (drivers) fillPopoverDrivers(drivers, drivers.dataset.kpi, viewParams(readView()));
   }, true);
   document.addEventListener("keydown", (event) => {
     if (event.key !== "Escape") return;

@@ -51,7 +51,7 @@ function card(grid, wide) {
 }
 
 /** Render one chart entry of a domain layout into the grid. */
-function renderEntry(grid, entry, data, byKey, used) {
+function renderEntry(grid, entry, data, byKey, used, view) {
   if (entry.breakdown) {
     const value = data[entry.breakdown];
     if (value === undefined) return;
@@ -61,8 +61,7 @@ function renderEntry(grid, entry, data, byKey, used) {
     return;
   }
   if (entry.custom) {
-    entry.custom(card(grid, entry.wide), data);
-    return;
+    return entry.custom(card(grid, entry.wide), data, view);
   }
   const list = entry.series.map((k) => byKey.get(k)).filter(Boolean);
   if (!list.length) return;
@@ -94,8 +93,9 @@ export async function load(view) {
   tiles.removeAttribute("aria-busy");
   const grid = fill(document.getElementById("domain-charts"));
   const used = new Set();
-  for (const entry of layout.charts) renderEntry(grid, entry, data, byKey, used);
+  const waits = layout.charts.map((entry) => renderEntry(grid, entry, data, byKey, used, view));
   for (const s of data.series || []) {
-    if (!used.has(s.key)) renderEntry(grid, { title: s.label, series: [s.key] }, data, byKey, used);
+    if (!used.has(s.key)) renderEntry(grid, { title: s.label, series: [s.key] }, data, byKey, used, view);
   }
+  await Promise.all(waits);
 }

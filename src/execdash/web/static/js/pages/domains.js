@@ -2,6 +2,7 @@
 import { chartCard } from "../charts.js";
 import { tableCard } from "../tables.js";
 import { formatValue } from "../format.js";
+import { mrrMovements } from "./movements.js";
 
 /** Uptime target drawn on the operations chart (an SLA of 99.0%; the data hold no target). */
 export const UPTIME_TARGET = 0.99;
@@ -78,6 +79,7 @@ export const DOMAINS = {
     charts: [
       { title: "Net revenue retention", series: ["nrr"], type: "line", source: "retention_nrr" },
       { title: "Gross churn and expansion", series: ["gross_churn", "expansion"], type: "line", axes: [{ unit: "ratio" }], source: "retention_churn" },
+      { title: "MRR movements", custom: mrrMovements, wide: true },
       { title: "At-risk customers", custom: atRisk, wide: true },
     ],
   },

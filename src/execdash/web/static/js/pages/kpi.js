@@ -10,6 +10,7 @@ import { showTimeframe } from "../context.js";
 import { formatValue, formatPeriod } from "../format.js";
 import { EXECUTIVE_KPIS } from "./domain.js";
 import { DOMAINS } from "./domains.js";
+import { renderDrivers, renderUnexplained } from "../drivers.js";
 
 const BY_KEY = "by";
 
@@ -134,4 +135,8 @@ export async function load(view) {
   }
   renderBreakdown(drill, () => load(view));
   renderTable(drill);
+  const why = document.getElementById("kpi-drivers");
+  const dims = drill.dimensions || [];
+  if (dims.length) await renderDrivers(why, drill, viewParams(view), drill.breakdown?.dimension || chosenDimension(dims));
+  else renderUnexplained(why, drill.kpi, drill.timeframe);
 }

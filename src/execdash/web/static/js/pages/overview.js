@@ -10,6 +10,7 @@ import { showTimeframe, showDataUpdated } from "../context.js";
 import { formatDate, formatValue } from "../format.js";
 import { severityBadge } from "./alerts.js";
 import { trendRows, kpiSeriesValues } from "../shapes.js";
+import { renderSummary } from "../summary.js";
 
 export const HEADLINE = ["revenue", "backlog", "uptime", "nrr", "gm", "payback"];
 export const HIGHLIGHTS = ["book_to_bill", "coverage_months", "arr", "forecast"];
@@ -144,5 +145,11 @@ export async function load(view, painted = () => {}) {
   renderRisks(data.risks || []);
   renderAtRisk(data.at_risk || []);
   renderWarnings(data.warnings || []);
-  await loadSparklines(kpis, view, data);
+  const summaryCard = document.getElementById("summary-card");
+  await Promise.all([
+    loadSparklines(kpis, view, data),
+    renderSummary(summaryCard, params)
+      .catch((error) => fill(summaryCard, h("p", { class: "error", text: `The summary could not be written: ${error.message}` })))
+      .finally(() => summaryCard.removeAttribute("aria-busy")),
+  ]);
 }
