@@ -138,23 +138,34 @@ def test_gross_margin_drivers_split_the_points_into_mix_and_rate(
     assert sum(d["contribution"] for d in body["drivers"]) == pytest.approx(0.09)
 
 
-def test_book_to_bill_drivers_add_up_to_the_change(any_engine: Engine, client_for: Any) -> None:
+def test_book_to_bill_drivers_split_into_mix_and_rate(any_engine: Engine, client_for: Any) -> None:
+    """Booked ÷ recognized, 100/100 = 1.0 → 120/80 = 1.5; mean 1.25."""
     insert(any_engine, "customers", CUSTOMERS)
     insert(any_engine, "orders", [
         order(1, 1, "2025-02-10", 60, 0, "booked"),
         order(2, 2, "2025-02-10", 40, 0, "booked"),
-        order(3, 1, "2025-05-10", 90, 0, "booked"),
-        order(4, 2, "2025-05-10", 30, 0, "booked"),
+        order(3, 1, "2025-02-10", 50, 0, "recognized"),
+        order(4, 2, "2025-02-10", 50, 0, "recognized"),
+        order(5, 1, "2025-05-10", 90, 0, "booked"),
+        order(6, 2, "2025-05-10", 30, 0, "booked"),
+        order(7, 1, "2025-05-10", 60, 0, "recognized"),
+        order(8, 2, "2025-05-10", 20, 0, "recognized"),
     ])  # fmt: skip
     insert(any_engine, "revenue_trend", [
-        {"period": f"2025-{m:02d}", "recognized": 100 / 3 if m <= 3 else 80 / 3,
-         "booked": 100 / 3 if m <= 3 else 40, "backlog": 0} for m in range(1, 7)
+        {"period": f"2025-{m:02d}", "recognized": [50, 50, 0, 80, 0, 0][m - 1],
+         "booked": [100, 0, 0, 120, 0, 0][m - 1], "backlog": 0} for m in range(1, 7)
     ])  # fmt: skip
     body = client_for().get(f"/api/v1/kpis/book_to_bill/drivers?by=customer&{W}").json()
-    assert body["previous"] == pytest.approx(1.0)
-    assert body["current"] == pytest.approx(1.5)
-    assert sum(d["contribution"] for d in body["drivers"]) == pytest.approx(0.5)
-    assert body["top_up"][0]["name"] == "Acme"
+    assert body["method"] == "mix_rate"
+    assert (body["previous"], body["current"]) == pytest.approx((1.0, 1.5))
+    got = {d["name"]: d for d in body["drivers"]}
+    assert set(got) == {"Acme", "Beta"}
+    # Acme: (90/80 − 60/100) − 1.25 × (60/80 − 50/100); rate (0.5 + 0.75)/2 × (1.5 − 1.2)
+    assert got["Acme"]["contribution"] == pytest.approx(0.2125)
+    assert got["Acme"]["rate"] == pytest.approx(0.1875)
+    assert got["Beta"]["contribution"] == pytest.approx(0.2875)
+    assert got["Beta"]["rate"] == pytest.approx(0.2625)
+    assert body["top_up"][0]["name"] == "Beta"
 
 
 def subscription_company(engine: Engine) -> None:

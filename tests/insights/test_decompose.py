@@ -79,18 +79,6 @@ def test_ratio_without_a_denominator_in_one_window_is_refused() -> None:
         d.ratio_drivers({}, {"X": (1, 2)}, (0, 0), (1, 2))
 
 
-def test_book_to_bill_splits_into_booking_slices_and_a_denominator_effect() -> None:
-    # 100 booked / 100 recognized = 1.0 → 120 / 80 = 1.5
-    result = d.quotient_drivers({"P": 60, "Q": 40}, {"P": 90, "Q": 30}, (100, 120), (100, 80), "R")
-    got = by_name(result)
-    assert got["P"].contribution == pytest.approx(0.375)
-    assert got["Q"].contribution == pytest.approx(-0.125)
-    assert got["R"].contribution == pytest.approx(0.25)
-    assert got["R"].kind == "denominator"
-    assert result.change == pytest.approx(0.5)
-    assert result.total == pytest.approx(0.5)
-
-
 def test_concentration_is_the_share_of_the_largest_positive_slices() -> None:
     assert d.concentration([50, 30, 20, -5], 1) == 0.5
     assert d.concentration([50, 30, 20, -5], 5) == 1.0

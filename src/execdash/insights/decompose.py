@@ -1,20 +1,19 @@
 """Pure decompositions of a KPI's change into per-slice contributions that add up to the change.
 
 Sums (revenue, ARR): a slice contributes its own change. Ratios of sums (gross margin = Σ profit /
-Σ amount): a slice contributes p₁/A₁ − p₀/A₀, split into a mix and a rate part. Quotients whose
-numerator alone has slices (book-to-bill = Σ booked / Σ recognized): a slice contributes Δbᵢ/R₁ and
-the denominator's change contributes B₀·(1/R₁ − 1/R₀). In every case the part of the tile no slice
-explains is an "unattributed" slice, so the contributions always sum to the tile's change.
+Σ amount, book-to-bill = Σ booked / Σ recognized): a slice's contribution is split into a mix and
+a rate part. In every case the part of the tile no slice explains is an "unattributed" slice, so
+the contributions always sum to the tile's change.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Literal
 
-SliceKind = Literal["slice", "other", "unattributed", "denominator"]
+SliceKind = Literal["slice", "other", "unattributed"]
 Status = Literal["new", "lost", "continuing", "absent"]
 
 UNATTRIBUTED = "unattributed"
@@ -62,6 +61,11 @@ def status_of(previous: float, current: float) -> Status:
     if current == 0:
         return "lost"
     return "continuing"
+
+
+def _presence(n0: float, d0: float, n1: float, d1: float) -> Status:
+    """A ratio slice is present in a window when its numerator or its denominator is non-zero."""
+    return status_of(float(n0 != 0 or d0 != 0), float(n1 != 0 or d1 != 0))
 
 
 def _material(rest_p: float, rest_c: float, total_p: float, total_c: float) -> bool:
@@ -147,7 +151,7 @@ def ratio_drivers(
                 d0,
                 d1,
                 contribution,
-                status_of(d0, d1) if kind == "slice" else "continuing",
+                _presence(n0, d0, n1, d1) if kind == "slice" else "continuing",
                 mix=contribution - rate,
                 rate=rate,
                 previous_rate=m0,
@@ -155,33 +159,6 @@ def ratio_drivers(
             )
         )
     return Decomposition(ratio_p, ratio_c, ratio_c - ratio_p, tuple(out))
-
-
-def quotient_drivers(
-    previous: Mapping[str, float],
-    current: Mapping[str, float],
-    numerator: tuple[float, float],
-    denominator: tuple[float, float],
-    denominator_name: str,
-) -> Decomposition:
-    """N / D where only N has slices (book-to-bill): Δnᵢ/D₁ per slice, N₀(1/D₁ − 1/D₀) for D.
-
-    `numerator` and `denominator` are (previous, current) totals; both denominators non-zero.
-    """
-    n0, n1 = numerator
-    d0, d1 = denominator
-    if d0 == 0 or d1 == 0:
-        raise ValueError("a quotient's change needs a non-zero denominator in both windows")
-    sums = sum_drivers(previous, current, n0, n1)
-    out = [
-        replace(c, contribution=c.contribution / d1)
-        for c in sums.contributions
-        if c.kind == "slice" or _material(c.previous, c.current, n0, n1)
-    ]
-    out.append(
-        Contribution(denominator_name, "denominator", d0, d1, n0 * (1 / d1 - 1 / d0), "continuing")
-    )
-    return Decomposition(n0 / d0, n1 / d1, n1 / d1 - n0 / d0, tuple(out))
 
 
 def concentration(values: Iterable[float], top: int) -> float | None:

@@ -16,10 +16,10 @@ class _Model(BaseModel):
 class Driver(_Model):
     """One slice's part of a KPI's change (a waterfall bar)."""
 
-    name: str = Field(description="Slice name, 'other', 'unattributed' or the denominator's name.")
-    kind: Literal["slice", "other", "unattributed", "denominator"] = Field(
+    name: str = Field(description="Slice name, 'other' or 'unattributed'.")
+    kind: Literal["slice", "other", "unattributed"] = Field(
         description="slice; other (slices outside the top, summed); unattributed (the part of the "
-        "tile no slice explains); denominator (a quotient's denominator effect)."
+        "tile no slice's detail rows explain)."
     )
     previous: float = Field(description="The slice's measure in the previous window.")
     current: float = Field(description="The slice's measure in the window.")
@@ -65,9 +65,9 @@ class KpiDrivers(_Model):
     dimension: str = Field(description="customer, industry, source or product.")
     dimensions: list[str] = Field(description="The dimensions this KPI can be explained by.")
     timeframe: Timeframe = Field(description="The window; the comparison is its previous window.")
-    method: Literal["sum", "mix_rate", "quotient", "none"] = Field(
+    method: Literal["sum", "mix_rate", "none"] = Field(
         description="sum: each slice's own change; mix_rate: ratio of sums split into mix and "
-        "rate; quotient: numerator slices plus a denominator effect; none: not computable."
+        "rate; none: not computable (see `note`)."
     )
     explanation: str = Field(description="How the contributions are computed, in words.")
     measure: str = Field(description="What each slice's previous/current measure is.")

@@ -118,14 +118,9 @@ def _tone(kpi: Kpi) -> Literal["good", "bad", "neutral"]:
 
 
 def _top_driver(drivers: KpiDrivers, rising: bool) -> tuple[str, float] | None:
-    """The largest slice (or a quotient's denominator) that moved the KPI the way it went."""
-    pool = [
-        d for d in [*drivers.top_up, *drivers.top_down, *drivers.drivers]
-        if d.kind in ("slice", "denominator") and (d.contribution > 0) == rising
-        and d.contribution != 0
-    ]  # fmt: skip
-    best = max(pool, key=lambda d: (abs(d.contribution), d.name), default=None)
-    return (best.name, best.contribution) if best is not None else None
+    """The largest slice that moved the KPI the way it went."""
+    pool = drivers.top_up if rising else drivers.top_down
+    return (pool[0].name, pool[0].contribution) if pool else None
 
 
 def kpi_sentence(kpi: Kpi, inputs: Inputs) -> Statement:
@@ -155,8 +150,7 @@ def kpi_sentence(kpi: Kpi, inputs: Inputs) -> Statement:
         name, contribution = top
         href = f"/kpi/{kpi.key}?{q}&by={drivers.dimension}#drivers"
         api = f"/api/v1/kpis/{kpi.key}/drivers?by={drivers.dimension}&{q}"
-        whole = any(d.name == name and d.kind == "denominator" for d in drivers.drivers)
-        s.say(f"; {name} " if whole else f"; {name} ({drivers.dimension}) ")
+        s.say(f"; {name} ({drivers.dimension}) ")
         if kpi.unit == "currency":
             s.say("added " if rising else "took away ")
             s.fig(w.money(abs(contribution), sym), href, api)

@@ -15,7 +15,6 @@ from execdash.api.auth import Reader
 from execdash.api.deps import ReadConn, settings_of
 from execdash.api.errors import problem_responses
 from execdash.api.routes.insights import gather
-from execdash.api.window import invalid_parameter
 from execdash.insights import ask
 from execdash.insights.summary import summarise
 from execdash.metrics.models import Timeframe
@@ -29,7 +28,12 @@ class Question(BaseModel):
     """What the "Ask AI" panel sends."""
 
     provider: str | None = Field(default="auto", description="Ignored: no external model.")
-    question: str = Field(description="The question, in English.")
+    question: str = Field(
+        min_length=1,
+        max_length=ask.MAX_QUESTION,
+        pattern=r"\S",
+        description="The question, in English (not blank).",
+    )
     data: Any = Field(
         default=None,
         description="The executive dashboard answer the panel holds (or null); only its "
@@ -75,12 +79,6 @@ def _window_of(data: Any, latest: Any) -> Window:
 def ai_summary(body: Question, request: Request, conn: ReadConn, _user: Reader) -> AiAnswer:
     """Answer one question."""
     question = body.question.strip()
-    if not question:
-        raise invalid_parameter("question", "The question is empty; type a question.", "body")
-    if len(question) > ask.MAX_QUESTION:
-        raise invalid_parameter(
-            "question", f"The question is longer than {ask.MAX_QUESTION} characters.", "body"
-        )
     window = _window_of(body.data, latest_month(conn))
     symbol = settings_of(request).currency_symbol
     inputs = gather(conn, window, symbol)

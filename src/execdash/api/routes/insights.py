@@ -22,7 +22,7 @@ from execdash.insights import mrr
 from execdash.insights.models import KpiDrivers, MrrMovements, Summary
 from execdash.insights.summary import AlertItem, Inputs, RiskItem, summarise
 from execdash.metrics import executive, retention
-from execdash.metrics.drilldown import DIMENSIONS, DrilldownError
+from execdash.metrics.breakdowns import DIMENSIONS, BreakdownError
 from execdash.metrics.formulas import KPI_KEYS
 from execdash.metrics.windows import Window
 
@@ -65,7 +65,7 @@ def kpi_drivers(
         )  # fmt: skip
     try:
         result = drv.drivers(conn, window, key, by or dimensions[0], top)
-    except DrilldownError as exc:
+    except BreakdownError as exc:
         raise invalid_parameter(exc.field, str(exc)) from None
     if wants_csv(request, format):
         return csv_response(

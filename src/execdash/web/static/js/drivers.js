@@ -45,8 +45,8 @@ function tableOf(container, d) {
   const ratio = d.method === "mix_rate";
   const columns = [
     { key: "name", label: d.dimension, format: (_, r) => driverLabel(r) },
-    { key: "previous", label: "Before", num: true, format: (v, r) => (r.kind === "denominator" ? formatValue(v, "currency") : formatValue(v, d.measure_unit)) },
-    { key: "current", label: "Now", num: true, format: (v, r) => (r.kind === "denominator" ? formatValue(v, "currency") : formatValue(v, d.measure_unit)) },
+    { key: "previous", label: "Before", num: true, format: (v, r) => formatValue(v, d.measure_unit) },
+    { key: "current", label: "Now", num: true, format: (v, r) => formatValue(v, d.measure_unit) },
     { key: "contribution", label: "Contribution", num: true, format: (v) => formatContribution(v, d.unit, d.key) },
   ];
   if (ratio) {
