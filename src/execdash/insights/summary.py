@@ -206,7 +206,9 @@ def mrr_sentence(mrr: MrrMovements, inputs: Inputs) -> Statement:
     if not shown:
         s.say("no customer moved")
     if b.customers.churn:
-        s.say(f" ({b.customers.churn} customer{'s' if b.customers.churn != 1 else ''} churned")
+        s.say(" (").fig(f"{b.customers.churn} customer{'s' if b.customers.churn != 1 else ''}",
+                        href, api)  # fmt: skip
+        s.say(" churned")
         if b.revenue_churn_rate is not None:
             s.say(", monthly revenue churn ").fig(w.percent(b.revenue_churn_rate), href, api)
         s.say(")")
@@ -242,10 +244,18 @@ def _alerts_sentence(alerts: list[AlertItem]) -> Statement | None:
     if high:
         s.say(", ").fig(f"{len(high)} of them high", "/alerts?severity=high",
                         "/api/v1/alerts?severity=high")  # fmt: skip
-        titles = [f"«{a.title}»" for a in high[:3]]
-        more = len(high) - len(titles)
-        s.say(": " + w.listed(titles + ([f"{more} more"] if more else [])))
+        _titles(s, [a.title for a in high], "/alerts?severity=high", "/api/v1/alerts?severity=high")
     return s.say(".").done()
+
+
+def _titles(s: _Sentence, titles: list[str], href: str, api: str, shown: int = 3) -> None:
+    """': «a», «b» and «c»', or ': «a», «b», «c» and 2 more' with the count a link."""
+    quoted = [f"«{t}»" for t in titles[:shown]]
+    more = len(titles) - len(quoted)
+    if not more:
+        s.say(": " + w.listed(quoted))
+        return
+    s.say(": " + ", ".join(quoted) + " and ").fig(f"{more} more", href, api)
 
 
 def _risks_sentence(risks: list[RiskItem]) -> Statement | None:
@@ -257,8 +267,7 @@ def _risks_sentence(risks: list[RiskItem]) -> Statement | None:
           "/api/v1/risks")  # fmt: skip
     if late:
         s.say(", ").fig(f"{len(late)} overdue", "/alerts#risks", "/api/v1/risks?overdue=true")
-        s.say(": " + w.listed([f"«{r.title}»" for r in late[:3]] +
-                              ([f"{len(late) - 3} more"] if len(late) > 3 else [])))  # fmt: skip
+        _titles(s, [r.title for r in late], "/alerts#risks", "/api/v1/risks?overdue=true")
     return s.say(".").done()
 
 

@@ -71,6 +71,9 @@ def _window_of(data: Any, latest: Any) -> Window:
 @router.post(
     "/ai-summary",
     response_model=AiAnswer,
+    # A read sent as POST: credentials are optional, as for every read (see `Reader`), so the
+    # body guard must not ask for them before the body.
+    openapi_extra={"security": [{}]},
     description="Answer a question about the dashboard from its own numbers: recognises "
     "questions about revenue, margin, ARR/MRR, book-to-bill, churn and retention, backlog, "
     "payback, uptime, the forecast, alerts and risks, or the whole summary; says plainly when a "

@@ -1,0 +1,31 @@
+"""Numbers in the summary read like the tiles: £27.7M, 41.6%, 0.3 pts, 1.09×."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from execdash.insights import wording as w
+
+
+def test_money_is_compact_with_a_sign_when_asked() -> None:
+    assert w.money(27_670_204) == "£27.7M"
+    assert w.money(193_017) == "£193K"
+    assert w.money(950) == "£950"
+    assert w.money(-21_529, signed=True) == "−£21.5K"
+    assert w.money(65_556, "€", signed=True) == "+€65.6K"
+
+
+def test_ratios_read_as_percentages_points_or_multiples() -> None:
+    assert w.percent(0.416) == "41.6%"
+    assert w.points(-0.003, signed=True) == "−0.3 pts"
+    assert w.points(0.00001, signed=True) == "0.0 pts"
+    assert w.value(1.0931, "ratio", "book_to_bill") == "1.09×"
+    assert w.value(5.12, "months") == "5.1 mo"
+    assert w.signed(-0.0642, "ratio", "book_to_bill") == "−0.06×"
+
+
+def test_dates_months_and_lists() -> None:
+    assert w.month("2026-10") == "Oct 2026"
+    assert w.day(dt.date(2020, 1, 31)) == "31 Jan 2020"
+    assert w.listed(["a", "b", "c"]) == "a, b and c"
+    assert w.listed(["a"]) == "a"
