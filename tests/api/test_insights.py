@@ -233,7 +233,7 @@ def test_summary_names_the_largest_driver_of_revenue(any_engine: Engine, client_
     figures = [p for p in first["parts"] if p["href"]]
     assert [p["text"] for p in figures] == ["20.0%", "£360", "£120", "£60"]
     assert figures[0]["source"] == "/api/v1/kpis/revenue?range=3m&granularity=month&as_of=2025-06"
-    assert figures[2]["href"].endswith("&by=industry#drivers")
+    assert figures[2]["href"].endswith("&by=industry#kpi-drivers")
 
 
 def test_drivers_refuse_a_kpi_without_a_breakdown_and_an_unknown_key(

@@ -148,7 +148,7 @@ def kpi_sentence(kpi: Kpi, inputs: Inputs) -> Statement:
     top = _top_driver(drivers, rising) if drivers is not None else None
     if drivers is not None and top is not None:
         name, contribution = top
-        href = f"/kpi/{kpi.key}?{q}&by={drivers.dimension}#drivers"
+        href = f"/kpi/{kpi.key}?{q}&by={drivers.dimension}#kpi-drivers"
         api = f"/api/v1/kpis/{kpi.key}/drivers?by={drivers.dimension}&{q}"
         s.say(f"; {name} ({drivers.dimension}) ")
         if kpi.unit == "currency":

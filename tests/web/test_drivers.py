@@ -1,0 +1,125 @@
+"""What a person reads about why numbers moved: waterfall, popover drivers, MRR bridge, summary."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from tests.web.conftest import Watched
+
+pytestmark = pytest.mark.browser
+
+VIEW = "range=12m&granularity=month&as_of=2026-10"
+
+
+def test_the_drilldown_shows_a_waterfall_from_previous_to_current(
+    open_page: Callable[..., Watched], demo_url: str
+) -> None:
+    watched = open_page(demo_url)
+    page = watched.page
+    watched.goto(f"/kpi/revenue?{VIEW}&by=industry")
+    section = page.locator("#kpi-drivers")
+    assert section.locator("h2").first.inner_text() == "What drove this"
+    assert section.locator(".driver-lead").inner_text() == (
+        "Revenue went from £6.4M (Nov 2024 – Oct 2025) to £9.0M: +£2.6M, split by industry."
+    )
+    chart = section.locator("[data-chart=revenue-waterfall-by-industry]")
+    assert chart.locator("h2").inner_text() == "Revenue: previous → current by industry"
+    assert chart.locator("canvas").count() >= 1
+    rows = section.locator(".driver-table tbody tr")
+    assert rows.first.locator("td").first.inner_text() == "Food & Beverage"
+    assert rows.first.locator("td").last.inner_text() == "+£676K"
+    assert "Top movers up: Food & Beverage +£676K" in section.locator(".driver-facts").inner_text()
+    page.select_option("#breakdown-by", "customer")
+    watched.wait_loaded()
+    lead = section.locator(".driver-lead")
+    lead.filter(has_text="split by customer").wait_for()
+    assert "new customers" in section.locator(".driver-facts").inner_text()
+    watched.assert_clean()
+
+
+def test_a_kpi_without_slices_still_explains_its_change(
+    open_page: Callable[..., Watched], demo_url: str
+) -> None:
+    watched = open_page(demo_url, width=390)
+    page = watched.page
+    watched.goto(f"/kpi/backlog?{VIEW}")
+    section = page.locator("#kpi-drivers")
+    section.scroll_into_view_if_needed()
+    assert section.is_visible()
+    assert section.locator(".driver-lead").inner_text().startswith("Backlog went from £3.5M")
+    box = section.locator(".chart-box").bounding_box()
+    assert box is not None
+    assert box["width"] <= 390
+    watched.assert_clean()
+
+
+def test_a_tile_popover_names_its_top_two_drivers(
+    open_page: Callable[..., Watched], demo_url: str
+) -> None:
+    watched = open_page(demo_url, width=390)
+    page = watched.page
+    watched.goto(f"/?{VIEW}")
+    tile = page.locator("article.tile[data-kpi=revenue]")
+    tile.locator("details.how summary").click()
+    drivers = tile.locator(".how-drivers")
+    drivers.locator("ol").wait_for()
+    assert drivers.locator(".how-drivers-title").inner_text() == (
+        "Top drivers by industry (change +£2.6M):"
+    )
+    assert drivers.locator("li").all_inner_texts() == [
+        "Food & Beverage +£676K",
+        "Logistics +£399K",
+    ]
+    assert drivers.is_visible()
+    watched.assert_clean()
+
+
+def test_the_overview_summary_links_every_figure_to_its_drilldown(
+    open_page: Callable[..., Watched], demo_url: str
+) -> None:
+    watched = open_page(demo_url)
+    page = watched.page
+    watched.goto(f"/?{VIEW}")
+    first = page.locator("#summary-card .summary-list li").first
+    assert first.inner_text() == (
+        "Revenue rose 40.3% to £9.0M; Food & Beverage (industry) added £676K of the £2.6M increase."
+    )
+    with page.expect_navigation():
+        first.locator("a", has_text="£676K").click()
+    watched.wait_loaded()
+    assert "by=industry" in page.url
+    assert page.url.endswith("#kpi-drivers")
+    assert page.locator("#breakdown-by").input_value() == "industry"
+    assert (
+        page.locator("#kpi-drivers .driver-table tbody tr")
+        .first.inner_text()
+        .startswith("Food & Beverage")
+    )
+    watched.assert_clean()
+
+
+def test_the_retention_page_bridges_opening_to_closing_mrr(
+    open_page: Callable[..., Watched], demo_url: str
+) -> None:
+    watched = open_page(demo_url, color_scheme="dark")
+    page = watched.page
+    watched.goto(f"/retention?{VIEW}")
+    card = page.locator("#mrr-movements")
+    assert card.locator("[data-chart=mrr-movements] h2").inner_text() == "MRR movements per month"
+    assert (
+        card.locator("[data-chart=mrr-bridge] h2").inner_text() == "MRR bridge Oct 2025 → Oct 2026"
+    )
+    rows = {
+        r.locator("td").first.inner_text(): r.locator("td").nth(1).inner_text()
+        for r in card.locator("[data-table=mrr-bridge-table] tbody tr").all()
+    }
+    assert rows["Opening MRR (Oct 2025)"] == "£193,017"
+    assert rows["New"] == "+£65.6K"
+    assert rows["Churn"] == "−£21.5K"
+    assert rows["Closing MRR (Oct 2026)"] == "£274,933"
+    assert rows["ARR (12 × closing MRR)"] == "£3,299,196"
+    check = card.locator("[data-table=retention-cross-check] tbody tr").last
+    assert check.locator("td").first.inner_text() == "Oct 2026"
+    watched.assert_clean()
