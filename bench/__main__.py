@@ -32,6 +32,9 @@ ENDPOINTS: dict[str, str | None] = {
     "/api/v1/products": None,
     "/api/v1/marketing": "marketing",
     "/api/v1/kpis/gm?by=customer": "gm_by_customer",
+    "/api/v1/kpis/revenue/drivers?by=customer": None,
+    "/api/v1/retention/mrr-movements": None,
+    "/api/v1/summary": None,
 }
 CONNECTIONS = (1, 32)
 console = Console(width=200)
