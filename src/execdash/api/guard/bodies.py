@@ -114,9 +114,11 @@ class BodyGuard:
         self.settings = settings
         self._operations: list[Operation] | None = None
 
-    def _operation(self, scope: Scope) -> Operation | None:
+    async def _operation(self, scope: Scope) -> Operation | None:
         if self._operations is None:
-            self._operations = operations_of(scope["app"].openapi())
+            # Building the OpenAPI document takes a second or more: never on the event loop.
+            spec = await run_in_threadpool(scope["app"].openapi)
+            self._operations = operations_of(spec)
         method, path = scope["method"], scope["path"]
         for operation in self._operations:
             if operation.method == method and operation.pattern.match(path):
@@ -127,7 +129,7 @@ class BodyGuard:
         if scope["type"] != "http" or scope["method"] not in BODY_METHODS:
             await self.app(scope, receive, send)
             return
-        operation = self._operation(scope)
+        operation = await self._operation(scope)
         headers = Headers(scope=scope)
         if operation is not None and operation.needs_credentials:
             refusal = await self._authenticate(scope, headers)
