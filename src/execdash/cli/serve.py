@@ -14,21 +14,49 @@ def serve(
     workers: int = typer.Option(
         1, min=1, max=64, help="Worker processes, each with its own cache (docs/performance.md)."
     ),
+    header_timeout: float | None = typer.Option(
+        None,
+        min=0.1,
+        max=3600,
+        help="Seconds a client has to send a whole request header "
+        "[default: EXECDASH_HEADER_TIMEOUT or 10].",
+    ),
+    body_timeout: float | None = typer.Option(
+        None,
+        min=0.1,
+        max=3600,
+        help="Seconds a request body may pause, averaging 1 KiB/s after that "
+        "[default: EXECDASH_BODY_TIMEOUT or 30].",
+    ),
 ) -> None:
     """Serve the dashboard and its API for EXECDASH_DATABASE_URL."""
     # Imported here: the web stack is a second of start-up every other command need not pay.
+    import os
+
     import uvicorn
 
     from execdash.api import create_app
+    from execdash.api.guard import deadlines
     from execdash.ingest.leftovers import sweep
 
     settings = load_settings()
+    # Read by the protocol in this process and in every worker process started below.
+    if header_timeout is not None:
+        os.environ[deadlines.HEADER_TIMEOUT_VARIABLE] = str(header_timeout)
+    if body_timeout is not None:
+        os.environ[deadlines.BODY_TIMEOUT_VARIABLE] = str(body_timeout)
+    try:
+        deadlines.timeouts()
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
     sweep()  # spill files and uploads of imports killed earlier
     engine = open_engine(settings)
     migrate.upgrade(engine)
     engine.dispose()
     if workers == 1:
-        uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+        uvicorn.run(
+            create_app(settings), host=host, port=port, log_level="info", http=deadlines.PROTOCOL
+        )
         return
     # Several processes: each builds its app from the environment (already checked above).
     uvicorn.run(
@@ -38,4 +66,5 @@ def serve(
         host=host,
         port=port,
         log_level="info",
+        http=deadlines.PROTOCOL,
     )
