@@ -140,9 +140,15 @@ def test_units_are_the_ones_each_page_assumes(demo: TestClient) -> None:
     assert cards["mtbf"]["unit"] == "h"
     assert cards["cost_per_device"]["unit"] == "£"
     assert all(p["doa"] > 0.05 for p in manufacturing["qualityTrend"] if p["doa"] is not None)
+    # Drill-down charts multiply a rate by 100 when the line's maximum is <= 2 (marketing) or
+    # <= 1.5 (manufacturing): 0–1 ratios always come out right, percent only above those.
     conversion = _get(demo, f"/api/marketing/kpis/conversion{WINDOW}&by=source")
     assert conversion["unit"] == "%"
-    assert all(r["conversion"] > 1 for r in conversion["series"] if r["conversion"])
+    assert all(0 < r["conversion"] < 1 for r in conversion["series"] if r["conversion"])
+    for key in ("uptime", "doa", "defect", "warranty"):
+        drill = _get(demo, f"/api/manufacturing/kpis/{key}{WINDOW}&by=fault_type")
+        assert drill["unit"] == "%"
+        assert all(0 < r[key] < 1 for r in drill["series"] if r[key] is not None), key
 
 
 def test_same_number_as_the_dashboard_and_the_own_api(demo: TestClient) -> None:

@@ -1,7 +1,9 @@
 """The seed front end's Manufacturing page (execdash's operations): overview and KPI drill-downs.
 
-Uptime, DOA, defect and warranty rates are sent in percent (the engine's 0–1 ratios × 100)
-because that page prints them with `%` without scaling.
+The overview sends uptime, DOA, defect and warranty rates in percent (the engine's 0–1 ratios ×
+100) because that page prints them with `%` without scaling. The drill-downs send the 0–1 ratios:
+their chart multiplies values up to 1.5 by 100, so a DOA of 0.8 % sent in percent would plot as
+80 %.
 """
 
 from __future__ import annotations
@@ -105,14 +107,14 @@ def manufacturing_kpi(
     if key not in SOURCES:
         raise unknown_key("Manufacturing", key, SOURCES)
     overview = ops.overview(conn, window)
-    engine, scale, unit = SOURCES[key]
+    engine, _, unit = SOURCES[key]
     series = series_of(overview.series, engine)
     found = overview.faults_by_type if by == "fault_type" else ops.faults_by_device_type(conn)
     note = f"Devices with a recorded fault by {by.replace('_', ' ')} (all devices, not windowed)."
     return SeedDrilldown(
         timeframe=timeframe(window),
         metric=key,
-        series=rows((key, series), scale=scale),
+        series=rows((key, series)),  # 0–1: the drill-down chart scales rates itself
         breakdown=breakdown_rows(found, counts=True),
         unit=unit or settings_of(request).currency_symbol,
         partial_periods=partial_periods(series),

@@ -1,7 +1,9 @@
 """The seed front end's Marketing page: `/api/marketing/overview` and `/api/marketing/kpis/{key}`.
 
-NPS is sent on the usual −100…100 scale and visit→lead conversion in percent, as that page prints
-them without scaling; both are the metrics engine's ratios × 100.
+NPS is sent on the usual −100…100 scale and the overview's visit→lead conversion in percent, as
+that page prints them without scaling; both are the metrics engine's ratios × 100. The
+conversion drill-down gets the 0–1 ratio: its chart multiplies values up to 2 by 100, so a
+conversion under 2 % sent in percent would show as a hundred times too big.
 """
 
 from __future__ import annotations
@@ -122,6 +124,8 @@ def marketing_kpi(
         raise unknown_key("Marketing", key, MARKETING_KEYS)
     series, _ = _all_series(conn, window)
     _, scale, unit = SOURCES[key]
+    if unit == "%":
+        scale = 1.0  # the drill-down chart scales 0–1 ratios itself (see the module docstring)
     found, note = _breakdown(conn, window, key, by)
     return SeedDrilldown(
         timeframe=timeframe(window),
