@@ -115,3 +115,36 @@ def test_demo_company_kpis_are_plausible_and_non_null(demo_engine: Engine) -> No
     assert (v["arr"] or 0) > 0
     assert (v["payback"] or 0) > 0
     assert (v["forecast"] or 0) > 0
+
+
+def test_every_kpi_reports_months_with_data_now_and_before(small_company: Engine) -> None:
+    with small_company.connect() as conn:
+        tiles = {k.key: k for k in kpis(conn, resolve_window("12m", "month", "2025-08"))}
+    cover = {k: (t.coverage.current, t.coverage.previous, t.coverage.months)  # type: ignore[union-attr]
+             for k, t in tiles.items()}  # fmt: skip
+    assert cover["revenue"] == (12, 1, 12)  # recognized 2024-08 is the previous window's only
+    assert cover["uptime"] == (2, 0, 12)
+    assert cover["coverage_months"] == (6, 1, 6)  # six months to the end, and to 2024-08
+    assert cover["book_to_bill"] == (12, 1, 12)
+    revenue = tiles["revenue"]
+    assert revenue.comparable is False
+    assert revenue.favourable is None
+    assert revenue.coverage is not None
+    assert (revenue.coverage.previous_start_month, revenue.coverage.previous_end_month) == (
+        "2023-09", "2024-08",
+    )  # fmt: skip
+    assert tiles["coverage_months"].comparable is False
+
+
+def test_nrr_popover_inputs_show_the_identity_with_the_same_rows_numbers(
+    small_company: Engine,
+) -> None:
+    with small_company.connect() as conn:
+        nrr = kpi(conn, resolve_window("12m", "month", "2025-08"), "nrr")
+    inputs = {i.name: i.value for i in nrr.provenance.inputs}
+    assert inputs["nrr"] == 1.08
+    assert inputs["gross churn (same month, trailing 12 months)"] == 0.02
+    assert inputs["expansion (same month, trailing 12 months)"] == 0.1
+    assert inputs["1 − churn + expansion"] == pytest.approx(1.08)
+    assert nrr.basis == "trailing 12 months to Jun 2025"
+    assert nrr.change_unit == "points"

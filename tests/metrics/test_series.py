@@ -25,9 +25,44 @@ def test_flow_sums_the_months_with_data() -> None:
     assert aggregate("flow", {JAN: 10.0, FEB: 5.5}, [JAN, FEB, MAR]) == 15.5
 
 
-def test_stock_takes_the_last_month_that_has_data() -> None:
+def test_stock_is_the_value_of_the_periods_last_month() -> None:
     assert aggregate("stock", {JAN: 10.0, FEB: 30.0, MAR: 20.0}, [JAN, FEB, MAR]) == 20.0
-    assert aggregate("stock", {JAN: 10.0, FEB: 30.0}, [JAN, FEB, MAR]) == 30.0
+
+
+def test_stock_whose_last_month_has_no_data_is_none_not_an_earlier_month() -> None:
+    assert aggregate("stock", {JAN: 10.0, FEB: 30.0}, [JAN, FEB, MAR]) is None
+
+
+def test_carried_stock_takes_the_latest_month_at_or_before_the_periods_end() -> None:
+    before = dt.date(2023, 12, 1)
+    assert aggregate("stock", {FEB: 30.0}, [JAN, FEB, MAR], carry=True) == 30.0
+    assert aggregate("stock", {before: 1.1}, [JAN, FEB, MAR], carry=True) == 1.1
+    assert aggregate("stock", {dt.date(2024, 4, 1): 9.0}, [JAN, FEB, MAR], carry=True) is None
+
+
+def test_nrr_series_and_window_follow_the_same_carried_rule_as_the_kpi() -> None:
+    window = resolve_window("6m", "quarter", "2024-06")
+    series = build_series(window, "nrr", "NRR", "ratio", {dt.date(2023, 11, 1): 1.1, FEB: 1.2})
+    assert [p.value for p in series.points] == [1.2, 1.2]
+    assert series.total == 1.2
+
+
+def test_series_report_months_with_data_for_the_window_and_the_previous_window() -> None:
+    window = resolve_window("3m", "month", "2024-03")
+    series = build_series(
+        window,
+        "recognized",
+        "R",
+        "currency",
+        {JAN: 1.0, MAR: 2.0, FEB: 0.0, dt.date(2023, 12, 1): 5.0},
+    )
+    assert series.coverage is not None
+    assert (series.coverage.current, series.coverage.previous, series.coverage.months) == (3, 1, 3)
+    assert series.coverage.complete
+    assert not series.coverage.previous_complete
+    assert (series.coverage.previous_start_month, series.coverage.previous_end_month) == (
+        "2023-10", "2023-12",
+    )  # fmt: skip
 
 
 def test_rate_weights_february_2024_by_29_days() -> None:

@@ -51,3 +51,31 @@ def test_delta_is_null_exactly_when_previous_is_zero_or_missing(
         assert current is not None
         assert previous is not None
         assert result == pytest.approx((current - previous) / abs(previous))
+
+
+def test_a_ratio_carries_its_change_in_points_and_a_money_kpi_its_relative_change() -> None:
+    gm = make_kpi("gm", "Gross margin", "ratio", 0.331, 0.364, EMPTY)
+    assert gm.change == pytest.approx(-0.033)
+    assert gm.change_unit == "points"
+    assert (gm.previous, gm.delta) == (0.364, pytest.approx(-0.033 / 0.364))
+    revenue = make_kpi("revenue", "Revenue", "currency", 110.0, 100.0, EMPTY)
+    assert (revenue.change, revenue.change_unit) == (10.0, "relative")
+    nps = make_kpi("nps", "NPS", "score", 0.3, 0.25, EMPTY)
+    assert nps.change_unit == "points"
+
+
+def test_an_incomplete_window_makes_the_change_not_comparable_and_not_favourable() -> None:
+    from execdash.metrics.series import coverage_of
+    from execdash.metrics.windows import resolve_window
+
+    window = resolve_window("12m", "month", "2026-11")
+    held = set(window.months[:5]) | set(window.previous().months)
+    kpi = make_kpi("revenue", "Revenue", "currency", 50.0, 100.0, EMPTY,
+                   coverage=coverage_of(window, held))  # fmt: skip
+    assert kpi.coverage is not None
+    assert (kpi.coverage.current, kpi.coverage.months) == (5, 12)
+    assert (kpi.comparable, kpi.direction, kpi.favourable) == (False, "down", None)
+    assert kpi.delta == -0.5  # still reported, never presented as a trend
+    full = make_kpi("revenue", "Revenue", "currency", 50.0, 100.0, EMPTY,
+                    coverage=coverage_of(window, set(window.months) | held))  # fmt: skip
+    assert (full.comparable, full.favourable) == (True, False)

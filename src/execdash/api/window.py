@@ -8,7 +8,7 @@ from fastapi import Depends, Query
 from fastapi.exceptions import RequestValidationError
 
 from execdash.api.deps import ReadConn
-from execdash.metrics.queries import latest_month
+from execdash.metrics.queries import data_months
 from execdash.metrics.windows import Granularity, RangeKey, Window, WindowError, resolve_window
 
 AS_OF_PATTERN = r"^(19|2[0-9])[0-9]{2}-(0[1-9]|1[0-2])$"
@@ -37,8 +37,9 @@ def window_of(
     ] = None,
 ) -> Window:
     """The reporting window asked for, ending at `as_of` or the latest month with data."""
+    first, last = data_months(conn)
     try:
-        return resolve_window(range, granularity, as_of, latest_month(conn))
+        return resolve_window(range, granularity, as_of, last, first_month=first)
     except WindowError as exc:
         raise invalid_parameter(exc.field, str(exc)) from None
 

@@ -19,7 +19,7 @@ from execdash.metrics.models import (
 )
 from execdash.metrics.queries import by_month, dated_in, month_of, period_column
 from execdash.metrics.rates import normalise_rows
-from execdash.metrics.series import aggregate, divide, kind_of
+from execdash.metrics.series import CARRIED_STOCKS, aggregate, coverage_of, divide, kind_of
 from execdash.metrics.tiles import make_kpi
 from execdash.metrics.windows import Window, month_key
 
@@ -37,9 +37,12 @@ def read_period(
     *,
     rate: bool = False,
     nrr: bool = False,
+    history: bool = False,
 ) -> tuple[Monthly, list[DataQualityWarning]]:
-    """One period column over the window and its previous window; 0–1 rates normalised."""
-    rows = period_column(conn, table, column, window.previous().start_month, window.end_month)
+    """One period column over the window and its previous window (with `history`, every month up
+    to the window's end); 0–1 rates normalised."""
+    first = None if history else window.previous().start_month
+    rows = period_column(conn, table, column, first, window.end_month)
     if not (rate or nrr):
         return by_month(rows), []
     values, warnings = normalise_rows(rows, table, column, nrr=nrr)
@@ -76,11 +79,13 @@ def tile(
     *,
     good: Literal["up", "down"] = "up",
     warnings: Sequence[DataQualityWarning] = (),
+    basis: str | None = None,
 ) -> Kpi:
     """A KPI tile of one monthly series: window value vs previous window, by the series' kind."""
     kind = kind_of(key)  # declared once in series.SERIES_KINDS, as the series' quarters are
-    value = aggregate(kind, monthly, window.months)
-    previous = aggregate(kind, monthly, window.previous().months)
+    carry = key in CARRIED_STOCKS
+    value = aggregate(kind, monthly, window.months, carry=carry)
+    previous = aggregate(kind, monthly, window.previous().months, carry=carry)
     held = [month_key(m) for m in window.months if m in monthly]
     return make_kpi(
         key,
@@ -95,6 +100,8 @@ def tile(
         ),
         good=good,
         warnings=list(warnings),
+        coverage=coverage_of(window, monthly),
+        basis=basis,
     )
 
 
@@ -131,6 +138,7 @@ def ratio_tile(
             months=list(window.month_keys),
         ),
         good=good,
+        coverage=coverage_of(window, {m for m in numerator if m in denominator}),
     )
 
 

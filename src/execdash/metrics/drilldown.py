@@ -12,6 +12,7 @@ from execdash.metrics.breakdowns import DIMENSIONS, BreakdownError, kpi_breakdow
 from execdash.metrics.executive import fetch_facts, kpis_from_facts
 from execdash.metrics.formulas import KPI_DEFS, KPI_KEYS, Facts
 from execdash.metrics.models import Kind, KpiDrilldown, Series, SeriesPoint, Timeframe
+from execdash.metrics.series import build_series
 from execdash.metrics.windows import Window
 
 SERIES_KIND: dict[str, Kind] = {
@@ -77,4 +78,11 @@ def drilldown(conn: sa.Connection, window: Window, key: str, by: str | None = No
         series=kpi_series(window, key, facts),
         dimensions=list(DIMENSIONS[key]),
         breakdown=kpi_breakdown(conn, window, key, by) if by is not None else None,
+        actuals=monthly_actuals(window, facts) if key == "forecast" else None,
     )
+
+
+def monthly_actuals(window: Window, facts: Facts) -> Series:
+    """Recognized revenue per month of the window: the history the forecast continues."""
+    monthly = Window(window.range_key, "month", window.start_month, window.end_month)
+    return build_series(monthly, "recognized", "Recognized revenue", "currency", facts.recognized)

@@ -14,8 +14,9 @@ from execdash.db import schema as s
 from execdash.db import tables as t
 from execdash.metrics import kpi_store
 from execdash.metrics.forecast import Forecast
-from execdash.metrics.formulas import KPI_DEFS, Facts
+from execdash.metrics.formulas import KPI_DEFS, Facts, Result
 from execdash.metrics.models import (
+    Coverage,
     DataQualityWarning,
     ForecastDetail,
     Kpi,
@@ -34,7 +35,7 @@ from execdash.metrics.queries import (
 )
 from execdash.metrics.rates import normalise_rows
 from execdash.metrics.tiles import make_kpi
-from execdash.metrics.windows import Window, add_months, month_key
+from execdash.metrics.windows import Window, add_months, month_key, parse_month
 
 
 def pipeline_stage_by_month(
@@ -91,7 +92,18 @@ def fetch_facts(
         "pipeline_winrate",
         "win_rate_pct",
     )
-    warnings += w1 + w2 + w3
+    churn, w4 = normalise_rows(
+        period_column(conn, "retention_nrr", "gross_churn", None, window.end_month),
+        "retention_nrr",
+        "gross_churn",
+    )
+    expansion, w5 = normalise_rows(
+        period_column(conn, "retention_nrr", "expansion", None, window.end_month),
+        "retention_nrr",
+        "expansion",
+    )
+    f.gross_churn, f.expansion = by_month(list(churn.items())), by_month(list(expansion.items()))
+    warnings += w1 + w2 + w3 + w4 + w5
     f.uptime, f.nrr, f.win_rate = (
         by_month(list(uptime.items())),
         by_month(list(nrr.items())),
@@ -115,6 +127,35 @@ def fetch_facts(
 def _warnings_for(key: str, warnings: list[DataQualityWarning]) -> list[DataQualityWarning]:
     tables = {"uptime": "ops_uptime", "nrr": "retention_nrr", "forecast": "pipeline_winrate"}
     return [w for w in warnings if tables.get(key) == w.table]
+
+
+def coverage(window: Window, now: Result, before: Result) -> Coverage:
+    """Months with data of a KPI on the window and on its previous window."""
+    prev = window.previous()
+    (needed, current), (needed_before, previous) = now.cover, before.cover
+    return Coverage(
+        months=needed,
+        current=current,
+        previous=previous,
+        complete=current == needed,
+        previous_complete=previous == needed_before,
+        previous_start_month=month_key(prev.start_month),
+        previous_end_month=month_key(prev.end_month),
+    )
+
+
+def basis(key: str, window: Window, now: Result) -> str | None:
+    """What the value is measured over when that is not simply the window."""
+    end = f"{window.end_month:%b %Y}"
+    if key == "nrr":
+        if not now.months:
+            return None
+        return f"trailing 12 months to {parse_month(now.months[0], 'period'):%b %Y}"
+    if key in ("backlog", "arr"):
+        return f"at the end of {end}"
+    if key == "coverage_months":
+        return f"backlog ÷ 6-month mean revenue to {end}"
+    return None
 
 
 def kpis_from_facts(
@@ -157,6 +198,8 @@ def kpis_from_facts(
                 good=good,
                 warnings=_warnings_for(key, warnings or []),
                 forecast=detail,
+                coverage=coverage(window, now, before),
+                basis=basis(key, window, now),
             )
         )
     return out

@@ -30,6 +30,8 @@ class Facts:
     backlog: Monthly = field(default_factory=dict)
     uptime: Monthly = field(default_factory=dict)
     nrr: Monthly = field(default_factory=dict)
+    gross_churn: Monthly = field(default_factory=dict)
+    expansion: Monthly = field(default_factory=dict)
     order_amount: Monthly = field(default_factory=dict)
     order_profit: Monthly = field(default_factory=dict)
     recurring_amount: Monthly = field(default_factory=dict)
@@ -50,6 +52,14 @@ class Result:
     inputs: list[ProvenanceInput]
     months: list[str]
     extra: dict[str, object] = field(default_factory=dict)
+    cover: tuple[int, int] = (0, 0)
+    """Months the value is computed over (the window's, or the 6 of backlog coverage), and how
+    many of them have data in every table the KPI reads."""
+
+
+def covered(months: tuple[dt.date, ...] | list[dt.date], *series: Monthly) -> tuple[int, int]:
+    """Months needed, and months present in every one of `series`."""
+    return len(months), sum(1 for m in months if all(m in one for one in series))
 
 
 def _keys(months: tuple[dt.date, ...] | list[dt.date]) -> list[str]:
@@ -69,6 +79,7 @@ def revenue(w: Window, f: Facts) -> Result:
         "Sum of revenue_trend.recognized over the window's months",
         [_inp("Σ recognized", value, f"{len(held)} of {w.length} months with data")],
         _keys(w.months),
+        cover=covered(w.months, f.recognized),
     )
 
 
@@ -80,6 +91,7 @@ def backlog(w: Window, f: Facts) -> Result:
         "revenue_trend.backlog at the window's end month (period-end stock)",
         [_inp("backlog", value, w.as_of)],
         [w.as_of],
+        cover=covered(w.months, f.backlog),
     )
 
 
@@ -92,19 +104,32 @@ def uptime(w: Window, f: Facts) -> Result:
         "Mean of ops_uptime.uptime over the window, each month weighted by its days",
         [_inp("day-weighted mean uptime", value, f"{len(held)} months with data")],
         _keys(held),
+        cover=covered(w.months, f.uptime),
     )
 
 
 def nrr(w: Window, f: Facts) -> Result:
-    """retention_nrr.nrr of the latest row at or before the end month."""
+    """retention_nrr.nrr of the latest row at or before the end month, with that row's churn and
+    expansion so the identity NRR = 1 − churn + expansion can be checked."""
     candidates = [m for m in f.nrr if m <= w.end_month]
     month = max(candidates) if candidates else None
     value = f.nrr[month] if month is not None else None
+    at = month_key(month) if month else None
+    churn = f.gross_churn.get(month) if month else None
+    expansion = f.expansion.get(month) if month else None
+    identity = 1 - churn + expansion if churn is not None and expansion is not None else None
     return Result(
         value,
-        "retention_nrr.nrr of the latest month at or before the window's end month",
-        [_inp("nrr", value, month_key(month) if month else None)],
-        [month_key(month)] if month else [],
+        "retention_nrr.nrr of the latest month at or before the window's end month (trailing "
+        "12 months); NRR = 1 − gross churn + expansion of the same row",
+        [
+            _inp("nrr", value, at),
+            _inp("gross churn (same month, trailing 12 months)", churn, at),
+            _inp("expansion (same month, trailing 12 months)", expansion, at),
+            _inp("1 − churn + expansion", identity, at),
+        ],
+        [at] if at else [],
+        cover=covered(w.months, f.nrr),
     )
 
 
@@ -117,6 +142,7 @@ def gm(w: Window, f: Facts) -> Result:
         "Σ orders.profit / Σ orders.amount, orders dated in the window",
         [_inp("Σ profit", profit), _inp("Σ amount", amount)],
         _keys(w.months),
+        cover=covered(w.months, f.order_amount),
     )
 
 
@@ -137,6 +163,7 @@ def payback(w: Window, f: Facts) -> Result:
             _inp("gross margin", margin),
         ],
         _keys(w.months),
+        cover=covered(w.months, f.expenses, f.order_amount),
     )
 
 
@@ -149,6 +176,7 @@ def book_to_bill(w: Window, f: Facts) -> Result:
         "Σ revenue_trend.booked / Σ revenue_trend.recognized over the window",
         [_inp("Σ booked", booked), _inp("Σ recognized", recognized)],
         _keys(w.months),
+        cover=covered(w.months, f.booked, f.recognized),
     )
 
 
@@ -167,6 +195,7 @@ def coverage_months(w: Window, f: Facts) -> Result:
             _inp("mean monthly recognized", mean),
         ],
         _keys(six),
+        cover=covered(six, f.recognized),
     )
 
 
@@ -178,6 +207,7 @@ def arr(w: Window, f: Facts) -> Result:
         "12 × MRR; MRR = Σ orders.amount of type subscription or recurring dated in the end month",
         [_inp("MRR", mrr, w.as_of)],
         [w.as_of],
+        cover=covered(w.months, f.recurring_amount),
     )
 
 
@@ -207,6 +237,7 @@ def forecast(w: Window, f: Facts) -> Result:
         ],
         [month_key(m) for m in sorted(f.recognized) if m <= w.end_month],
         {"forecast": result, "pipeline_estimate": estimate, "month": add_months(w.end_month, 1)},
+        cover=covered(w.months, f.recognized),
     )
 
 

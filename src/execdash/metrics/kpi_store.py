@@ -39,4 +39,8 @@ def stored(conn: sa.Connection, window: Window) -> list[Kpi] | None:
     text = conn.execute(
         sa.select(app_meta.c.value).where(app_meta.c.key == key(window))
     ).scalar_one_or_none()
-    return None if text is None else _KPIS.validate_python(orjson.loads(text))
+    if text is None:
+        return None
+    kpis = _KPIS.validate_python(orjson.loads(text))
+    # An answer stored by an older execdash lacks coverage: recompute rather than serve it.
+    return None if any(k.coverage is None for k in kpis) else kpis

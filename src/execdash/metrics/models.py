@@ -34,11 +34,24 @@ class Timeframe(_Model):
     months: int = Field(description="Number of months in the window.")
     previous_start_date: dt.date = Field(description="First day of the previous window.")
     previous_end_date: dt.date = Field(description="Last day of the previous window.")
+    data_first_month: str | None = Field(
+        default=None, description="First month with data in revenue_trend (YYYY-MM)."
+    )
+    data_last_month: str | None = Field(
+        default=None, description="Latest month with data in revenue_trend (YYYY-MM)."
+    )
+    beyond_data: bool = Field(
+        default=False, description="The window ends after the latest month with data."
+    )
+    before_data: bool = Field(
+        default=False, description="The window ends before the first month with data."
+    )
 
     @classmethod
     def of(cls, window: Window) -> Timeframe:
         """Describe `window`."""
         prev = window.previous()
+        first, last = window.data_first, window.data_last
         return cls(
             range=window.range_key,
             granularity=window.granularity,
@@ -50,6 +63,10 @@ class Timeframe(_Model):
             months=window.length,
             previous_start_date=prev.start_date,
             previous_end_date=prev.end_date,
+            data_first_month=f"{first:%Y-%m}" if first else None,
+            data_last_month=f"{last:%Y-%m}" if last else None,
+            beyond_data=last is not None and window.end_month > last,
+            before_data=first is not None and window.end_month < first,
         )
 
 
@@ -97,6 +114,18 @@ class ForecastDetail(_Model):
     )
 
 
+class Coverage(_Model):
+    """How many months of the window, and of the previous window, have data in the tables read."""
+
+    months: int = Field(description="Months the value needs (the window's, or 6 for coverage).")
+    current: int = Field(description="Of those, months with data in the tables the KPI reads.")
+    previous: int = Field(description="The same count on the previous window.")
+    complete: bool = Field(description="Every month of the window has data.")
+    previous_complete: bool = Field(description="Every month of the previous window has data.")
+    previous_start_month: str = Field(description="First month of the previous window, YYYY-MM.")
+    previous_end_month: str = Field(description="Last month of the previous window, YYYY-MM.")
+
+
 class Kpi(_Model):
     """One headline number: value, unit, change versus the previous window, and how it was made."""
 
@@ -119,6 +148,26 @@ class Kpi(_Model):
     )
     forecast: ForecastDetail | None = Field(
         default=None, description="Forecast details (only on the forecast KPI)."
+    )
+    change: float | None = Field(
+        default=None,
+        description="Absolute change current − previous (× 100 = percentage points for ratios).",
+    )
+    change_unit: Literal["points", "relative"] = Field(
+        default="relative",
+        description="How the change is shown: 'points' (ratios and percentages: change × 100 "
+        "pts) or 'relative' (money and counts: delta as a percentage).",
+    )
+    coverage: Coverage | None = Field(
+        default=None, description="Months with data in the window and in the previous window."
+    )
+    comparable: bool = Field(
+        default=True,
+        description="False when either window is incomplete: the change is not a trend and "
+        "`favourable` is null.",
+    )
+    basis: str | None = Field(
+        default=None, description="What period the value is measured over, when not the window."
     )
 
 
@@ -144,6 +193,9 @@ class Series(_Model):
     points: list[SeriesPoint] = Field(description="One point per period, oldest first.")
     total: float | None = Field(
         description="Window value: sum (flow), end value (stock), mean (rate), quotient (ratio)."
+    )
+    coverage: Coverage | None = Field(
+        default=None, description="Months with data in the window and in the previous window."
     )
 
 
@@ -307,6 +359,11 @@ class KpiDrilldown(_Model):
     series: Series = Field(description="The KPI per period.")
     dimensions: list[str] = Field(description="Dimensions this KPI can be broken down by.")
     breakdown: KpiBreakdown | None = Field(description="The breakdown asked for, if any.")
+    actuals: Series | None = Field(
+        default=None,
+        description="Forecast only: monthly recognized revenue of the window, whatever the "
+        "granularity, so the forecast month can be drawn after it.",
+    )
 
 
 def seed_unit(unit: Unit, currency_symbol: str = "£") -> str:

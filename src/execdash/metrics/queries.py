@@ -94,6 +94,13 @@ def dated_in(
     return [column >= start, column < end + dt.timedelta(days=1)]
 
 
+def data_months(conn: sa.Connection) -> tuple[dt.date | None, dt.date | None]:
+    """The first and the latest month with data in `revenue_trend` (None, None when empty)."""
+    month = month_of(s.revenue_trend.c.period)
+    first, last = conn.execute(sa.select(sa.func.min(month), sa.func.max(month))).one()
+    return (_month(str(first)) if first else None), (_month(str(last)) if last else None)
+
+
 def whole_months(start: dt.date, end: dt.date) -> bool:
     """True when `[start, end]` runs from a first to a last day of a month (rollups fit)."""
     return start.day == 1 and (end + dt.timedelta(days=1)).day == 1

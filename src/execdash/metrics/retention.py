@@ -7,6 +7,7 @@ from collections.abc import Iterable
 import sqlalchemy as sa
 
 from execdash.db import schema as s
+from execdash.metrics import executive
 from execdash.metrics.domain import read_period, tile
 from execdash.metrics.models import (
     AtRiskCustomer,
@@ -53,20 +54,26 @@ def at_risk(conn: sa.Connection) -> tuple[list[AtRiskCustomer], list[DataQuality
     return rank_at_risk([(r[0], r[1], r[2], r[3], r[4]) for r in rows])
 
 
+MEAN_BASIS = "mean over the window of monthly trailing-12-month rates"
+
+
 def overview(conn: sa.Connection, window: Window) -> RetentionOverview:
     """Retention KPI tiles, series and the at-risk ranking for `window`."""
-    nrr, w1 = read_period(conn, "retention_nrr", "nrr", window, nrr=True)
+    nrr, w1 = read_period(conn, "retention_nrr", "nrr", window, nrr=True, history=True)
     churn, w2 = read_period(conn, "retention_nrr", "gross_churn", window, rate=True)
     expansion, w3 = read_period(conn, "retention_nrr", "expansion", window, rate=True)
     customers, w4 = at_risk(conn)
+    # The executive tile itself: its popover shows NRR = 1 − churn + expansion of the same row.
+    nrr_tile = next(k for k in executive.kpis(conn, window) if k.key == "nrr")
     loss = sum(c.expected_loss for c in customers)
     tiles: list[Kpi] = [
-        tile(window, "nrr", "Net revenue retention", "ratio", nrr,
-             "retention_nrr.nrr at the window's last month with data", warnings=w1),
+        nrr_tile,
         tile(window, "gross_churn", "Gross churn", "ratio", churn,
-             "Day-weighted mean of retention_nrr.gross_churn", good="down", warnings=w2),
+             "Day-weighted mean over the window of retention_nrr.gross_churn (each row a "
+             "trailing-12-month rate)", good="down", warnings=w2, basis=MEAN_BASIS),
         tile(window, "expansion", "Expansion", "ratio", expansion,
-             "Day-weighted mean of retention_nrr.expansion", warnings=w3),
+             "Day-weighted mean over the window of retention_nrr.expansion (each row a "
+             "trailing-12-month rate)", warnings=w3, basis=MEAN_BASIS),
         make_kpi("expected_loss", "Expected MRR loss", "currency",
                  loss if customers else None, None,
                  Provenance(formula="Σ mrr × risk over retention_at_risk (current snapshot)",

@@ -7,10 +7,10 @@ be summed where it should be averaged.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
-from execdash.metrics.models import Kind, Series, SeriesPoint, Unit
-from execdash.metrics.windows import Window, days_in_month
+from execdash.metrics.models import Coverage, Kind, Series, SeriesPoint, Unit
+from execdash.metrics.windows import Window, days_in_month, month_key
 
 Monthly = Mapping[dt.date, float]
 """Monthly values keyed by the first day of the month; a month without data is absent."""
@@ -67,9 +67,21 @@ def flow(values: Sequence[tuple[dt.date, float]]) -> float | None:
     return sum(v for _, v in values) if values else None
 
 
-def stock(values: Sequence[tuple[dt.date, float]]) -> float | None:
-    """The value of the latest month that has data; None when none has."""
-    return max(values, key=lambda mv: mv[0])[1] if values else None
+def stock(monthly: Monthly, months: Sequence[dt.date]) -> float | None:
+    """The value of the period's last month (`months[-1]`); None when that month has no data."""
+    return monthly.get(months[-1]) if months else None
+
+
+def stock_at_or_before(monthly: Monthly, months: Sequence[dt.date]) -> float | None:
+    """The value of the latest month at or before the period's last month (NRR's rule)."""
+    if not months:
+        return None
+    held = [m for m in monthly if m <= months[-1]]
+    return monthly[max(held)] if held else None
+
+
+CARRIED_STOCKS = frozenset({"nrr"})
+"""Stocks whose value is the latest row at or before the period end (a trailing ratio)."""
 
 
 def rate(values: Sequence[tuple[dt.date, float]]) -> float | None:
@@ -80,13 +92,16 @@ def rate(values: Sequence[tuple[dt.date, float]]) -> float | None:
     return sum(v * days_in_month(m) for m, v in values) / days
 
 
-def aggregate(kind: Kind, monthly: Monthly, months: Sequence[dt.date]) -> float | None:
-    """Aggregate `monthly` over `months` by `kind` (ratio series must use `ratio_of`)."""
+def aggregate(
+    kind: Kind, monthly: Monthly, months: Sequence[dt.date], *, carry: bool = False
+) -> float | None:
+    """Aggregate `monthly` over `months` by `kind` (ratio series must use `ratio_series`); a
+    stock is its last month's value, or with `carry` the latest value at or before it."""
+    if kind == "stock":
+        return stock_at_or_before(monthly, months) if carry else stock(monthly, months)
     values = [(m, monthly[m]) for m in months if m in monthly]
     if kind == "flow":
         return flow(values)
-    if kind == "stock":
-        return stock(values)
     if kind == "rate":
         return rate(values)
     raise ValueError(f"kind {kind!r} cannot be aggregated from one monthly series")
@@ -99,6 +114,22 @@ def divide(numerator: float | None, denominator: float | None) -> float | None:
     return numerator / denominator
 
 
+def coverage_of(window: Window, held: Collection[dt.date]) -> Coverage:
+    """How many months of the window and of the previous window are in `held`."""
+    prev = window.previous()
+    current = sum(1 for m in window.months if m in held)
+    previous = sum(1 for m in prev.months if m in held)
+    return Coverage(
+        months=window.length,
+        current=current,
+        previous=previous,
+        complete=current == window.length,
+        previous_complete=previous == prev.length,
+        previous_start_month=month_key(prev.start_month),
+        previous_end_month=month_key(prev.end_month),
+    )
+
+
 def build_series(
     window: Window,
     key: str,
@@ -109,10 +140,11 @@ def build_series(
 ) -> Series:
     """The series `key` at the window's granularity, rolled up by its declared kind."""
     kind = kind or kind_of(key)
+    carry = key in CARRIED_STOCKS
     points = [
         SeriesPoint(
             period=p.key,
-            value=aggregate(kind, monthly, p.months),
+            value=aggregate(kind, monthly, p.months, carry=carry),
             partial=p.partial,
             months=p.months_held,
         )
@@ -124,7 +156,8 @@ def build_series(
         unit=unit,
         kind=kind,
         points=points,
-        total=aggregate(kind, monthly, window.months),
+        total=aggregate(kind, monthly, window.months, carry=carry),
+        coverage=coverage_of(window, monthly),
     )
 
 
@@ -151,4 +184,13 @@ def ratio_series(
     total = divide(
         aggregate("flow", numerator, window.months), aggregate("flow", denominator, window.months)
     )
-    return Series(key=key, label=label, unit=unit, kind="ratio", points=points, total=total)
+    both = {m for m in numerator if m in denominator}
+    return Series(
+        key=key,
+        label=label,
+        unit=unit,
+        kind="ratio",
+        points=points,
+        total=total,
+        coverage=coverage_of(window, both),
+    )

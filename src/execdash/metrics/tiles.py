@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from execdash.metrics.models import (
+    Coverage,
     DataQualityWarning,
     Direction,
     ForecastDetail,
@@ -38,6 +39,15 @@ def favourable(moved: Direction, good: Literal["up", "down"]) -> bool | None:
     return moved == good
 
 
+POINTS_KEYS = frozenset({"nps"})
+"""Keys outside the ratio unit whose change is still read in points (NPS, a −1…1 fraction)."""
+
+
+def change_unit(key: str, unit: Unit) -> Literal["points", "relative"]:
+    """'points' for ratios and percentages (change × 100 pts), 'relative' for money and counts."""
+    return "points" if unit == "ratio" or key in POINTS_KEYS else "relative"
+
+
 def make_kpi(
     key: str,
     label: str,
@@ -49,21 +59,33 @@ def make_kpi(
     good: Literal["up", "down"] = "up",
     warnings: list[DataQualityWarning] | None = None,
     forecast: ForecastDetail | None = None,
+    coverage: Coverage | None = None,
+    basis: str | None = None,
 ) -> Kpi:
-    """A KPI tile comparing `value` with the same KPI on the previous window."""
-    change = delta(value, previous)
-    moved = direction(change)
+    """A KPI tile comparing `value` with the same KPI on the previous window.
+
+    With `coverage`, a window or previous window missing months makes the change not comparable:
+    it is still reported, but `favourable` is null so nothing presents it as a trend.
+    """
+    relative = delta(value, previous)
+    moved = direction(relative)
+    comparable = coverage is None or (coverage.complete and coverage.previous_complete)
     return Kpi(
         key=key,
         label=label,
         value=value,
         unit=unit,
         previous=previous,
-        delta=change,
+        delta=relative,
         direction=moved,
-        favourable=favourable(moved, good),
+        favourable=favourable(moved, good) if comparable else None,
         good_direction=good,
         provenance=provenance,
         warnings=warnings or [],
         forecast=forecast,
+        change=value - previous if value is not None and previous is not None else None,
+        change_unit=change_unit(key, unit),
+        coverage=coverage,
+        comparable=comparable,
+        basis=basis,
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 RangeKey = Literal["3m", "6m", "12m", "24m", "ytd"]
@@ -107,6 +107,10 @@ class Window:
     granularity: Granularity
     start_month: dt.date
     end_month: dt.date
+    data_first: dt.date | None = field(default=None, compare=False)
+    """First month with data in `revenue_trend`, when known (not part of equality)."""
+    data_last: dt.date | None = field(default=None, compare=False)
+    """Latest month with data in `revenue_trend`, when the resolver knew it."""
 
     @property
     def start_date(self) -> dt.date:
@@ -184,6 +188,7 @@ def resolve_window(
     as_of: str | None = None,
     latest_month: dt.date | None = None,
     today: dt.date | None = None,
+    first_month: dt.date | None = None,
 ) -> Window:
     """The window of `range_key` ending at `as_of`, else at `latest_month` with data, else today.
 
@@ -198,4 +203,4 @@ def resolve_window(
     else:
         end = (today or dt.date.today()).replace(day=1)
     start = end.replace(month=1) if key == "ytd" else add_months(end, 1 - RANGE_MONTHS[key])
-    return Window(key, gran, start, end)
+    return Window(key, gran, start, end, first_month, latest_month)

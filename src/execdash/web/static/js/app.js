@@ -48,13 +48,18 @@ function syncControls(view) {
   form.elements.range.value = view.range;
   for (const radio of form.querySelectorAll('input[name="granularity"]')) radio.checked = radio.value === view.granularity;
   form.elements.as_of.value = view.as_of;
+  delete form.elements.as_of.dataset.auto;
 }
 
 function formView(form) {
+  const asOf = form.elements.as_of;
+  // The field shows the latest month when no as-of was chosen: that still means "latest".
+  const chosen = asOf.value && asOf.value !== asOf.dataset.auto ? asOf.value : "";
+  if (chosen) delete asOf.dataset.auto;
   return {
     range: form.elements.range.value,
     granularity: form.querySelector('input[name="granularity"]:checked')?.value || "month",
-    as_of: form.elements.as_of.value || "",
+    as_of: chosen,
   };
 }
 

@@ -105,7 +105,12 @@ function cartesianOption(full) {
     yAxisIndex: horizontal ? undefined : s.axis || 0,
     stack: s.stack,
     smooth: false,
-    symbolSize: 6,
+    symbolSize: s.symbolSize ?? 6,
+    symbol: s.symbol,
+    showSymbol: s.band ? false : s.sparse ? true : undefined,
+    lineStyle: s.band ? { opacity: 0 } : s.dashed ? { type: "dashed" } : undefined,
+    areaStyle: s.band === "fill" ? { color: css("--accent"), opacity: 0.18 } : undefined,
+    tooltip: s.band === "base" ? { show: false } : undefined,
     connectNulls: false,
     barMaxWidth: 42,
     silent: s.invisible || undefined,
@@ -129,7 +134,7 @@ function cartesianOption(full) {
     aria: { enabled: true },
     animationDuration: 250,
     grid: { left: 8, right: axes.length > 1 ? 8 : 16, top: 36, bottom: 8, containLabel: true },
-    legend: spec.legend === false ? { show: false } : { top: 0, textStyle: { color: text }, type: "scroll" },
+    legend: spec.legend === false ? { show: false } : { top: 0, textStyle: { color: text }, type: "scroll", data: spec.series.filter((s) => s.band !== "base").map((s) => s.name) },
     tooltip: {
       trigger: "axis",
       confine: true,
@@ -141,13 +146,18 @@ function cartesianOption(full) {
         const index = list[0]?.dataIndex ?? 0;
         const head = formatPeriod(spec.categories[index])
           + (partial[index] ? ` (partial: ${spec.months?.[index] ?? "?"} of 3 months)` : "");
-        return `<div><b>${escapeHtml(head)}</b></div>` + list.filter((p) => !spec.series[p.seriesIndex].invisible).map((p) => {
+        return `<div><b>${escapeHtml(head)}</b></div>` + list.filter((p) => {
+          const s = spec.series[p.seriesIndex];
+          const value = (s.shown || s.data)[p.dataIndex];
+          return !s.invisible && s.band !== "base" && !(s.sparse && (value === null || value === undefined));
+        }).map((p) => {
           const s = spec.series[p.seriesIndex];
           if (s.tooltips) return tooltipRow(p.marker, s.name, s.tooltips[p.dataIndex]);
-          const raw = s.data[p.dataIndex];
+          const raw = (s.shown || s.data)[p.dataIndex];
           const share = spec.shares?.[p.dataIndex];
           const suffix = share === null || share === undefined ? "" : ` (${formatValue(share, "ratio")} of total)`;
-          return tooltipRow(p.marker, s.name, formatValue(raw, s.unit, s.key, { compact: false }) + suffix);
+          const text = typeof raw === "string" ? raw : formatValue(raw, s.unit, s.key, { compact: false });
+          return tooltipRow(p.marker, s.name, text + suffix);
         }).join("");
       },
     },
@@ -213,7 +223,7 @@ export function chartCsv(spec) {
   const header = [spec.categoryName || "period", ...spec.series.map((s) => s.key || s.name)];
   if (spec.partial) header.push("partial");
   const rows = spec.categories.map((c, i) => {
-    const row = [c, ...spec.series.map((s) => s.data[i] ?? "")];
+    const row = [c, ...spec.series.map((s) => (s.csv || s.data)[i] ?? "")];
     if (spec.partial) row.push(spec.partial[i] ? "true" : "false");
     return row;
   });
@@ -336,6 +346,7 @@ export function breakdownSpec(title, breakdown, options = {}) {
   const all = breakdown?.items || [];
   const items = all.filter((i) => i.name !== "other");
   const other = all.find((i) => i.name === "other");
+  const ordered = other ? [...items, other] : items; // "other" last, so hideLast drops only it
   const unit = breakdown?.unit;
   const note = other
     ? `Not drawn: "other" (everything outside the top ${items.length}) ${formatValue(other.value, unit)}, ${formatValue(other.share, "ratio")} of the total; it is in the CSV.`
@@ -346,11 +357,11 @@ export function breakdownSpec(title, breakdown, options = {}) {
     horizontal: true,
     height: Math.max(220, 26 * items.length + 70),
     categoryName: breakdown?.dimension || "name",
-    categories: all.map((i) => i.name),
+    categories: ordered.map((i) => i.name),
     hideLast: other ? 1 : 0,
     axes: [{ unit }],
-    series: [{ name: breakdown?.measure || "value", key: "value", unit, type: "bar", data: all.map((i) => i.value) }],
-    shares: all.map((i) => i.share),
+    series: [{ name: breakdown?.measure || "value", key: "value", unit, type: "bar", data: ordered.map((i) => i.value) }],
+    shares: ordered.map((i) => i.share),
     note,
     empty: options.empty,
   };

@@ -20,8 +20,42 @@ export function showTimeframe(timeframe) {
   label.textContent = text;
   const printed = document.getElementById("print-window");
   if (printed) printed.textContent = `· ${text}`;
+  showAsOf(timeframe);
+  showDataBanner(timeframe);
+}
+
+/**
+ * The as-of field offers the months from the first to the latest month with data and always
+ * shows the month in use; `data-auto` remembers that it shows the default (latest) month, so
+ * changing the range keeps following new data instead of pinning that month.
+ */
+function showAsOf(timeframe) {
   const asOf = document.getElementById("ctl-as-of");
-  if (asOf && !asOf.value) asOf.placeholder = timeframe.end_month;
+  if (!asOf) return;
+  if (timeframe.data_first_month) asOf.min = timeframe.data_first_month;
+  else asOf.removeAttribute("min");
+  if (timeframe.data_last_month) asOf.max = timeframe.data_last_month;
+  else asOf.removeAttribute("max");
+  if (!asOf.value || asOf.dataset.auto === asOf.value) {
+    asOf.value = timeframe.end_month;
+    asOf.dataset.auto = timeframe.end_month;
+  }
+}
+
+/** A banner when the window ends after the data end (or before they start). */
+function showDataBanner(timeframe) {
+  const banner = document.getElementById("data-banner");
+  if (!banner) return;
+  let text = "";
+  if (timeframe.beyond_data) {
+    text = `The data end in ${formatPeriod(timeframe.data_last_month)}: months after that have no data, so this window (to ${formatPeriod(timeframe.end_month)}) is incomplete and changes are withheld.`;
+  } else if (timeframe.before_data) {
+    text = `The data start in ${formatPeriod(timeframe.data_first_month)}: this window (to ${formatPeriod(timeframe.end_month)}) ends before any data.`;
+  } else if (!timeframe.data_last_month && timeframe.data_first_month === null) {
+    text = "There is no revenue data yet: import data or load the demo company.";
+  }
+  banner.textContent = text;
+  banner.hidden = !text;
 }
 
 export function showDataUpdated(value) {

@@ -108,6 +108,23 @@ export function formatDelta(delta) {
   return `${delta < 0 ? MINUS : "+"}${text}%`;
 }
 
+/** An absolute change of a ratio in percentage points: −3.3 pts (a multiple: −0.05×). */
+export function formatPoints(change, key = "") {
+  if (missing(change)) return DASH;
+  if (MULTIPLE_KEYS.has(key)) {
+    const text = Math.abs(change).toFixed(2);
+    return Number(text) === 0 ? "0.00×" : `${change < 0 ? MINUS : "+"}${text}×`;
+  }
+  const text = (Math.abs(change) * 100).toFixed(1);
+  if (Number(text) === 0) return "0.0 pts";
+  return `${change < 0 ? MINUS : "+"}${text} pts`;
+}
+
+/** A KPI's change the way it means something: points for ratios, relative for money and counts. */
+export function formatChange(kpi) {
+  return kpi.change_unit === "points" ? formatPoints(kpi.change, kpi.key) : formatDelta(kpi.delta);
+}
+
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
 /** "2026-09-06" or an ISO date-time → "6 Sep 2026" (the calendar date as written, no time zone shift). */

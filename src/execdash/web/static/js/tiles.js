@@ -1,7 +1,7 @@
 // KPI tiles: formatted value, delta arrow coloured by favourability, sparkline, and a
 // "how is this computed" popover built from the API's provenance.
 import { h } from "./dom.js";
-import { formatValue, formatDelta, formatPeriod } from "./format.js";
+import { formatValue, formatChange, formatPeriod } from "./format.js";
 import { POPOVER_DIMENSION, fillPopoverDrivers } from "./drivers.js";
 import { readView, viewParams } from "./state.js";
 
@@ -34,15 +34,50 @@ export function sparkline(values, label) {
   return svg;
 }
 
+/** "Dec 2024 – Nov 2025": the previous window the change compares with. */
+function previousSpan(kpi) {
+  const c = kpi.coverage;
+  if (!c) return "the previous window";
+  return c.previous_start_month === c.previous_end_month
+    ? formatPeriod(c.previous_end_month)
+    : `${formatPeriod(c.previous_start_month)} – ${formatPeriod(c.previous_end_month)}`;
+}
+
+/** "vs 106.1% Dec 2024 – Nov 2025", or null when there is no previous value. */
+export function previousText(kpi) {
+  if (kpi.previous === null || kpi.previous === undefined) return null;
+  return `vs ${formatValue(kpi.previous, kpi.unit, kpi.key)} ${previousSpan(kpi)}`;
+}
+
+/** "5 of 12 months" (and the previous window's count) when either window misses months. */
+export function coverageText(kpi) {
+  const c = kpi.coverage;
+  if (!c || (c.complete && c.previous_complete)) return null;
+  const parts = [];
+  if (!c.complete) parts.push(`${c.current} of ${c.months} months`);
+  if (!c.previous_complete) parts.push(`previous window ${c.previous} of ${c.months} months`);
+  return parts.join(" · ");
+}
+
 function deltaBadge(kpi) {
   const arrow = kpi.direction === "up" ? "▲" : kpi.direction === "down" ? "▼" : "▶";
+  const vs = previousText(kpi);
+  const noChange = kpi.change === null || kpi.change === undefined;
+  if (!noChange && kpi.comparable === false) {
+    return h("span", {
+      class: "delta neutral withheld",
+      title: `Change withheld: the windows do not have data for the same months${vs ? ` (${vs})` : ""}`,
+      "aria-label": `Change withheld: the window or the previous window is incomplete${vs ? `; ${vs}` : ""}`,
+    }, "change withheld");
+  }
   const tone = kpi.favourable === true ? "good" : kpi.favourable === false ? "bad" : "neutral";
   const words = kpi.favourable === true ? "favourable" : kpi.favourable === false ? "unfavourable" : "no clear change";
-  const text = kpi.delta === null || kpi.delta === undefined ? "— no previous" : `${arrow} ${formatDelta(kpi.delta)}`;
+  const change = formatChange(kpi);
+  const text = noChange ? "— no previous" : `${arrow} ${change}`;
   return h("span", {
     class: `delta ${tone}`,
-    title: "Change versus the previous window of the same length",
-    "aria-label": `${formatDelta(kpi.delta)} versus the previous window, ${words}`,
+    title: vs || "Change versus the previous window of the same length",
+    "aria-label": noChange ? "No previous value to compare with" : `${change} ${vs || "versus the previous window"}, ${words}`,
   }, text);
 }
 
@@ -85,6 +120,7 @@ function subline(kpi) {
       `${formatPeriod(f.month)} · ${Math.round((f.interval || 0.8) * 100)}% interval ${formatValue(f.lower, "currency")}–${formatValue(f.upper, "currency")}`);
   }
   if (f) return h("span", { class: "tile-sub", text: `${formatPeriod(f.month)} · ${f.method.replace(/_/g, " ")}` });
+  if (kpi.basis) return h("span", { class: "tile-sub", text: kpi.basis });
   return null;
 }
 
@@ -99,7 +135,9 @@ export function kpiTile(kpi, { href, values } = {}) {
     label,
     h("span", { class: "tile-value", "aria-label": `${kpi.label}: ${value}` }, value),
     subline(kpi),
+    coverageText(kpi) ? h("span", { class: "tile-coverage", text: coverageText(kpi) }) : null,
     h("div", { class: "tile-foot" }, deltaBadge(kpi), spark),
+    previousText(kpi) ? h("span", { class: "tile-prev", text: previousText(kpi) }) : null,
     howComputed(kpi));
   if (kpi.value === null || kpi.value === undefined) {
     tile.title = "No data for this window";

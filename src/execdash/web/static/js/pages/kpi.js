@@ -97,19 +97,99 @@ function renderTable(drill) {
       columns.push({ key: "denominator", label: denominator, num: true, format: money });
       columns.push({ key: "rate", label: drill.kpi.label, num: true, format: (v) => formatValue(v, "ratio", drill.key) });
     }
-    tableCard(container, { title: `Table: ${drill.kpi.label} by ${b.dimension}`, filename: `${drill.key}-by-${b.dimension}-table`, rows: b.items, columns });
+    // The last row reproduces the tile: Σ values (and for a ratio Σ numerators / Σ denominators).
+    const total = { name: "Total (the tile)", value: b.total, share: b.total ? 1 : null, denominator: b.denominator, rate: b.kind === "ratio" ? b.tile : null };
+    tableCard(container, { title: `Table: ${drill.kpi.label} by ${b.dimension}`, filename: `${drill.key}-by-${b.dimension}-table`, rows: [...b.items, total], columns });
     return;
   }
   const points = drill.series?.points || [];
   tableCard(container, {
-    title: `Table: ${drill.kpi.label} per period`,
+    title: `Table: ${drill.series?.label || drill.kpi.label} per period`,
     filename: `${drill.key}-series-table`,
     rows: points,
     empty: "No periods in this window.",
     columns: [
       { key: "period", label: "Period", format: (v, r) => `${formatPeriod(v)}${r.partial ? ` (partial, ${r.months} mo)` : ""}` },
-      { key: "value", label: drill.kpi.label, num: true, format: (v) => formatValue(v, drill.series.unit, drill.key, { compact: false }) },
+      { key: "value", label: drill.series?.label || drill.kpi.label, num: true, format: (v) => formatValue(v, drill.series.unit, drill.key, { compact: false }) },
     ],
+  });
+}
+
+const METHODS = {
+  holt_damped: "Damped-trend exponential smoothing (Holt)",
+  trailing_3m_mean: "Mean of the last 3 months × 1.02",
+  none: "No history to forecast from",
+};
+
+function forecastFacts(drill) {
+  const f = drill.kpi.forecast;
+  const money = (v) => formatValue(v, "currency", "", { compact: false });
+  const inputs = new Map((drill.kpi.provenance?.inputs || []).map((i) => [i.name, i.value]));
+  const params = f.method === "holt_damped"
+    ? `α = ${f.alpha}, β = ${f.beta}, φ = ${f.phi}; ${f.history_months} months of history`
+    : `${f.history_months} months of history`;
+  const rows = [
+    ["Forecast for", formatPeriod(f.month)],
+    ["Expected recognized revenue", money(f.value)],
+    ["80% interval", f.lower !== null && f.lower !== undefined ? `${money(f.lower)} – ${money(f.upper)}` : "— (no interval for this method)"],
+    ["Method", METHODS[f.method] || f.method],
+    ["Parameters", params],
+  ];
+  const pipeline = inputs.get("pipeline (SQL, end month)");
+  const win = inputs.get("win rate (end month)");
+  const size = inputs.get("mean won deal size");
+  const estimate = f.pipeline_estimate;
+  const second = h("dl", { class: "facts", id: "pipeline-estimate" },
+    h("dt", { text: "Pipeline × win rate × deal size" }),
+    h("dd", { text: estimate === null || estimate === undefined ? "— (needs pipeline, win rate and won deals)" : money(estimate) }),
+    h("dt", { text: "Pipeline (SQL stage, end month)" }), h("dd", { text: formatValue(pipeline, "count") }),
+    h("dt", { text: "Win rate (end month)" }), h("dd", { text: formatValue(win, "ratio") }),
+    h("dt", { text: "Mean won deal size" }), h("dd", { text: money(size) }));
+  return h("div", { class: "forecast-facts" },
+    h("div", {}, h("h3", { text: "Time-series forecast" }),
+      h("dl", { class: "facts", id: "forecast-method" }, rows.flatMap(([k, v]) => [h("dt", { text: k }), h("dd", { text: v })]))),
+    h("div", {}, h("h3", { text: "Second estimate from the pipeline" }), second));
+}
+
+/** The forecast month after the monthly actuals, its 80% interval as a band, and how it was made. */
+function renderForecast(drill) {
+  const card = document.getElementById("kpi-forecast");
+  const f = drill.kpi.forecast;
+  if (!card) return;
+  card.hidden = !f;
+  if (!f) return;
+  const actual = drill.actuals?.points || [];
+  const n = actual.length;
+  const lastValue = n ? actual[n - 1].value : null;
+  const at = (i, v) => [...Array(n).fill(null), null].map((_, j) => (j === i ? v : null));
+  const join = (v) => { const row = at(n, v); if (n) row[n - 1] = lastValue; return row; };
+  const hasBand = f.lower !== null && f.lower !== undefined && f.upper !== null && f.upper !== undefined;
+  const series = [
+    { name: "Recognized revenue (actuals)", key: "recognized", unit: "currency", type: "line", data: [...actual.map((p) => p.value), null] },
+    { name: "Forecast", key: "forecast", unit: "currency", type: "line", dashed: true, sparse: true, symbolSize: 9, data: join(f.value) },
+  ];
+  if (hasBand) {
+    series.push(
+      { name: "80% interval low", key: "lower", unit: "currency", type: "line", stack: "band", band: "base", data: join(f.lower) },
+      { name: "80% interval", key: "upper", unit: "currency", type: "line", stack: "band", band: "fill", sparse: true,
+        data: join(f.upper - f.lower).map((v, i) => (i === n - 1 ? 0 : v)),
+        csv: at(n, f.upper),
+        shown: at(n, `${formatValue(f.lower, "currency")} – ${formatValue(f.upper, "currency")}`) },
+    );
+  }
+  if (f.pipeline_estimate !== null && f.pipeline_estimate !== undefined) {
+    series.push({ name: "Pipeline estimate", key: "pipeline_estimate", unit: "currency", type: "line", symbol: "diamond", dashed: true, sparse: true, symbolSize: 12, data: join(f.pipeline_estimate) });
+  }
+  const chart = h("div");
+  fill(card, chart, forecastFacts(drill));
+  chartCard(chart, {
+    title: `Revenue forecast for ${formatPeriod(f.month)}`,
+    filename: "forecast",
+    categories: [...actual.map((p) => p.period), f.month],
+    axes: [{ unit: "currency", name: "Recognized revenue", scale: true }],
+    series,
+    empty: "No recognized revenue history to forecast from.",
+    note: hasBand ? `The shaded band is the 80% interval: ${formatValue(f.lower, "currency")} – ${formatValue(f.upper, "currency")}.` : undefined,
   });
 }
 
@@ -125,7 +205,7 @@ export async function load(view) {
   fill(document.getElementById("kpi-tile"), kpiTile(drill.kpi, { values: series?.points.map((p) => p.value) }));
   const seriesBox = document.getElementById("kpi-series");
   if (series) {
-    chartCard(seriesBox, seriesSpec(`${drill.kpi.label} per ${drill.timeframe.granularity}`, [series], {
+    chartCard(seriesBox, seriesSpec(`${series.label || drill.kpi.label} per ${drill.timeframe.granularity}`, [series], {
       type: series.kind === "flow" ? "bar" : "line",
       filename: `${drill.key}-series`,
       empty: `No ${drill.kpi.label.toLowerCase()} data in this window.`,
@@ -133,6 +213,7 @@ export async function load(view) {
   } else {
     fill(seriesBox, h("div", { class: "empty", text: `${drill.kpi.label} has no series per period.` }));
   }
+  renderForecast(drill);
   renderBreakdown(drill, () => load(view));
   renderTable(drill);
   const why = document.getElementById("kpi-drivers");
