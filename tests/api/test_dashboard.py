@@ -102,3 +102,54 @@ def test_dashboard_csv_is_the_revenue_trend(client: TestClient, company: Engine)
         "2025-05,false,1,300.0,300.0,1000.0",
         "2025-06,false,1,500.0,400.0,1200.0",
     ]
+
+
+def test_every_kpi_carries_previous_absolute_change_unit_and_coverage(
+    client: TestClient, company: Engine
+) -> None:
+    kpis = _kpis(client.get(f"/api/v1/dashboard{Q}").json())
+    revenue, uptime = kpis["revenue"], kpis["uptime"]
+    assert (revenue["previous"], revenue["change"], revenue["change_unit"]) == (
+        300.0, 700.0, "relative",
+    )  # fmt: skip
+    assert revenue["coverage"] == {
+        "months": 3, "current": 3, "previous": 3, "complete": True, "previous_complete": True,
+        "previous_start_month": "2025-01", "previous_end_month": "2025-03",
+    }  # fmt: skip
+    assert revenue["comparable"] is True
+    assert uptime["change_unit"] == "points"
+    assert uptime["coverage"]["previous"] == 0  # ops_uptime starts in 2025-04
+    assert (uptime["comparable"], uptime["favourable"]) == (False, None)
+    for kpi in kpis.values():
+        assert {"previous", "change", "delta", "change_unit", "coverage", "comparable"} <= set(kpi)
+
+
+def test_an_as_of_past_the_data_is_flagged_and_its_changes_are_not_trends(
+    client: TestClient, company: Engine
+) -> None:
+    body = client.get("/api/v1/dashboard?range=3m&as_of=2025-08").json()
+    frame = body["timeframe"]
+    assert (frame["data_first_month"], frame["data_last_month"]) == ("2025-01", "2025-06")
+    assert (frame["beyond_data"], frame["before_data"]) == (True, False)
+    revenue = _kpis(body)["revenue"]
+    assert revenue["value"] == 500.0  # June–August: only June has data
+    assert revenue["coverage"]["current"] == 1
+    assert (revenue["comparable"], revenue["favourable"]) == (False, None)
+    assert _kpis(body)["forecast"]["value"] is None  # no actual for August to forecast from
+    inside = client.get(f"/api/v1/dashboard{Q}").json()["timeframe"]
+    assert inside["beyond_data"] is False
+
+
+def test_domain_tiles_and_series_carry_change_and_coverage(
+    client: TestClient, company: Engine
+) -> None:
+    body = client.get(f"/api/v1/retention{Q}").json()
+    tiles = {k["key"]: k for k in body["kpis"]}
+    assert tiles["gross_churn"]["change_unit"] == "points"
+    assert (
+        tiles["gross_churn"]["basis"] == "mean over the window of monthly trailing-12-month rates"
+    )
+    assert tiles["nrr"]["basis"] == "trailing 12 months to Jun 2025"
+    series = {s["key"]: s for s in body["series"]}
+    assert series["nrr"]["coverage"]["current"] == 1
+    assert series["nrr"]["total"] == tiles["nrr"]["value"] == 1.05

@@ -82,5 +82,44 @@ def test_breakdown_dimension_switcher_shows_the_api_breakdown(
     shown = page.eval_on_selector_all(
         "#kpi-table tbody tr td:first-child", "els => els.map(e => e.textContent)"
     )
-    assert shown == names
+    assert shown == [*names, "Total (the tile)"]
+    watched.assert_clean()
+
+
+def test_the_breakdown_says_what_it_is_over_and_its_total_row_is_the_tile(
+    open_page: Callable[..., Watched], demo_url: str
+) -> None:
+    watched = open_page(demo_url)
+    page = watched.page
+    watched.goto("/kpi/revenue?range=12m&granularity=month&by=industry")
+    api = page.request.get(f"{demo_url}/api/v1/kpis/revenue?range=12m&by=industry").json()
+    split = api["breakdown"]
+    assert page.inner_text("#breakdown-over") == (
+        f"Over {split['over']}. The slices add up to the tile."
+    )
+    assert split["over"].startswith("recognized orders, ")
+    last = page.locator("#kpi-table tbody tr").last.inner_text()
+    assert last.startswith("Total (the tile)")
+    assert f"£{round(api['kpi']['value']):,}" in last
+    assert "Revenue by industry" in page.inner_text("#kpi-breakdown")
+    watched.assert_clean()
+
+
+def test_the_forecast_page_shows_the_band_method_and_pipeline_estimate(
+    open_page: Callable[..., Watched], demo_url: str
+) -> None:
+    watched = open_page(demo_url, width=390)
+    page = watched.page
+    watched.goto("/kpi/forecast?range=12m&granularity=month")
+    forecast = page.request.get(f"{demo_url}/api/v1/kpis/forecast").json()["kpi"]["forecast"]
+    method = page.inner_text("#forecast-method")
+    assert "Damped-trend exponential smoothing (Holt)" in method
+    assert f"£{round(forecast['lower']):,} – £{round(forecast['upper']):,}" in method
+    assert f"α = {forecast['alpha']}, β = {forecast['beta']}, φ = {forecast['phi']}" in method
+    assert "Nov 2026" in method
+    estimate = page.inner_text("#pipeline-estimate")
+    assert f"£{round(forecast['pipeline_estimate']):,}" in estimate
+    assert page.inner_text("#kpi-forecast h2") == "Revenue forecast for Nov 2026"
+    assert "The shaded band is the 80% interval" in page.inner_text("#kpi-forecast .chart-note")
+    assert page.is_visible("#kpi-forecast .chart-box")
     watched.assert_clean()

@@ -214,7 +214,9 @@ def arr(w: Window, f: Facts) -> Result:
 def forecast(w: Window, f: Facts) -> Result:
     """Next month's recognized revenue from the history up to the end month."""
     history = [f.recognized[m] for m in sorted(f.recognized) if m <= w.end_month]
-    result = forecast_next(history)
+    # Without the end month's actual the model would forecast the month after the data, not
+    # the month after the window: nothing is forecast rather than the wrong month.
+    result = forecast_next(history if w.end_month in f.recognized else [])
     pipeline = f.pipeline_sql.get(w.end_month)
     won = aggregate("flow", f.won_deals, w.months)
     booked = aggregate("flow", f.booked, w.months)
@@ -223,7 +225,7 @@ def forecast(w: Window, f: Facts) -> Result:
     words = {
         "holt_damped": "Damped-trend Holt forecast of monthly recognized revenue (80% interval)",
         "trailing_3m_mean": "Mean recognized revenue of the last 3 months × 1.02",
-        "none": "No recognized revenue history",
+        "none": f"No recognized revenue for {w.end_month:%b %Y} to forecast from",
     }[result.method]
     return Result(
         result.value,
