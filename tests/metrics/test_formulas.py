@@ -52,7 +52,12 @@ def test_nrr_in_the_end_month_itself_is_used_and_shown_with_its_month() -> None:
     result = f.nrr(W, facts)
     assert result.value == 1.05
     assert "at or before the window's end month" in result.formula
-    assert [(i.name, i.value, i.detail) for i in result.inputs] == [("nrr", 1.05, "2025-08")]
+    assert [(i.name, i.value, i.detail) for i in result.inputs] == [
+        ("nrr", 1.05, "2025-08"),
+        ("gross churn (same month, trailing 12 months)", None, "2025-08"),
+        ("expansion (same month, trailing 12 months)", None, "2025-08"),
+        ("1 − churn + expansion", None, "2025-08"),
+    ]
 
 
 def test_arr_provenance_shows_the_end_month_mrr() -> None:
