@@ -40,10 +40,23 @@ class Server:
                 return int(line.split()[1]) / 1024
         return float("nan")
 
+    def pids(self) -> list[int]:
+        """The server process and its live children (the workers of `--workers N`)."""
+        found = [self.process.pid]
+        for task in Path(f"/proc/{self.process.pid}/task").iterdir():
+            found += [int(c) for c in (task / "children").read_text().split()]
+        return found
+
     def cpu_seconds(self) -> float:
-        """User + system CPU time the server process has used so far."""
-        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        """User + system CPU time the server's processes have used so far."""
+        total = 0
+        for pid in self.pids():
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except FileNotFoundError:  # a child that just exited
+                continue
+            total += int(fields[11]) + int(fields[12])
+        return total / os.sysconf("SC_CLK_TCK")
 
     def stop(self) -> None:
         """Terminate the server (by its own pid) and wait for it."""
@@ -61,13 +74,14 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start(url: str, log: Path) -> Server:
-    """Start `execdash serve` for `url` and wait until /api/health answers."""
+def start(url: str, log: Path, workers: int = 1) -> Server:
+    """Start `execdash serve` for `url` (with `workers` processes) and wait until /api/health
+    answers."""
     port = _free_port()
     env = {**os.environ, "EXECDASH_DATABASE_URL": url}
     with log.open("wb") as out:
         process = subprocess.Popen(
-            [EXECDASH, "serve", "--host", HOST, "--port", str(port)],
+            [EXECDASH, "serve", "--host", HOST, "--port", str(port), "--workers", str(workers)],
             env=env,
             stdout=out,
             stderr=subprocess.STDOUT,
