@@ -164,41 +164,44 @@ def main() -> None:
     args = _args()
     load_before = os.getloadavg()
     console.log(f"{args.backend}: {args.orders:,} orders (SQLite cache {dataset.CACHE})")
-    extra: dict[str, Any] = {}
-    with _database(args) as (url, generation):
-        console.log("full rollup rebuild")
-        rebuild = refresh.full_rebuild(url)
-        console.log("200k-row import")
-        with tempfile.TemporaryDirectory(dir=dataset.CACHE) as tmp:
-            incremental = refresh.incremental(url, Path(tmp))
-        raw = reference.RawSql(url)
-        latest = reference.window(raw.run)[1]
-        raw.close()
-        console.log("HTTP")
-        http = _serve(url, args, latest)
-        if args.backend == "postgresql":
-            console.log("1 and 2 workers")
-            extra["workers"] = _workers(url, args)
-        console.log("plain SQL and DuckDB references")
-        refs = reference.measure(url, dataset.CACHE / "export", repeat=args.samples)
-        if args.backend == "sqlite":  # last: it appends rows to the database under test
-            console.log("import against sqlite3 .import and executemany")
-            path = Path(sa.make_url(url).database or "")
-            extra["import"] = importspeed.measure(
-                path, dataset.CACHE / "import", rounds=args.import_rounds
-            )
-    results = {
+    results: dict[str, Any] = {
         "date": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
         "machine": {**_machine(), "load_average_at_start": load_before},
         "backend": args.backend,
         "orders": args.orders,
-        "generation": generation,
-        "rollup_rebuild": rebuild,
-        "incremental_import": incremental,
-        "http": http,
-        "references": refs,
-        **extra,
     }
+
+    def keep(key: str, value: Any) -> Any:
+        """Record one stage's figures and write the file, so a failure later loses nothing."""
+        results[key] = value
+        args.output.write_text(json.dumps(results, indent=2))
+        return value
+
+    with _database(args) as (url, generation):
+        keep("generation", generation)
+        console.log("full rollup rebuild")
+        rebuild = keep("rollup_rebuild", refresh.full_rebuild(url))
+        console.log("200k-row import")
+        with tempfile.TemporaryDirectory(dir=dataset.CACHE) as tmp:
+            incremental = keep("incremental_import", refresh.incremental(url, Path(tmp)))
+        raw = reference.RawSql(url)
+        latest = reference.window(raw.run)[1]
+        raw.close()
+        console.log("HTTP")
+        http = keep("http", _serve(url, args, latest))
+        if args.backend == "postgresql":
+            console.log("1 and 2 workers")
+            keep("workers", _workers(url, args))
+        console.log("plain SQL and DuckDB references")
+        keep("references", reference.measure(url, dataset.CACHE / "export", repeat=args.samples))
+        if args.backend == "sqlite":  # last: it appends rows to the database under test
+            console.log("import against sqlite3 .import and executemany")
+            path = Path(sa.make_url(url).database or "")
+            keep(
+                "import",
+                importspeed.measure(path, dataset.CACHE / "import", rounds=args.import_rounds),
+            )
+    results["finished"] = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
     args.output.write_text(json.dumps(results, indent=2))
     for table in _tables(results):
         console.print(table)
@@ -218,8 +221,8 @@ def main() -> None:
         f"(p99 {w['read_only']['p99_ms']['median']:.1f} ms), with events at 20/s and an import "
         f"{w['mixed']['rps']['median']:,.0f} req/s (p99 {w['mixed']['p99_ms']['median']:.1f} ms)"
     )
-    if "import" in extra:
-        i = extra["import"]
+    if "import" in results:
+        i = results["import"]
         console.print(
             f"import {i['execdash']['rows_per_s']['median']:,.0f} rows/s = "
             f"{i['ratio_to_cli']['median']:.2f}× sqlite3 .import, "
@@ -227,10 +230,9 @@ def main() -> None:
             f"{i['import_1m']['peak_rss_mb']:.0f} MB; execdash --help "
             f"{i['cli_help_seconds']['median']:.2f} s"
         )
-    if "workers" in extra:
-        console.print(
-            f"2 workers ÷ 1 worker (cache hits at 32 connections): {extra['workers']['ratio']:.2f}"
-        )
+    if "workers" in results:
+        ratio = results["workers"]["ratio"]
+        console.print(f"2 workers ÷ 1 worker (cache hits at 32 connections): {ratio:.2f}")
     console.print(f"written {args.output}")
 
 

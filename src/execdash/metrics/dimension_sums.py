@@ -72,4 +72,5 @@ def window_sums(
         .where(e.c.month == last, delta("orders") > 0)
         .group_by(key)
     )
-    return [(n, float(a or 0), float(pr or 0), int(k or 0)) for n, a, pr, k in conn.execute(query)]
+    rows = conn.execute(query).all()  # one fetchall: iterating fetches row by row
+    return [(n, float(a or 0), float(pr or 0), int(k or 0)) for n, a, pr, k in rows]
