@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 DEFAULT_DATABASE_URL = "sqlite:///./execdash.db"
+DEFAULT_EVENTS_RATE_PER_CLIENT = "10/second;300/minute"
+DEFAULT_EVENTS_RATE_TOTAL = "100/second"
 
 CURRENCY_SYMBOLS = {"GBP": "£", "USD": "$", "EUR": "€", "JPY": "¥", "CHF": "CHF", "INR": "₹"}
 
@@ -43,6 +45,32 @@ DEFAULT_MAX_UPLOAD_BYTES = 256 << 20
 """Largest `POST /api/v1/imports` upload, all files together: 256 MiB."""
 
 
+def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not 0 < value <= 3600:
+        raise SettingsError(f"{name}={raw!r} is not a number of seconds between 0 and 3600")
+    return value
+
+
+def _rate(env: Mapping[str, str], name: str, default: str) -> str:
+    raw = (env.get(name) or "").strip() or default
+    from limits import parse_many  # only the server needs it; keep CLI start-up short
+
+    try:
+        parse_many(raw)
+    except ValueError:
+        raise SettingsError(
+            f"{name}={raw!r} is not a rate limit like '10/second;300/minute'"
+        ) from None
+    return raw
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     """Everything configurable, passed explicitly to the app, the CLI and the tests."""
@@ -53,6 +81,12 @@ class Settings:
     cookie_secure: bool = False
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES
+    write_wait_seconds: float = 30.0
+    """How long a write may wait for other writes before it is answered 503 + Retry-After."""
+    events_rate_per_client: str = DEFAULT_EVENTS_RATE_PER_CLIENT
+    """Rate limit of anonymous `POST /api/events` per client address (`limits` notation)."""
+    events_rate_total: str = DEFAULT_EVENTS_RATE_TOTAL
+    """Rate limit of anonymous `POST /api/events` from all clients together."""
 
     @property
     def currency_symbol(self) -> str:
@@ -74,4 +108,9 @@ class Settings:
             cookie_secure=_flag(env, "EXECDASH_COOKIE_SECURE", False),
             max_body_bytes=_size(env, "EXECDASH_MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES),
             max_upload_bytes=_size(env, "EXECDASH_MAX_UPLOAD_BYTES", DEFAULT_MAX_UPLOAD_BYTES),
+            write_wait_seconds=_seconds(env, "EXECDASH_WRITE_WAIT_SECONDS", 30.0),
+            events_rate_per_client=_rate(
+                env, "EXECDASH_EVENTS_RATE_PER_CLIENT", DEFAULT_EVENTS_RATE_PER_CLIENT
+            ),
+            events_rate_total=_rate(env, "EXECDASH_EVENTS_RATE_TOTAL", DEFAULT_EVENTS_RATE_TOTAL),
         )

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from execdash.db import migrate, schema
+from execdash.db.engine import CLI_BUSY_TIMEOUT_MS
 from execdash.db.tables import app_metadata
 from tests.conftest import require
 from tests.db.seed_spec import INDEXES, REFLECTED_TYPE, SEED
@@ -145,7 +146,7 @@ def test_sqlite_connections_use_wal_foreign_keys_and_busy_timeout(engine: Engine
     with engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar_one() == 1
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar_one() == "wal"
-        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar_one() == 5000
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar_one() == CLI_BUSY_TIMEOUT_MS
         assert conn.exec_driver_sql("PRAGMA synchronous").scalar_one() == 1  # NORMAL
 
 

@@ -18,6 +18,7 @@ from execdash.api.errors import (
     install_error_handlers,
     seed_contract_path,
 )
+from execdash.api.eventguard import EventLimits
 from execdash.api.guard.bodies import BodyGuard
 from execdash.api.guard.headers import SecurityHeaders
 from execdash.api.guard.logins import LoginGuard
@@ -25,6 +26,7 @@ from execdash.api.readlayer import ReadLayer
 from execdash.api.responses import OrjsonResponse
 from execdash.api.routes import ROUTERS
 from execdash.api.versionprobe import probe_for
+from execdash.api.writes import WriteGate
 from execdash.config import Settings
 from execdash.db.engine import create_engine
 from execdash.web import pages
@@ -82,8 +84,10 @@ def create_app(settings: Settings) -> FastAPI:
         default_response_class=OrjsonResponse,
     )
     app.state.settings = settings
-    app.state.engine = create_engine(settings.database_url)
+    app.state.engine = create_engine(settings.database_url, server=True)
     app.state.login_guard = LoginGuard()
+    app.state.write_gate = WriteGate(app.state.engine, settings.write_wait_seconds)
+    app.state.event_limits = EventLimits.from_settings(settings)
     install_error_handlers(app)
     # Inner: GZip compresses what the read layer does not (writes, pages, locked reads).
     app.add_middleware(GZipMiddleware, minimum_size=1024)

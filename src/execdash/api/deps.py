@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Annotated
 
 import sqlalchemy as sa
 from fastapi import Depends, Request
 from sqlalchemy.engine import Engine
 
+from execdash.api.writes import WriteGate
 from execdash.config import Settings
 
 
@@ -24,15 +25,21 @@ def settings_of(request: Request) -> Settings:
     return settings
 
 
+def write_gate_of(request: Request) -> WriteGate:
+    """The gate that lets this application's writes run one at a time."""
+    gate: WriteGate = request.app.state.write_gate
+    return gate
+
+
 def read_conn(request: Request) -> Iterator[sa.Connection]:
-    """A connection for reads, closed after the response is built."""
+    """A connection for reads, closed after the response is built (runs in the thread pool)."""
     with engine_of(request).connect() as conn:
         yield conn
 
 
-def write_conn(request: Request) -> Iterator[sa.Connection]:
-    """A transaction: committed before the response is sent, rolled back if the endpoint raises."""
-    with engine_of(request).begin() as conn:
+async def write_conn(request: Request) -> AsyncIterator[sa.Connection]:
+    """A write transaction: queued on the loop, opened, committed and closed in worker threads."""
+    async with write_gate_of(request).transaction() as conn:
         yield conn
 
 
@@ -41,5 +48,6 @@ ReadConn = Annotated[sa.Connection, Depends(read_conn)]
 
 # scope="function" commits before the response is sent: a client that reads right after a 2xx
 # sees its write, and a failed commit becomes an error response instead of a silent loss.
+# Endpoints taking one must be plain `def` so their SQL runs in the thread pool, not on the loop.
 WriteConn = Annotated[sa.Connection, Depends(write_conn, scope="function")]
 """A write transaction, as an endpoint parameter type."""

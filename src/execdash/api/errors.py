@@ -5,7 +5,10 @@ The seed front end's routes (`/api/...` outside `/api/v1`) send the same documen
 content type contains `application/json` and shows their `message` field.
 
 Validation errors name the parameter or field and where it was (query, path, body); unexpected
-exceptions are logged server-side and answered with a generic 500, never a stack trace.
+exceptions are logged server-side and answered with a generic 500, never a stack trace. A write
+that could not get the database in time (other writers, lock or statement timeouts) is a 503
+with `Retry-After`. Every 5xx carries `Connection: close`, so a client never reuses a
+connection the server is about to drop.
 """
 
 from __future__ import annotations
@@ -20,9 +23,13 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from execdash.api.guard.headers import add_security_headers
+from execdash.api.writes import RETRY_AFTER_SECONDS, WriteBusy
+from execdash.db.engine import is_contention
 
 PROBLEM_JSON = "application/problem+json"
 OWN_API = "/api/v1"
@@ -76,6 +83,8 @@ def problem_response(
     }
     if errors is not None:
         body["errors"] = [e.model_dump() for e in errors]
+    if status >= 500:
+        headers = {**(headers or {}), "Connection": "close"}
     media_type = PROBLEM_JSON
     if seed_contract_path(instance):
         body["message"] = detail
@@ -128,10 +137,37 @@ async def _unexpected(request: Request, exc: Exception) -> Response:
     )
 
 
+def busy_response(instance: str, why: str) -> Response:
+    """503: the write did not run (nothing changed); try again after `Retry-After` seconds."""
+    return problem_response(
+        503,
+        f"The database is busy with other writes ({why}); nothing was changed, "
+        f"please retry in {RETRY_AFTER_SECONDS} s.",
+        instance,
+        headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+    )
+
+
+async def _write_busy(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, WriteBusy)
+    log.warning("write refused on %s %s: %s", request.method, request.url.path, exc)
+    return busy_response(request.url.path, str(exc))
+
+
+async def _database(request: Request, exc: Exception) -> Response:
+    if is_contention(exc):
+        log.warning("database busy on %s %s: %s", request.method, request.url.path, exc)
+        return busy_response(request.url.path, type(getattr(exc, "orig", exc)).__name__)
+    return await _unexpected(request, exc)
+
+
 def install_error_handlers(app: FastAPI) -> None:
-    """Route validation, HTTP and unexpected errors through problem+json."""
+    """Route validation, HTTP, busy-database and unexpected errors through problem+json."""
     app.add_exception_handler(RequestValidationError, _validation)
     app.add_exception_handler(StarletteHTTPException, _http)
+    app.add_exception_handler(WriteBusy, _write_busy)
+    app.add_exception_handler(DBAPIError, _database)
+    app.add_exception_handler(PoolTimeout, _database)
     app.add_exception_handler(Exception, _unexpected)
 
 

@@ -15,6 +15,6 @@ class Health(BaseModel):
 
 
 @router.get("/api/health", response_model=Health)
-def health() -> Health:
-    """Answer `{"status": "ok"}` while the process serves requests."""
+async def health() -> Health:
+    """Answer `{"status": "ok"}` while the process serves requests (on the loop: no thread)."""
     return Health()

@@ -6,7 +6,9 @@ holds one DB-API connection of its own and runs one plain, bound SQL string on i
 
 - SQLite: a `sqlite3` connection in autocommit mode; each statement sees the latest commit of
   any process (WAL readers never wait for writers), and the query takes a few microseconds, so it
-  runs inline on the event loop.
+  runs inline on the event loop. That connection never waits (busy timeout 0): in the rare case
+  SQLite says busy (WAL recovery, an exclusive lock), the read is retried in a worker thread
+  with a busy timeout, so the loop is never blocked.
 - PostgreSQL: a psycopg `AsyncConnection` in autocommit mode, so the event loop is never blocked
   on the network. Requests that arrive while a query is in flight share the *next* query (one
   that starts after they arrived), so 32 concurrent requests cost about two round trips, and
@@ -25,6 +27,7 @@ import sqlite3
 from collections.abc import Mapping
 from typing import Any, Protocol
 
+import anyio
 import psycopg
 from sqlalchemy.engine import Engine
 
@@ -75,9 +78,18 @@ class SqliteProbe:
 
     def _connect(self) -> sqlite3.Connection:
         conn: sqlite3.Connection = sqlite3.connect(*self._args, **self._kwargs)
-        conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA busy_timeout=0")  # runs on the event loop: never wait there
         self._conn = conn
         return conn
+
+    def _read_waiting(self) -> int:
+        """The version on a fresh connection that may wait (run in a worker thread)."""
+        conn = sqlite3.connect(*self._args, **self._kwargs)
+        try:
+            conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            return _sqlite_version(conn)
+        finally:
+            conn.close()
 
     def read_now(self) -> int:
         """The version, read synchronously (microseconds on a local file)."""
@@ -91,8 +103,13 @@ class SqliteProbe:
         return version
 
     async def read(self) -> int:
-        """The data version as committed right now."""
-        return self.read_now()
+        """The data version as committed right now; off the loop if SQLite says busy."""
+        try:
+            return self.read_now()
+        except sqlite3.OperationalError:
+            version = await anyio.to_thread.run_sync(self._read_waiting)
+            self.reads += 1
+            return version
 
     async def aclose(self) -> None:
         """Close the held connection."""
@@ -169,10 +186,13 @@ class EngineProbe:
         self._engine = engine
         self.reads = 0
 
-    async def read(self) -> int:
-        """The data version as committed right now."""
+    def _read(self) -> int:
         with self._engine.connect() as conn:
-            version = data_version(conn)
+            return data_version(conn)
+
+    async def read(self) -> int:
+        """The data version as committed right now (read in a worker thread)."""
+        version = await anyio.to_thread.run_sync(self._read)
         self.reads += 1
         return version
 

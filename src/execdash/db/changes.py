@@ -16,6 +16,7 @@ from execdash.db.tables import app_meta
 
 DATA_VERSION = "data_version"
 LAST_DATA_UPDATE = "last_data_update"
+DERIVED_TABLES_LOCK = 0x65786563  # "exec": the advisory lock every writer of derived tables takes
 
 
 def data_version(conn: sa.Connection) -> int:
@@ -40,6 +41,18 @@ def _put(conn: sa.Connection, key: str, value: str) -> None:
         conn.execute(app_meta.insert().values(key=key, value=value))
 
 
+def lock_derived_tables(conn: sa.Connection) -> None:
+    """Wait until no other transaction is rewriting derived tables; held until commit/rollback.
+
+    Every writer takes this one lock before the first rollup, materialised table or version row
+    it touches, so on PostgreSQL the derived tables are always locked in the same order and two
+    writers (the server and an import) can never deadlock on them. On SQLite the write
+    transaction already holds the database's only write lock (BEGIN IMMEDIATE).
+    """
+    if conn.dialect.name == "postgresql":
+        conn.execute(sa.select(sa.func.pg_advisory_xact_lock(DERIVED_TABLES_LOCK)))
+
+
 def record_data_change(
     conn: sa.Connection,
     tables: Iterable[str] = (),
@@ -55,6 +68,7 @@ def record_data_change(
     from execdash.metrics import materialise  # metrics imports db; import here to avoid a cycle
 
     changed = set(tables)
+    lock_derived_tables(conn)
     rollups.refresh(conn, changed, hints)
     if materialise.needs_refresh(changed):
         materialise.refresh(conn)

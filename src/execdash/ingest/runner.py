@@ -12,6 +12,7 @@ from sqlalchemy.engine import Engine
 
 from execdash.db import rollups, schema
 from execdash.db.changes import record_data_change
+from execdash.db.engine import begin_write
 from execdash.db.tables import import_log
 from execdash.ingest import load as loader
 from execdash.ingest.columns import table_spec
@@ -183,7 +184,7 @@ def _write(
     """Pass two: one transaction for every file, the import log and the data-version bump."""
     tables = [b.spec.name for b in batches]
     try:
-        with engine.begin() as conn:
+        with begin_write(engine) as conn:  # IMMEDIATE: waits for the server's write, never fails
             marks = rollups.append_marks(conn, tables) if mode == "append" else {}
             if mode == "replace":
                 for name in sorted(set(tables), key=tables.index, reverse=True):

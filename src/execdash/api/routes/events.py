@@ -1,21 +1,24 @@
 """`POST /api/events`: the seed front end's usage log, stored in `user_events`.
 
 A compatibility endpoint, so its errors are 400 (not 422) as the seed contract documents.
+It is anonymous on purpose, so `eventguard` rate-limits it (429) and caps the body (413) before
+the event queues for the database; the write itself runs in the thread pool, never on the loop.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal, get_args
+from typing import Annotated, Any, Literal, get_args
 
 import orjson
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, Depends, HTTPException
 from pydantic import BaseModel, Field
 
 from execdash.api.accounts import utcnow
 from execdash.api.auth import Reader
 from execdash.api.deps import WriteConn
 from execdash.api.errors import problem_responses
+from execdash.api.eventguard import guarded_event_body
 from execdash.db.changes import record_data_change
 from execdash.db.schema import user_events
 
@@ -23,6 +26,12 @@ router = APIRouter(tags=["compat"])
 
 EventType = Literal["switch_range_or_granularity", "drilldown", "alert_click", "export_csv"]
 EVENT_TYPES: tuple[str, ...] = get_args(EventType)
+EARLIEST_EVENT = dt.datetime(2000, 1, 1)
+"""Events dated before this (UTC) are refused as typos or garbage."""
+LATEST_AHEAD = dt.timedelta(days=1)
+"""How far past the server's clock an event may be dated (clients' clocks drift)."""
+META_MAX_BYTES = 4096
+"""The largest `meta` object accepted, as compact JSON."""
 
 
 class EventIn(BaseModel):
@@ -55,6 +64,8 @@ def parse_event(raw: bytes) -> tuple[str, dt.datetime]:
     meta = body.get("meta")
     if meta is not None and not isinstance(meta, dict):
         raise HTTPException(400, "meta must be a JSON object when given.")
+    if meta is not None and len(orjson.dumps(meta)) > META_MAX_BYTES:
+        raise HTTPException(400, f"meta is larger than {META_MAX_BYTES:,} bytes of JSON.")
     raw_time = body.get("event_time")
     if raw_time is None:
         return event_type, utcnow()
@@ -64,16 +75,38 @@ def parse_event(raw: bytes) -> tuple[str, dt.datetime]:
         when = dt.datetime.fromisoformat(raw_time.replace("Z", "+00:00"))
     except ValueError:
         raise HTTPException(400, f"event_time {raw_time!r} is not an ISO 8601 date-time.") from None
-    if when.tzinfo is not None:
-        when = when.astimezone(dt.UTC).replace(tzinfo=None)
-    return event_type, when
+    return event_type, _in_range(when, raw_time)
+
+
+def _in_range(when: dt.datetime, raw_time: str) -> dt.datetime:
+    """`when` as naive UTC, or a 400 naming event_time when it is outside the sane range."""
+    latest = utcnow() + LATEST_AHEAD
+    try:
+        if when.tzinfo is not None:
+            when = when.astimezone(dt.UTC).replace(tzinfo=None)
+    except OverflowError:  # e.g. 0001-01-01T00:00:00+14:00 is before year 1 in UTC
+        when = dt.datetime.min
+    if not EARLIEST_EVENT <= when <= latest:
+        raise HTTPException(
+            400,
+            f"event_time {raw_time!r} is outside {EARLIEST_EVENT:%Y-%m-%d} to "
+            f"{latest:%Y-%m-%d %H:%M} UTC (now + 1 day).",
+        )
+    return when
+
+
+async def incoming_event(
+    raw: Annotated[bytes, Depends(guarded_event_body)],
+) -> tuple[str, dt.datetime]:
+    """The checked event of this request (a dependency: it runs before the write is queued)."""
+    return parse_event(raw)
 
 
 @router.post(
     "/api/events",
     response_model=Logged,
     responses={
-        **problem_responses(400, 401),
+        **problem_responses(400, 401, 413, 429, 503),
         200: {"description": "Stored"},
     },
     openapi_extra={
@@ -84,9 +117,13 @@ def parse_event(raw: bytes) -> tuple[str, dt.datetime]:
         },
     },
 )
-async def log_event(request: Request, conn: WriteConn, _user: Reader) -> Logged:
+def log_event(
+    event: Annotated[tuple[str, dt.datetime], Depends(incoming_event)],
+    _user: Reader,
+    conn: WriteConn,
+) -> Logged:
     """Store one usage event; unknown types or malformed bodies are a 400 with a message."""
-    event_type, when = parse_event(await request.body())
+    event_type, when = event
     conn.execute(user_events.insert().values(event_type=event_type, event_time=when))
     day = when.date()  # only that day's rollup row is recomputed, not the whole events table
     record_data_change(conn, ["user_events"], {"user_events": (day, day)})

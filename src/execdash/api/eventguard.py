@@ -1,0 +1,91 @@
+"""What keeps the anonymous `POST /api/events` from being a lever on the server.
+
+Rate limits per client address and for all clients together (the `limits` library, sliding
+window counters in memory), answered 429 with `Retry-After`; and a cap on the body, read in
+chunks so an oversized body is refused (413) before it is held in memory. Both run on the
+event loop before the request queues for the database, so refused events cost no write.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+
+from fastapi import HTTPException, Request
+from limits import RateLimitItem, parse_many
+from limits.storage import MemoryStorage
+from limits.strategies import SlidingWindowCounterRateLimiter
+
+from execdash.config import Settings
+
+MAX_BODY_BYTES = 16 * 1024
+"""The largest event body accepted; the seed front end sends a few hundred bytes."""
+
+
+class EventLimits:
+    """The per-client and total rate limits for events, counted in this process."""
+
+    def __init__(self, per_client: str, total: str) -> None:
+        self._limiter = SlidingWindowCounterRateLimiter(MemoryStorage())
+        self.per_client: list[RateLimitItem] = parse_many(per_client)
+        self.total: list[RateLimitItem] = parse_many(total)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> EventLimits:
+        """The limits `settings` configure (EXECDASH_EVENTS_RATE_*)."""
+        return cls(settings.events_rate_per_client, settings.events_rate_total)
+
+    def _retry_after(self, item: RateLimitItem, *key: str) -> int:
+        reset = self._limiter.get_window_stats(item, *key).reset_time
+        return max(1, math.ceil(reset - time.time()))
+
+    def check(self, client: str) -> None:
+        """Count one event from `client`; raise 429 with `Retry-After` when over a limit."""
+        for item in self.per_client:
+            if not self._limiter.test(item, "client", client):
+                raise _too_many(f"from {client}", item, self._retry_after(item, "client", client))
+        for item in self.total:
+            if not self._limiter.hit(item, "total"):
+                raise _too_many("from all clients", item, self._retry_after(item, "total"))
+        for item in self.per_client:
+            self._limiter.hit(item, "client", client)
+
+
+def _too_many(scope: str, item: RateLimitItem, retry_after: int) -> HTTPException:
+    return HTTPException(
+        429,
+        f"Too many usage events {scope} (limit {item}); retry in {retry_after} s.",
+        headers={"Retry-After": str(retry_after)},
+    )
+
+
+async def capped_body(request: Request, limit: int = MAX_BODY_BYTES) -> bytes:
+    """The request body, or 413 as soon as it is known to be larger than `limit` bytes."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise _too_large(limit)
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise _too_large(limit)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _too_large(limit: int) -> HTTPException:
+    # The rest of the body is not read: close the connection rather than parse it as a request.
+    return HTTPException(
+        413,
+        f"The body is larger than {limit:,} bytes, the most a usage event may have.",
+        headers={"Connection": "close"},
+    )
+
+
+async def guarded_event_body(request: Request) -> bytes:
+    """Rate-limit the client, then read the body within the cap (a FastAPI dependency)."""
+    limits: EventLimits = request.app.state.event_limits
+    client = request.client.host if request.client else "unknown"
+    limits.check(client)
+    return await capped_body(request)
