@@ -55,6 +55,12 @@ def test_server_error_hides_the_stack_trace(settings: Settings) -> None:
     assert "secret" not in response.text
     assert "Traceback" not in response.text
     assert response.json()["title"] == "Internal Server Error"
+    # The server drops the connection after a 500: say so, or a kept-alive next request is reset.
+    assert response.headers["Connection"] == "close"
+
+
+def test_client_errors_keep_the_connection(client: TestClient) -> None:
+    assert "connection" not in client.get("/api/v1/nothing-here").headers
 
 
 def test_openapi_documents_problem_schema(client: TestClient) -> None:

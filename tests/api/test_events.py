@@ -76,3 +76,55 @@ def test_bad_event_is_400_with_message(
     assert message in response.json()["detail"]
     with engine.connect() as conn:
         assert conn.execute(sa.select(sa.func.count()).select_from(user_events)).scalar() == 0
+
+
+@pytest.mark.parametrize(
+    "when",
+    [
+        "0001-01-01T00:00:00+14:00",  # before year 1 in UTC: was a 500
+        "2999-12-31T00:00:00Z",  # was stored
+        "1999-12-31T23:59:59Z",
+        "9999-12-31T23:59:59-14:00",  # after year 9999 in UTC
+    ],
+)
+def test_event_time_outside_the_sane_range_is_400_naming_the_field(
+    client: TestClient, engine: Engine, when: str
+) -> None:
+    response = client.post("/api/events", json={"event_type": "drilldown", "event_time": when})
+    assert response.status_code == 400
+    assert "event_time" in response.json()["detail"]
+    assert "2000-01-01" in response.json()["detail"]
+    with engine.connect() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(user_events)).scalar() == 0
+
+
+def test_event_time_up_to_a_day_ahead_is_accepted(client: TestClient) -> None:
+    soon = (dt.datetime.now(dt.UTC) + dt.timedelta(hours=23)).isoformat()
+    old = "2000-01-01T00:00:00Z"
+    for when in (soon, old):
+        response = client.post("/api/events", json={"event_type": "drilldown", "event_time": when})
+        assert response.status_code == 200, response.text
+
+
+def test_oversized_meta_is_400(client: TestClient) -> None:
+    meta = {"note": "x" * 5000}
+    response = client.post("/api/events", json={"event_type": "drilldown", "meta": meta})
+    assert response.status_code == 400
+    assert "meta is larger than 4,096 bytes" in response.json()["detail"]
+
+
+def test_oversized_body_is_413_without_storing(client: TestClient, engine: Engine) -> None:
+    body = b'{"event_type": "drilldown", "pad": "' + b"x" * 20_000 + b'"}'
+    response = client.post(
+        "/api/events", content=body, headers={"Content-Type": "application/json"}
+    )
+    assert response.status_code == 413
+    assert "16,384 bytes" in response.json()["detail"]
+    streamed = client.post(
+        "/api/events",
+        content=iter([body[:10_000], body[10_000:]]),  # no Content-Length: counted as read
+        headers={"Content-Type": "application/json"},
+    )
+    assert streamed.status_code == 413
+    with engine.connect() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(user_events)).scalar() == 0

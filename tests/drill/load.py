@@ -8,7 +8,7 @@
   acknowledging/reopening alerts and rewriting a risk's mitigation; the last answered write per
   row is what must be in the database afterwards;
 - anonymous usage events at a fixed rate (default 20 per second);
-- a health probe every 100 ms;
+- a health probe every 100 ms, from a process of its own (see `healthprobe.py`);
 - after a quiet "before" window, `execdash import` of a large orders file in a subprocess.
 
 It records every status and latency with its time, so the caller can compare read latency
@@ -21,9 +21,11 @@ import asyncio
 import csv
 import datetime as dt
 import itertools
+import json
 import os
 import random
 import statistics
+import sys
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -43,6 +45,10 @@ READS = (
 )
 EVENT_TYPES = ("switch_range_or_granularity", "drilldown", "alert_click", "export_csv")
 CLIENT_TIMEOUT = 60.0
+READER_PAUSE = 0.25
+"""Seconds a reader waits between answers (8 readers: about 30 reads/s in all)."""
+KEEPALIVE_EXPIRY = 2.0
+"""Below uvicorn's 5 s keep-alive, so the client never reuses a connection the server closes."""
 
 
 @dataclass
@@ -151,14 +157,15 @@ class Drill:
         return response
 
     def _client(self) -> httpx2.AsyncClient:
-        return httpx2.AsyncClient(base_url=self.base_url, timeout=CLIENT_TIMEOUT)
+        limits = httpx2.Limits(keepalive_expiry=KEEPALIVE_EXPIRY)
+        return httpx2.AsyncClient(base_url=self.base_url, timeout=CLIENT_TIMEOUT, limits=limits)
 
     async def _reader(self, number: int) -> None:
         paths = itertools.cycle(READS[number % len(READS) :] + READS[: number % len(READS)])
         async with self._client() as client:
             while not self._stop.is_set():
                 await self._timed(client, "read", "GET", next(paths))
-                await asyncio.sleep(0.1)
+                await asyncio.sleep(READER_PAUSE)
 
     async def _editor(self, number: int) -> None:
         username, password = self.editors[number]
@@ -212,7 +219,9 @@ class Drill:
 
     async def _events(self) -> None:
         interval = 1.0 / self.events_per_second
-        limits = httpx2.Limits(max_connections=64, max_keepalive_connections=64)
+        limits = httpx2.Limits(
+            max_connections=64, max_keepalive_connections=64, keepalive_expiry=KEEPALIVE_EXPIRY
+        )
         async with httpx2.AsyncClient(
             base_url=self.base_url, timeout=CLIENT_TIMEOUT, limits=limits
         ) as client:
@@ -228,10 +237,26 @@ class Drill:
                 await asyncio.gather(*pending)
 
     async def _health(self) -> None:
-        async with self._client() as client:
-            while not self._stop.is_set():
-                await self._timed(client, "health", "GET", "/api/health")
-                await asyncio.sleep(0.1)
+        """Run `healthprobe.py` in its own process for the whole drill and collect its samples."""
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            str(Path(__file__).with_name("healthprobe.py")),
+            self.base_url,
+            str(self.seconds),
+            stdout=asyncio.subprocess.PIPE,
+            stdin=asyncio.subprocess.DEVNULL,
+        )
+        output, _ = await process.communicate()
+        for started, seconds, status in json.loads(output):
+            self.result.samples.append(Sample("health", started, seconds, status))
+
+    async def _lag(self) -> None:
+        """How late this client's own loop wakes up (its delays inflate every latency seen)."""
+        while not self._stop.is_set():
+            began = time.perf_counter()
+            await asyncio.sleep(0.05)
+            late = time.perf_counter() - began - 0.05
+            self.result.samples.append(Sample("client-lag", self._now(), late, 200))
 
     async def _import(self, delay: float) -> None:
         await asyncio.sleep(delay)
@@ -256,6 +281,7 @@ class Drill:
             *(asyncio.create_task(self._editor(i)) for i in range(len(self.editors))),
             asyncio.create_task(self._events()),
             asyncio.create_task(self._health()),
+            asyncio.create_task(self._lag()),
         ]
         importer = asyncio.create_task(self._import(self.seconds * 0.4))
         await asyncio.sleep(self.seconds)

@@ -57,7 +57,8 @@ def _server(url: str, log: Path) -> Iterator[str]:
     env = {
         **os.environ,
         "EXECDASH_DATABASE_URL": url,
-        "EXECDASH_EVENTS_RATE_PER_CLIENT": "50/second",
+        "EXECDASH_EVENTS_RATE_PER_CLIENT": "200/second",
+        "EXECDASH_EVENTS_RATE_TOTAL": "400/second",
     }
     with log.open("wb") as out:
         process = subprocess.Popen(
@@ -148,7 +149,8 @@ def _report(result: DrillResult, backend: str) -> str:
         f"({result.count('read', *before)} reads), during "
         f"{result.p99_ms('read', *during):.1f} ms ({result.count('read', *during)} reads); "
         f"write p99 {result.p99_ms('write'):.0f} ms, event p99 {result.p99_ms('event'):.0f} ms; "
-        f"health p99 {result.p99_ms('health'):.1f} ms"
+        f"health p99 {result.p99_ms('health'):.1f} ms; "
+        f"client loop lag p99 {result.p99_ms('client-lag'):.1f} ms"
     )
 
 

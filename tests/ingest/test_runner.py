@@ -199,3 +199,33 @@ def test_bulk_load_rebuilds_the_indexes_it_dropped(engine: Engine, tmp_path) -> 
         assert list(indexes) == ["idx_expenses_date"]
         count, total = conn.exec_driver_sql("SELECT COUNT(*), SUM(cost) FROM expenses").one()
     assert (count, total) == (100_000, 250_000.0)
+
+
+def test_an_import_waits_for_another_writer_instead_of_failing(engine: Engine, importer) -> None:
+    """Another process (the server) holds the write lock as the import's write begins."""
+    import sqlite3
+    import threading
+    import time
+
+    assert engine.url.database
+    assert importer(engine, {"customers.csv": CUSTOMERS}).ok
+    other = sqlite3.connect(engine.url.database, isolation_level=None, check_same_thread=False)
+    other.execute("BEGIN IMMEDIATE")
+    other.execute("INSERT INTO user_events (event_type, event_time) VALUES ('x', '2025-01-01')")
+    committer = threading.Thread(target=lambda: (time.sleep(0.3), other.execute("COMMIT")))
+
+    @sa.event.listens_for(engine, "before_cursor_execute")
+    def _writing(_conn, _cursor, statement: str, *_args) -> None:  # type: ignore[no-untyped-def]
+        # The import starts to write (BEGIN IMMEDIATE, or the first INSERT of a deferred
+        # transaction that has already read): the other writer commits a moment later.
+        writing = statement.startswith(("BEGIN IMMEDIATE", "INSERT INTO orders"))
+        if writing and committer.ident is None:
+            committer.start()
+
+    report = importer(engine, {"orders.csv": ORDERS})  # reads rollup marks before it writes
+    if committer.ident is None:
+        committer.start()
+    committer.join()
+    other.close()
+    assert report.ok, messages(report)
+    assert len(rows(engine, "orders")) == 2

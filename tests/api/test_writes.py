@@ -1,0 +1,134 @@
+"""Server writes queue on the event loop and wait for other processes; reads never wait for them."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import httpx2
+import pytest
+import sqlalchemy as sa
+from fastapi.testclient import TestClient
+from sqlalchemy.engine import Engine
+
+from execdash.api import create_app
+from execdash.config import Settings
+from execdash.db.schema import user_events
+from execdash.db.tables import alert_status
+from tests.api.conftest import bearer
+from tests.live_server import serving
+
+
+@contextmanager
+def another_process_writing(engine: Engine, seconds: float) -> Iterator[None]:
+    """Hold SQLite's write lock from another connection (as an import does) for `seconds`."""
+    assert engine.url.database
+    other = sqlite3.connect(engine.url.database, isolation_level=None, check_same_thread=False)
+    other.execute("BEGIN IMMEDIATE")
+    other.execute("INSERT INTO user_events (event_type, event_time) VALUES ('other', '2025-01-01')")
+    releaser = threading.Timer(seconds, lambda: other.execute("COMMIT"))
+    releaser.start()
+    try:
+        yield
+    finally:
+        releaser.join()
+        other.close()
+
+
+def _events(engine: Engine, event_type: str) -> int:
+    with engine.connect() as conn:
+        query = sa.select(sa.func.count()).where(user_events.c.event_type == event_type)
+        return int(conn.execute(query.select_from(user_events)).scalar_one())
+
+
+def test_an_editor_write_waits_for_another_process_instead_of_failing(
+    client: TestClient, engine: Engine, rows: Engine, tokens: dict[str, str]
+) -> None:
+    with another_process_writing(engine, 0.5):
+        started = time.monotonic()
+        response = client.post("/api/v1/alerts/1/acknowledge", headers=bearer(tokens["editor"]))
+        waited = time.monotonic() - started
+    assert response.status_code == 200, response.text  # was 500 "database is locked"
+    assert waited >= 0.3
+    with engine.connect() as conn:
+        assert conn.execute(sa.select(alert_status.c.status)).scalar_one() == "acknowledged"
+
+
+def test_a_write_that_cannot_start_in_time_is_503_with_retry_after(
+    settings: Settings, engine: Engine, rows: Engine, tokens: dict[str, str]
+) -> None:
+    quick = Settings(database_url=settings.database_url, write_wait_seconds=0.3)
+    with TestClient(create_app(quick)) as client, another_process_writing(engine, 1.5):
+        response = client.post("/api/v1/alerts/1/acknowledge", headers=bearer(tokens["editor"]))
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "5"
+    assert response.headers["Connection"] == "close"
+    assert "nothing was changed" in response.json()["detail"]
+    with engine.connect() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(alert_status)).scalar() == 0
+
+
+async def _flood_while_locked(base: str, engine: Engine) -> tuple[list[int], float, float]:
+    """60 events queued behind another process's write; time a read and health meanwhile."""
+    async with httpx2.AsyncClient(base_url=base, timeout=30) as client:
+        body = {"event_type": "drilldown"}
+        posts = [asyncio.create_task(client.post("/api/events", json=body)) for _ in range(60)]
+        await asyncio.sleep(0.5)
+        began = time.perf_counter()
+        health = await client.get("/api/health")
+        health_seconds = time.perf_counter() - began
+        began = time.perf_counter()
+        read = await client.get("/api/v1/alerts")
+        read_seconds = time.perf_counter() - began
+        assert health.status_code == read.status_code == 200
+        statuses = [(await post).status_code for post in posts]
+    return statuses, health_seconds, read_seconds
+
+
+def test_queued_writes_leave_reads_and_health_answering(settings: Settings, engine: Engine) -> None:
+    """More writes than worker threads wait on the loop; the loop and the threads stay free."""
+    roomy = Settings(
+        database_url=settings.database_url,
+        events_rate_per_client="1000/second",
+        events_rate_total="1000/second",
+    )
+    with serving(roomy) as base, another_process_writing(engine, 2.5):
+        statuses, health_seconds, read_seconds = asyncio.run(_flood_while_locked(base, engine))
+    assert statuses == [200] * 60
+    assert health_seconds < 0.5  # was: the event's SQL waited on the loop, health with it
+    assert read_seconds < 1.0  # was: 40 threads waiting on the lock, reads queued behind
+    assert _events(engine, "drilldown") == 60
+
+
+@pytest.mark.postgres
+def test_concurrent_events_on_postgres_never_hang_the_server(any_engine: Engine) -> None:
+    """Two clients posting at once used to leave one transaction idle and the server frozen."""
+    if any_engine.dialect.name != "postgresql":
+        pytest.skip("the SQLite case is covered above")
+    url = any_engine.url.render_as_string(hide_password=False)
+    roomy = Settings(database_url=url, events_rate_per_client="1000/second")
+
+    async def two_clients(base: str) -> list[int]:
+        async def one_client() -> list[int]:
+            async with httpx2.AsyncClient(base_url=base, timeout=20) as client:
+                answers = await asyncio.gather(
+                    *(
+                        client.post("/api/events", json={"event_type": "alert_click"})
+                        for _ in range(20)
+                    )
+                )
+                return [a.status_code for a in answers]
+
+        first, second = await asyncio.gather(one_client(), one_client())
+        async with httpx2.AsyncClient(base_url=base, timeout=5) as client:
+            assert (await client.get("/api/health")).status_code == 200
+        return first + second
+
+    with serving(roomy) as base:
+        statuses = asyncio.run(two_clients(base))
+    assert statuses == [200] * 40
+    assert _events(any_engine, "alert_click") == 40
