@@ -24,17 +24,23 @@ from tests.live_server import serving
 
 
 @contextmanager
-def another_process_writing(engine: Engine, seconds: float) -> Iterator[None]:
-    """Hold SQLite's write lock from another connection (as an import does) for `seconds`."""
+def another_process_writing(engine: Engine, seconds: float | None = None) -> Iterator[None]:
+    """Hold SQLite's write lock from another connection (as an import does).
+
+    It commits after `seconds`, or when the block ends if `seconds` is None.
+    """
     assert engine.url.database
     other = sqlite3.connect(engine.url.database, isolation_level=None, check_same_thread=False)
     other.execute("BEGIN IMMEDIATE")
     other.execute("INSERT INTO user_events (event_type, event_time) VALUES ('other', '2025-01-01')")
-    releaser = threading.Timer(seconds, lambda: other.execute("COMMIT"))
-    releaser.start()
+    releaser = threading.Timer(seconds or 0, lambda: other.execute("COMMIT"))
+    if seconds is not None:
+        releaser.start()
     try:
         yield
     finally:
+        if seconds is None:
+            releaser.start()
         releaser.join()
         other.close()
 
@@ -48,12 +54,13 @@ def _events(engine: Engine, event_type: str) -> int:
 def test_an_editor_write_waits_for_another_process_instead_of_failing(
     client: TestClient, engine: Engine, rows: Engine, tokens: dict[str, str]
 ) -> None:
-    with another_process_writing(engine, 0.5):
+    client.get("/api/v1/alerts")  # warm: the first request loads modules
+    with another_process_writing(engine, 0.8):
         started = time.monotonic()
         response = client.post("/api/v1/alerts/1/acknowledge", headers=bearer(tokens["editor"]))
         waited = time.monotonic() - started
     assert response.status_code == 200, response.text  # was 500 "database is locked"
-    assert waited >= 0.3
+    assert waited >= 0.5
     with engine.connect() as conn:
         assert conn.execute(sa.select(alert_status.c.status)).scalar_one() == "acknowledged"
 
@@ -62,7 +69,7 @@ def test_a_write_that_cannot_start_in_time_is_503_with_retry_after(
     settings: Settings, engine: Engine, rows: Engine, tokens: dict[str, str]
 ) -> None:
     quick = Settings(database_url=settings.database_url, write_wait_seconds=0.3)
-    with TestClient(create_app(quick)) as client, another_process_writing(engine, 1.5):
+    with TestClient(create_app(quick)) as client, another_process_writing(engine):
         response = client.post("/api/v1/alerts/1/acknowledge", headers=bearer(tokens["editor"]))
     assert response.status_code == 503
     assert response.headers["Retry-After"] == "5"
@@ -96,11 +103,13 @@ def test_queued_writes_leave_reads_and_health_answering(settings: Settings, engi
         events_rate_per_client="1000/second",
         events_rate_total="1000/second",
     )
-    with serving(roomy) as base, another_process_writing(engine, 2.5):
+    with serving(roomy) as base, another_process_writing(engine, 4.0):
         statuses, health_seconds, read_seconds = asyncio.run(_flood_while_locked(base, engine))
     assert statuses == [200] * 60
-    assert health_seconds < 0.5  # was: the event's SQL waited on the loop, health with it
-    assert read_seconds < 1.0  # was: 40 threads waiting on the lock, reads queued behind
+    # Before, both waited for the lock (3.5 s more): the events' SQL ran on the loop, and
+    # waiting writers held every worker thread. The margin allows for a busy test machine.
+    assert health_seconds < 1.5
+    assert read_seconds < 2.0
     assert _events(engine, "drilldown") == 60
 
 

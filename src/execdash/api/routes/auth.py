@@ -17,6 +17,7 @@ from execdash.api.deps import WriteConn, engine_of, settings_of
 from execdash.api.errors import problem_responses
 from execdash.api.fields import UtcDateTime
 from execdash.api.guard.logins import HashingBusy, LoginGuard, LoginThrottled
+from execdash.db.engine import begin_write
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"], responses=problem_responses(401, 403, 422))
 
@@ -46,7 +47,7 @@ def _check_password(engine: Engine, username: str, password: str) -> accounts.Us
 
 
 def _start_session(engine: Engine, user: accounts.User) -> tuple[str, str, dt.datetime]:
-    with engine.begin() as conn:
+    with begin_write(engine) as conn:  # IMMEDIATE: waits for another writer, never fails
         return accounts.create_session(conn, user)
 
 
