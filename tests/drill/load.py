@@ -167,21 +167,21 @@ class Drill:
                 await self._timed(client, "read", "GET", next(paths))
                 await asyncio.sleep(READER_PAUSE)
 
-    async def _editor(self, number: int) -> None:
+    async def _sign_in(self, client: httpx2.AsyncClient, number: int) -> dict[str, str]:
+        """Log editor `number` in (before the load starts); return the CSRF header to send."""
         username, password = self.editors[number]
+        login = await client.post(
+            "/api/v1/auth/login", json={"username": username, "password": password}
+        )
+        login.raise_for_status()
+        return {"X-CSRF-Token": login.json()["csrf_token"]}
+
+    async def _editor(
+        self, number: int, client: httpx2.AsyncClient, headers: dict[str, str]
+    ) -> None:
         mine_alerts = [a for i, a in enumerate(self.alert_ids) if i % len(self.editors) == number]
         mine_risks = [r for i, r in enumerate(self.risk_ids) if i % len(self.editors) == number]
-        async with self._client() as client:
-            login = await self._timed(
-                client,
-                "login",
-                "POST",
-                "/api/v1/auth/login",
-                json={"username": username, "password": password},
-            )
-            if login is None or login.status_code != 200:
-                return
-            headers = {"X-CSRF-Token": login.json()["csrf_token"]}
+        try:
             for step in itertools.count():
                 if self._stop.is_set():
                     return
@@ -210,6 +210,8 @@ class Drill:
                         self.result.risks_acknowledged[risk] = text
                         self.result.writes_acknowledged += 1
                 await asyncio.sleep(0.2)
+        finally:
+            await client.aclose()
 
     async def _one_event(self, client: httpx2.AsyncClient, number: int) -> None:
         body = {"event_type": EVENT_TYPES[number % len(EVENT_TYPES)], "meta": {"drill": number}}
@@ -275,10 +277,16 @@ class Drill:
 
     async def run(self) -> DrillResult:
         """Drive the server for `seconds` (longer only while the import is still running)."""
+        # People sign in one after another, not in the same instant: log in before the load.
+        clients = [self._client() for _ in self.editors]
+        headers = [await self._sign_in(client, i) for i, client in enumerate(clients)]
         self._t0 = time.monotonic()
         workers = [
             *(asyncio.create_task(self._reader(i)) for i in range(self.readers)),
-            *(asyncio.create_task(self._editor(i)) for i in range(len(self.editors))),
+            *(
+                asyncio.create_task(self._editor(i, client, header))
+                for i, (client, header) in enumerate(zip(clients, headers, strict=True))
+            ),
             asyncio.create_task(self._events()),
             asyncio.create_task(self._health()),
             asyncio.create_task(self._lag()),

@@ -124,11 +124,9 @@ def _counts(url: str) -> tuple[int, int]:
 def _check_writes_kept(url: str, result: DrillResult) -> None:
     engine = create_engine(url)
     with engine.connect() as conn:
-        states = dict(
-            conn.execute(sa.select(alert_status.c.alert_id, alert_status.c.status)).tuples().all()
-        )
+        states = dict(conn.execute(sa.select(alert_status.c.alert_id, alert_status.c.status)).all())
         mitigations = dict(
-            conn.execute(sa.select(schema.risks.c.id, schema.risks.c.mitigation)).tuples().all()
+            conn.execute(sa.select(schema.risks.c.id, schema.risks.c.mitigation)).all()
         )
     engine.dispose()
     for alert, state in result.alerts_acknowledged.items():
