@@ -11,6 +11,7 @@ cap; both come from `Settings` and the 413 names the limit and the variable that
 
 from __future__ import annotations
 
+import asyncio
 import re
 from dataclasses import dataclass
 from http.cookies import CookieError, SimpleCookie
@@ -113,12 +114,19 @@ class BodyGuard:
         self.app = app
         self.settings = settings
         self._operations: list[Operation] | None = None
+        self._building: asyncio.Lock | None = None
+        self._building_loop: asyncio.AbstractEventLoop | None = None
 
     async def _operation(self, scope: Scope) -> Operation | None:
         if self._operations is None:
-            # Building the OpenAPI document takes a second or more: never on the event loop.
-            spec = await run_in_threadpool(scope["app"].openapi)
-            self._operations = operations_of(spec)
+            # Building the OpenAPI document takes a second or more: never on the event loop,
+            # and once: the first burst of writes must not fill every worker thread with it.
+            if self._building is None or self._building_loop is not asyncio.get_running_loop():
+                self._building, self._building_loop = asyncio.Lock(), asyncio.get_running_loop()
+            async with self._building:
+                if self._operations is None:
+                    spec = await run_in_threadpool(scope["app"].openapi)
+                    self._operations = operations_of(spec)
         method, path = scope["method"], scope["path"]
         for operation in self._operations:
             if operation.method == method and operation.pattern.match(path):
