@@ -92,3 +92,76 @@ def test_new_mrr_window_boundaries(
 
 def test_bad_period_keys_are_skipped() -> None:
     assert by_month([("2025-01", 1.0), ("junk", 2.0)]) == {d("2025-01"): 1.0}
+
+
+def test_datetimes_written_by_other_tools_on_the_windows_last_day_are_inside_on_every_path(
+    any_engine: Engine,
+) -> None:
+    """Rows another tool wrote with a time of day (`2025-08-31 18:00:00`) count in August on the
+    raw tables and, once the rollups are built, on the rollups too; a row at midnight on the next
+    day stays out."""
+    import sqlalchemy as sa
+
+    from execdash.db.changes import record_data_change
+    from execdash.db.rollups import SOURCES
+    from execdash.metrics import executive, feedback, products, sales
+    from execdash.metrics.breakdowns import kpi_breakdown
+    from execdash.metrics.windows import resolve_window
+
+    last, after = "2025-08-31 18:00:00", "2025-09-01 00:00:00"
+    statements = [
+        "INSERT INTO customers (id, name, industry, source, created_at) VALUES "
+        f"(1, 'Acme', 'Food', 'Web', '{last}'), (2, 'Bolt', 'Food', 'Web', '{after}')",
+        "INSERT INTO revenue_trend (period, recognized, booked, backlog) VALUES "
+        "('2025-08', 100, 100, 100)",
+        "INSERT INTO orders (customer_id, amount, profit, order_date, type) VALUES "
+        f"(1, 100, 40, '{last}', 'recognized'), (1, 50, 5, '{last}', 'subscription'),"
+        f"(1, 999, 999, '{after}', 'recognized'), (1, 999, 999, '{after}', 'subscription')",
+        f"INSERT INTO expenses (cost, date) VALUES (30, '{last}'), (999, '{after}')",
+        "INSERT INTO pipeline_stages_daily (period, stage_name, value) VALUES "
+        f"('{last}', 'Leads', 7), ('{after}', 'Leads', 999)",
+        "INSERT INTO top_products_daily (period, name, revenue) VALUES "
+        f"('{last}', 'Press', 60), ('{after}', 'Press', 999)",
+        f"INSERT INTO page_visits (visit_date, page_name) VALUES ('{last}', 'home'), "
+        f"('{after}', 'home')",
+    ]
+    with any_engine.begin() as conn:  # plain SQL, as sqlite3 or psql would write it
+        for statement in statements:
+            conn.execute(sa.text(statement))
+    window = resolve_window("3m", "month", "2025-08")
+
+    def answers() -> dict[str, object]:
+        with any_engine.connect() as conn:
+            kpis = {k.key: k.value for k in executive.kpis(conn, window, fresh=True)}
+            sold = sales.overview(conn, window)
+            marketing = feedback.overview(conn, window)
+            return {
+                "gm": kpis["gm"],
+                "arr": kpis["arr"],
+                "payback_expenses": executive.kpi(conn, window, "payback")
+                .provenance.inputs[0]
+                .value,
+                "revenue_by_customer": [
+                    (i.name, i.value)
+                    for i in kpi_breakdown(conn, window, "revenue", "customer").items
+                ],
+                "leads": next(s.total for s in sold.series if s.key == "leads"),
+                "new_customers": next(k.value for k in sold.kpis if k.key == "new_customers"),
+                "product_revenue": products.overview(conn, window).kpis[0].value,
+                "visits": next(s.total for s in marketing.series if s.key == "page_visits"),
+            }
+
+    raw = answers()
+    assert raw == {
+        "gm": 45 / 150,
+        "arr": 600.0,
+        "payback_expenses": 30.0,
+        "revenue_by_customer": [("Acme", 100.0)],
+        "leads": 7.0,
+        "new_customers": 1.0,
+        "product_revenue": 60.0,
+        "visits": 1.0,
+    }
+    with any_engine.begin() as conn:
+        record_data_change(conn, sorted(SOURCES))  # builds every rollup and marks them ready
+    assert answers() == raw
