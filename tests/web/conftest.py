@@ -44,6 +44,7 @@ PAGES = [
     "/products",
     "/marketing",
     "/kpi/revenue",
+    "/kpi/forecast",
     "/alerts",
     "/login",
 ]
