@@ -21,6 +21,23 @@ def _name(path: str) -> str:
     return path.strip("/").replace("/", "-") or "overview"
 
 
+BACKGROUND_LUMINANCE = """() => {
+  const [r, g, b] = getComputedStyle(document.body).backgroundColor.match(/\\d+/g).map(Number);
+  return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255;
+}"""
+"""Relative luminance (0 black … 1 white) of the page background the screenshot shows."""
+
+BLANK_CHARTS = """() => [...document.querySelectorAll("canvas")]
+  .filter((canvas) => canvas.width > 40 && canvas.height > 40 && canvas.offsetParent !== null)
+  .filter((canvas) => {
+    const data = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
+    let painted = 0;
+    for (let i = 3; i < data.length; i += 4) if (data[i] > 0) painted += 1;
+    return painted < 200;
+  })
+  .map((canvas) => canvas.closest("[id]")?.id || "unnamed chart")"""
+"""Ids of visible chart canvases with (almost) nothing drawn on them."""
+
 VIEWS = [(1440, "light"), (1440, "dark"), (390, "light"), (390, "dark")]
 
 
@@ -39,5 +56,8 @@ def test_screenshots_of_every_page(
         assert overflow <= 0, f"{path} scrolls sideways by {overflow}px at {width}px"
         target = SCREENSHOTS / f"{_name(path)}-{width}-{scheme}.png"
         watched.page.screenshot(path=str(target), full_page=True)
-        assert target.stat().st_size > 10_000
+        luminance = watched.page.evaluate(BACKGROUND_LUMINANCE)
+        assert (luminance < 0.2) if scheme == "dark" else (luminance > 0.8), (path, luminance)
+        blank = watched.page.evaluate(BLANK_CHARTS)
+        assert blank == [], f"{path} at {width}px {scheme}: charts drew nothing: {blank}"
     watched.assert_clean()
