@@ -70,7 +70,7 @@ def _machine() -> dict[str, Any]:
 
 def _serve(url: str, args: argparse.Namespace, latest: dt.date) -> dict[str, Any]:
     """Uncached answers, cache hits, first answers after a change, reads during writes."""
-    server = load.start(url, dataset.CACHE / "server.log")
+    server = load.start(url, dataset.CACHE / f"server-{args.backend}-{args.orders}.log")
     out: dict[str, Any] = {}
     try:
         console.log("uncached answers (distinct keys)")
@@ -87,7 +87,8 @@ def _serve(url: str, args: argparse.Namespace, latest: dt.date) -> dict[str, Any
         refresh.bump_version(url)
         out["after_change_ms"] = {p: load.first_answer_ms(server, p) for p in HIT_ENDPOINTS}
         console.log("reads during events and an import")
-        out["writes"] = writes.measure(server, url, dataset.CACHE / "writes")
+        scratch = dataset.CACHE / f"writes-{args.backend}-{args.orders}"
+        out["writes"] = writes.measure(server, url, scratch)
         out["server_peak_rss_mb"] = server.peak_rss_mb()
     finally:
         server.stop()
@@ -116,7 +117,17 @@ def _tables(results: dict[str, Any]) -> list[Table]:
     """The uncached table (with the references) and the cache-hit table, apart."""
     title = f"execdash on {results['backend']} at {results['orders']:,} orders"
     first = Table(title=f"{title}: uncached answers, ms median (min–max)")
-    for column in ("endpoint", "execdash", "raw SQL", "DuckDB query", "DuckDB + load", "÷ DuckDB"):
+    columns = (
+        "endpoint",
+        "execdash",
+        "CPU",
+        "raw SQL",
+        "DuckDB",
+        "DuckDB CPU",
+        "+ load",
+        "÷ DuckDB",
+    )
+    for column in columns:
         first.add_column(column, justify="left" if column == "endpoint" else "right")
     refs = results["references"]
     for path, m in results["http"]["uncached"].items():
@@ -125,8 +136,10 @@ def _tables(results: dict[str, Any]) -> list[Table]:
         first.add_row(
             path,
             _spread(m),
+            f"{m['server_cpu_ms']:.0f}",
             "—" if ref is None else f"{ref['raw_sql_ms']:.1f}",
             "—" if ref is None else f"{ref['duckdb_ms']:.1f}",
+            "—" if ref is None else f"{ref['duckdb_cpu_ms']:.0f}",
             "—" if ref is None else f"{ref['duckdb_with_load_ms']:.0f}",
             "—" if ref is None else f"{m['median_ms'] / ref['duckdb_ms']:.2f}",
         )
@@ -193,7 +206,8 @@ def main() -> None:
             console.log("1 and 2 workers")
             keep("workers", _workers(url, args))
         console.log("plain SQL and DuckDB references")
-        keep("references", reference.measure(url, dataset.CACHE / "export", repeat=args.samples))
+        export = dataset.CACHE / f"export-{args.backend}-{args.orders}"  # one per concurrent run
+        keep("references", reference.measure(url, export, repeat=args.samples))
         if args.backend == "sqlite":  # last: it appends rows to the database under test
             console.log("import against sqlite3 .import and executemany")
             path = Path(sa.make_url(url).database or "")

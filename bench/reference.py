@@ -177,15 +177,18 @@ READS: dict[str, tuple[str, ...]] = {
 
 
 def _timed(fn: Callable[[], object], repeat: int) -> dict[str, float]:
-    """Median, min and max milliseconds of `repeat` runs (after one warm-up run)."""
+    """Median, min and max milliseconds of `repeat` runs (after one warm-up run), and the mean
+    CPU milliseconds of this process per run (DuckDB's threads included)."""
     fn()
     times = []
+    cpu = time.process_time()
     for _ in range(repeat):
         started = time.perf_counter()
         fn()
         times.append((time.perf_counter() - started) * 1000)
+    cpu_ms = (time.process_time() - cpu) * 1000 / repeat
     times.sort()
-    return {"median": times[len(times) // 2], "min": times[0], "max": times[-1]}
+    return {"median": times[len(times) // 2], "min": times[0], "max": times[-1], "cpu": cpu_ms}
 
 
 class RawSql:
@@ -269,6 +272,8 @@ def measure(url: str, scratch: Path, repeat: int = 5) -> dict[str, dict[str, flo
             "duckdb_max_ms": duck_ms["max"],
             "duckdb_load_ms": load_ms,
             "duckdb_with_load_ms": duck_ms["median"] + load_ms,
+            "raw_sql_cpu_ms": plain["cpu"],
+            "duckdb_cpu_ms": duck_ms["cpu"],
         }
     raw.close()
     duck.close()

@@ -3,8 +3,9 @@
 Each sample asks one endpoint for a 12-month window at a granularity and an as-of month no
 earlier request used (as-of months before the latest, which a background recompute of the
 likely-next answers would warm), over one keep-alive connection. Reported per endpoint: the
-median, min and max of the samples, and how many there were. A `304` or any status but `200`
-counts as an error, never as a fast answer.
+median, min and max of the samples, how many there were, and the server's CPU time per
+answer (what the answer costs, however busy the machine's cores are). A `304` or any status
+but `200` counts as an error, never as a fast answer.
 """
 
 from __future__ import annotations
@@ -72,6 +73,7 @@ def measure(server: Server, latest: dt.date, samples: int = 7) -> dict[str, dict
         for path in ENDPOINTS:
             times: list[float] = []
             errors = 0
+            cpu = server.cpu_seconds()
             for query in itertools.islice(keys(latest), samples):
                 sep = "&" if "?" in path else "?"
                 status, ms = _get(conn, f"{path}{sep}{query}")
@@ -79,7 +81,11 @@ def measure(server: Server, latest: dt.date, samples: int = 7) -> dict[str, dict
                     times.append(ms)
                 else:
                     errors += 1
+            cpu = server.cpu_seconds() - cpu
             out[path] = {
+                # Server CPU per answer (mean; /proc counts in 10 ms ticks): the work itself,
+                # which waiting for a core on a busy machine does not inflate.
+                "server_cpu_ms": cpu * 1000 / samples,
                 "median_ms": statistics.median(times) if times else float("nan"),
                 "min_ms": min(times, default=float("nan")),
                 "max_ms": max(times, default=float("nan")),

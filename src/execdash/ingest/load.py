@@ -19,7 +19,7 @@ from execdash.ingest.store import Row
 from execdash.ingest.validate import Batch
 
 Finisher = Callable[[Any], Any]
-SQLITE_CACHE_KIB = 65_536
+SQLITE_CACHE_KIB = 32_768
 """SQLite page cache during a load: index pages of a big table stay cached between inserts."""
 
 
