@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from execdash.cli import db, demo, ingest, refresh, serve, users
+from execdash.cli import db, demo, ingest, refresh, serve, summary, users
 
 app = typer.Typer(
     name="execdash",
@@ -20,6 +20,7 @@ app.add_typer(users.tokens_app, name="tokens")
 app.command("serve")(serve.serve)
 app.command("demo")(demo.demo)
 app.command("refresh")(refresh.refresh)
+app.command("summary")(summary.summary)
 app.command("import")(ingest.import_)
 app.command("export")(ingest.export)
 app.command("backup")(ingest.backup)
