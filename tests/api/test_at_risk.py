@@ -70,3 +70,39 @@ def test_at_risk_csv(client: TestClient, rows: Engine) -> None:
         "id,customer,mrr,risk,expected_loss,reason",
         "2,Birch,4000.0,0.25,1000.0,",
     ]
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("risk", False), ("risk", True), ("mrr", False), ("risk", "0.5"), ("mrr", "100")],
+)
+def test_numbers_must_be_json_numbers(
+    client: TestClient, tokens: dict[str, str], field: str, value: object
+) -> None:
+    body = {"customer": "Acme", "mrr": 100, "risk": 0.5, field: value}
+    response = client.post(
+        "/api/v1/at-risk-customers",
+        json=body,
+        headers={"Authorization": f"Bearer {tokens['editor']}"},
+    )
+    assert response.status_code == 422
+    assert f"'{field}'" in response.json()["detail"]
+    patch = client.patch(
+        "/api/v1/at-risk-customers/1",
+        json={field: value},
+        headers={"Authorization": f"Bearer {tokens['editor']}"},
+    )
+    assert patch.status_code in (404, 422)
+    if patch.status_code == 422:
+        assert f"'{field}'" in patch.json()["detail"]
+
+
+def test_whole_numbers_are_numbers_too(client: TestClient, tokens: dict[str, str]) -> None:
+    body = {"customer": "Acme", "mrr": 100, "risk": 1}
+    response = client.post(
+        "/api/v1/at-risk-customers",
+        json=body,
+        headers={"Authorization": f"Bearer {tokens['editor']}"},
+    )
+    assert response.status_code == 201
+    assert response.json()["risk"] == 1.0

@@ -90,3 +90,27 @@ def test_risks_csv(client: TestClient, rows: Engine) -> None:
         "id,title,owner,due,mitigation,status,overdue",
         "2,FX exposure,CFO,2099-03-31,,mitigating,false",
     ]
+
+
+@pytest.mark.parametrize(
+    "due", [0, 1_700_000_000, True, 20250131, "2025-01-31T00:00:00", "31/01/2025"]
+)
+def test_due_must_be_written_as_a_date(
+    client: TestClient, tokens: dict[str, str], due: object
+) -> None:
+    response = client.post(
+        "/api/v1/risks", json={"title": "FX", "due": due}, headers=bearer(tokens["editor"])
+    )
+    assert response.status_code == 422
+    assert "'due'" in response.json()["detail"]
+    assert "YYYY-MM-DD" in response.json()["detail"]
+
+
+def test_a_date_written_as_text_is_still_accepted(
+    client: TestClient, tokens: dict[str, str]
+) -> None:
+    response = client.post(
+        "/api/v1/risks", json={"title": "FX", "due": "2025-01-31"}, headers=bearer(tokens["editor"])
+    )
+    assert response.status_code == 201
+    assert response.json()["due"] == "2025-01-31"

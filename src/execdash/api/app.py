@@ -22,9 +22,11 @@ from execdash.api.eventguard import EventLimits
 from execdash.api.guard.bodies import BodyGuard
 from execdash.api.guard.headers import SecurityHeaders
 from execdash.api.guard.logins import LoginGuard
+from execdash.api.guard.methods import CompleteAllow
 from execdash.api.readlayer import ReadLayer
 from execdash.api.responses import OrjsonResponse
 from execdash.api.routes import ROUTERS
+from execdash.api.specfixes import document_body_errors, kpi_paths_per_key
 from execdash.api.versionprobe import probe_for
 from execdash.api.writes import WriteGate
 from execdash.config import Settings
@@ -44,6 +46,8 @@ def _openapi_with_problem(app: FastAPI) -> dict[str, Any]:
         schemas.update(problem.pop("$defs", {}))
         schemas["Problem"] = problem
         _reads_work_without_credentials(spec)
+        document_body_errors(spec)
+        kpi_paths_per_key(spec)
         _errors_are_problems(spec)
         app.openapi_schema = spec
     return app.openapi_schema
@@ -98,6 +102,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_middleware(ReadLayer, probe=app.state.version_probe, cache=app.state.response_cache)
     # Writes: credentials checked and body caps applied before any body byte is read.
     app.add_middleware(BodyGuard, settings=settings)
+    app.add_middleware(CompleteAllow)
     # Outermost: every answer (cached, 304, 401/413 from the guard, static) gets nosniff + CSP.
     app.add_middleware(SecurityHeaders)
     app.include_router(health.router)

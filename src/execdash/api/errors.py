@@ -99,19 +99,35 @@ PATTERN_MESSAGES = {"as_of": "must be a month written YYYY-MM (years 1900–2999
 """Human wording for parameters whose rule is a regular expression."""
 
 
+_UNION_TAGS = frozenset({"none", "str", "int", "float", "bool", "date", "datetime"})
+"""Names pydantic puts in an error's location for the branch of a union that failed."""
+
+
+def _is_union_tag(part: str) -> bool:
+    return part in _UNION_TAGS or "-" in part or "[" in part
+
+
 def _field(error: Any) -> ProblemField:
-    loc = [str(part) for part in error.get("loc", ())]
+    raw = [str(part) for part in error.get("loc", ())]
+    loc = raw[:2] + [part for part in raw[2:] if not _is_union_tag(part)]
     location = loc[0] if loc else "request"
     name = ".".join(loc[1:]) if len(loc) > 1 else location
     message = str(error.get("msg", "invalid"))
     if error.get("type") == "string_pattern_mismatch" and name in PATTERN_MESSAGES:
         message = PATTERN_MESSAGES[name]
+    if error.get("type") == "json_invalid":  # loc is ("body", character offset)
+        reason = (error.get("ctx") or {}).get("error", "malformed")
+        at = f" at character {loc[1]}" if len(loc) > 1 else ""
+        return ProblemField(
+            location="body", name="body", message=f"is not valid JSON: {reason}{at}"
+        )
     return ProblemField(location=location, name=name, message=message)
 
 
 async def _validation(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
-    fields = [_field(e) for e in exc.errors()]
+    fields = list({(f.location, f.name): f for f in map(_field, reversed(exc.errors()))}.values())
+    fields.reverse()  # one entry per field (a union reports each branch), in the original order
     described = "; ".join(f"{f.location} parameter {f.name!r}: {f.message}" for f in fields[:5])
     if fields and fields[0].location == "body":
         described = "; ".join(f"field {f.name!r}: {f.message}" for f in fields[:5])
@@ -123,6 +139,8 @@ async def _http(request: Request, exc: Exception) -> Response:
     detail = exc.detail if isinstance(exc.detail, str) else HTTPStatus(exc.status_code).phrase
     if exc.status_code == 404 and detail == "Not Found":
         detail = f"No resource at {request.url.path}"
+    if exc.status_code == 400 and detail == "There was an error parsing the body":
+        detail = "The request body could not be read: send UTF-8 JSON text."
     if exc.status_code == 405 and detail == "Method Not Allowed":
         detail = f"{request.method} is not allowed on {request.url.path}"
     return problem_response(

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Annotated
 
 from fastapi import Path
-from pydantic import AfterValidator
+from pydantic import AfterValidator, BeforeValidator, Strict
 
 MAX_ID = 2_147_483_647
 
@@ -22,3 +22,19 @@ UtcDateTime = Annotated[dt.datetime, AfterValidator(_as_utc)]
 
 RowId = Annotated[int, Path(ge=1, le=MAX_ID, description="Row id.")]
 """A row id in a path: positive and within a 32-bit INTEGER (PostgreSQL's limit)."""
+
+
+def _date_text(value: object) -> object:
+    """Only a `YYYY-MM-DD` string (or a date) is a date; 0 is not 1970-01-01."""
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
+        return value
+    raise ValueError("must be a date written YYYY-MM-DD, e.g. 2026-03-31")
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(_date_text)]
+"""A date in a request body: the text `YYYY-MM-DD`, never a number."""
+
+Number = Annotated[float, Strict()]
+"""A number in a request body: an integer or a decimal, never `true`/`false` or a string."""

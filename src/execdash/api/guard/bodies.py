@@ -61,7 +61,8 @@ class Operation:
     is_upload: bool
 
 
-def _pattern(template: str) -> re.Pattern[str]:
+def path_pattern(template: str) -> re.Pattern[str]:
+    """A regular expression matching the paths of an OpenAPI path template."""
     parts = re.split(r"(\{[^}]+\})", template)
     return re.compile(
         "^" + "".join("[^/]+" if p.startswith("{") else re.escape(p) for p in parts) + "$"
@@ -80,7 +81,7 @@ def operations_of(spec: dict[str, Any]) -> list[Operation]:
             found.append(
                 Operation(
                     method=method.upper(),
-                    pattern=_pattern(template),
+                    pattern=path_pattern(template),
                     needs_credentials=bool(security) and {} not in security,
                     is_upload="multipart/form-data" in content,
                 )

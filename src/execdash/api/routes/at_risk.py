@@ -17,7 +17,7 @@ from pydantic.json_schema import SkipJsonSchema
 from execdash.api.auth import Editor, Reader
 from execdash.api.deps import ReadConn, WriteConn
 from execdash.api.errors import problem_responses
-from execdash.api.fields import RowId
+from execdash.api.fields import Number, RowId
 from execdash.api.listing import (
     FormatParam,
     Page,
@@ -71,8 +71,8 @@ class AtRiskCreate(BaseModel):
     """A new at-risk customer; `risk` 0–1, or 0–100 (divided by 100)."""
 
     customer: str = Field(min_length=1, max_length=500)
-    mrr: float = Field(ge=0, le=1e12, allow_inf_nan=False)
-    risk: float = Field(ge=0, le=100, allow_inf_nan=False, description=RISK_HELP)
+    mrr: Number = Field(ge=0, le=1e12, allow_inf_nan=False)
+    risk: Number = Field(ge=0, le=100, allow_inf_nan=False, description=RISK_HELP)
     reason: str | None = Field(None, max_length=5000)
 
     _risk = field_validator("risk")(normalise_risk)
@@ -83,9 +83,9 @@ class AtRiskUpdate(BaseModel):
 
     # Omit to keep; null is not a value for a required column (nor in the spec).
     customer: Annotated[str, Field(min_length=1, max_length=500)] | SkipJsonSchema[None] = None
-    mrr: Annotated[float, Field(ge=0, le=1e12, allow_inf_nan=False)] | SkipJsonSchema[None] = None
+    mrr: Annotated[Number, Field(ge=0, le=1e12, allow_inf_nan=False)] | SkipJsonSchema[None] = None
     risk: (
-        Annotated[float, Field(ge=0, le=100, allow_inf_nan=False, description=RISK_HELP)]
+        Annotated[Number, Field(ge=0, le=100, allow_inf_nan=False, description=RISK_HELP)]
         | SkipJsonSchema[None]
     ) = None
     reason: str | None = Field(None, max_length=5000)

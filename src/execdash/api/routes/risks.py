@@ -14,7 +14,7 @@ from pydantic.json_schema import SkipJsonSchema
 from execdash.api.auth import Editor, Reader
 from execdash.api.deps import ReadConn, WriteConn
 from execdash.api.errors import problem_responses
-from execdash.api.fields import RowId
+from execdash.api.fields import IsoDate, RowId
 from execdash.api.listing import (
     FormatParam,
     Page,
@@ -59,7 +59,7 @@ class RiskCreate(BaseModel):
 
     title: str = Field(min_length=1, max_length=500)
     owner: str | None = Field(None, max_length=200)
-    due: dt.date | None = None
+    due: IsoDate | None = None
     mitigation: str | None = Field(None, max_length=5000)
     status: RiskStatus = "open"
 
@@ -70,7 +70,7 @@ class RiskUpdate(BaseModel):
     # Omit to keep; null is not a value for a required column (nor in the spec).
     title: Annotated[str, Field(min_length=1, max_length=500)] | SkipJsonSchema[None] = None
     owner: str | None = Field(None, max_length=200)
-    due: dt.date | None = None
+    due: IsoDate | None = None
     mitigation: str | None = Field(None, max_length=5000)
     status: RiskStatus | SkipJsonSchema[None] = None
 
