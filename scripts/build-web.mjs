@@ -3,7 +3,7 @@
 // ECharts is bundled tree-shaken to the charts and components the pages use, as one ES module
 // served from /static/vendor/echarts.js; nothing is fetched from a CDN at run time.
 import { build } from "esbuild";
-import { mkdirSync, statSync } from "node:fs";
+import { copyFileSync, mkdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -41,3 +41,12 @@ await build({
 });
 const size = statSync(join(outdir, "echarts.js")).size;
 console.log(`built ${join("src/execdash/web/static/vendor", "echarts.js")} (${Math.round(size / 1024)} KiB)`);
+
+// The API reference (/docs) uses Swagger UI's prebuilt browser bundle from npm, copied as it is
+// into the same git-ignored folder, so the reference works on an offline intranet too.
+const swaggerDir = join(outdir, "swagger-ui");
+mkdirSync(swaggerDir, { recursive: true });
+for (const file of ["swagger-ui-bundle.js", "swagger-ui.css"]) {
+  copyFileSync(join(root, "node_modules", "swagger-ui-dist", file), join(swaggerDir, file));
+}
+console.log(`copied Swagger UI ${JSON.parse(readFileSync(join(root, "node_modules", "swagger-ui-dist", "package.json"))).version} to src/execdash/web/static/vendor/swagger-ui`);

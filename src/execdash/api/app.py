@@ -86,6 +86,8 @@ def create_app(settings: Settings) -> FastAPI:
         version=__version__,
         summary="Executive dashboard API: KPIs, domain overviews, drill-downs, alerts and risks.",
         default_response_class=OrjsonResponse,
+        docs_url=None,  # /docs is execdash.web's own page: Swagger UI from npm, no CDN
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.engine = create_engine(settings.database_url, server=True)

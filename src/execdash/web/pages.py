@@ -97,6 +97,13 @@ def alerts_page(request: Request) -> Response:
     return _render(request, "alerts.html", "alerts", "Alerts & risks")
 
 
+@router.get("/docs", response_class=HTMLResponse)
+def api_docs(request: Request) -> Response:
+    """The API reference: Swagger UI from npm, served here, so it works with no internet."""
+    context = {"openapi_url": request.app.openapi_url or "/openapi.json"}
+    return secure(TEMPLATES.TemplateResponse(request, "apidocs.html", context))
+
+
 @router.get("/login", response_class=HTMLResponse)
 def login_page(request: Request) -> Response:
     """The sign-in form; the API's /api/v1/auth/login sets the session cookie."""

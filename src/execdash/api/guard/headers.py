@@ -1,9 +1,9 @@
 """Security headers on every response: nosniff, a referrer policy and a deny-all CSP for non-HTML.
 
-HTML pages set their own (looser) page policy in `execdash.web.security` (FastAPI's /docs gets
-one allowing the viewer it loads from a CDN); this middleware only
-fills in what a response lacks, so JSON, CSV, problem+json, static files, 304s and the OpenAPI
-document all carry the same protection without each route remembering it.
+HTML pages (the API reference at /docs included) set their own page policy in
+`execdash.web.security`; this middleware only fills in what a response lacks, so JSON, CSV,
+problem+json, static files, 304s and the OpenAPI document all carry the same protection without
+each route remembering it.
 """
 
 from __future__ import annotations
@@ -13,20 +13,6 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 NON_HTML_POLICY = "default-src 'none'; frame-ancestors 'none'"
 """The CSP of anything that is not a page: nothing may load, nothing may frame it."""
-
-DOCS_POLICY = "; ".join(
-    (
-        "default-src 'none'",
-        "script-src 'unsafe-inline' https://cdn.jsdelivr.net",
-        "style-src 'unsafe-inline' https://cdn.jsdelivr.net",
-        "img-src 'self' data: https://fastapi.tiangolo.com https://cdn.redoc.ly",
-        "font-src https://fonts.gstatic.com",
-        "connect-src 'self'",
-        "worker-src blob:",
-        "frame-ancestors 'none'",
-    )
-)
-"""The CSP of FastAPI's own /docs and /redoc pages, which load their viewer from a CDN."""
 
 BASE_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -41,8 +27,7 @@ def add_security_headers(headers: MutableHeaders) -> None:
         if name not in headers:
             headers[name] = value
     if "content-security-policy" not in headers:
-        html = headers.get("content-type", "").startswith("text/html")
-        headers["Content-Security-Policy"] = DOCS_POLICY if html else NON_HTML_POLICY
+        headers["Content-Security-Policy"] = NON_HTML_POLICY
 
 
 class SecurityHeaders:
