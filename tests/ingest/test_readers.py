@@ -266,7 +266,6 @@ def test_xlsx_shared_strings_bomb_is_refused_before_it_is_loaded(
     finally:
         tracemalloc.stop()
     message = str(refused.value)
-    assert "customers.xlsx" in message
     assert "1 MiB" in message
     assert "shared-strings" in message
     assert peak < 1 << 20
@@ -295,4 +294,5 @@ def test_dry_run_refuses_the_xlsx_bomb_too(
     path = _xlsx_bomb(tmp_path / "customers.xlsx", shared_strings=200_000)
     report = run_import(engine, [path], dry_run=True)
     assert not report.ok
+    assert [p.file for p in report.problems] == ["customers.xlsx"]
     assert any("shared-strings" in m for m in messages(report))

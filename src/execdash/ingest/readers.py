@@ -220,7 +220,7 @@ def _records(
 
 
 def _mib(size: int) -> str:
-    return f"{size / (1 << 20):g} MiB"
+    return f"{size / (1 << 20):.3g} MiB"
 
 
 def _bounded_lines(text: IO[str], head: str = "") -> Iterator[str]:
@@ -321,14 +321,14 @@ def check_xlsx_parts(path: Path) -> None:
         name = part.filename
         if name.endswith("sharedStrings.xml") and part.file_size > XLSX_MAX_SHARED_STRINGS:
             raise ReadError(
-                f"{path.name}: its shared-strings table is {_mib(part.file_size)} uncompressed, "
+                f"its shared-strings table is {_mib(part.file_size)} uncompressed, "
                 f"over the {_mib(XLSX_MAX_SHARED_STRINGS)} limit for XLSX files (it is held in "
                 "memory whole); save the sheet as CSV and import that instead"
             )
         ratio = part.file_size / max(part.compress_size, 1)
         if part.file_size > XLSX_RATIO_FLOOR and ratio > XLSX_MAX_RATIO:
             raise ReadError(
-                f"{path.name}: part {name} expands {ratio:.0f}-fold to "
+                f"part {name} expands {ratio:.0f}-fold to "
                 f"{_mib(part.file_size)}, over the {XLSX_MAX_RATIO}-fold limit for XLSX files "
                 "(a compression bomb, not a spreadsheet); save the sheet as CSV instead"
             )
