@@ -32,3 +32,25 @@ def test_revenue_trend_has_recognized_booked_and_backlog(small_company: Engine) 
     assert [s.key for s in trend] == ["recognized", "booked", "backlog"]
     assert [p.value for p in trend[2].points] == [900.0, 900.0, 1000.0]
     assert trend[1].total == 360.0
+
+
+@pytest.mark.parametrize("as_of", ["2025-08", "2025-09"])
+def test_stock_kpis_and_their_series_take_the_same_end_month_value(
+    small_company: Engine, as_of: str
+) -> None:
+    """Backlog and ARR tiles equal their series' window value and last point; with the end month
+    missing (2025-09) all three are null, never an earlier month's value."""
+    from execdash.metrics import executive
+
+    window = resolve_window("6m", "quarter", as_of)
+    with small_company.connect() as conn:
+        tiles = {k.key: k.value for k in executive.kpis(conn, window, fresh=True)}
+        series = {s.key: s for s in finance.overview(conn, window).series}
+    for key in ("backlog", "arr"):
+        assert series[key].total == tiles[key]
+        assert series[key].points[-1].value == tiles[key]
+    if as_of == "2025-09":
+        assert tiles["backlog"] is None
+        assert tiles["arr"] is None
+    else:
+        assert (tiles["backlog"], tiles["arr"]) == (1000.0, 12 * 180.0)
