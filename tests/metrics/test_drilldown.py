@@ -34,6 +34,7 @@ def test_revenue_series_sums_each_quarter(small_company: Engine) -> None:
     assert [p.value for p in result.series.points] == [100.0, 300.0, 300.0, 300.0, 200.0]
     assert result.series.total == 1200.0
     assert result.kpi.value == 1200.0
+    assert result.series.coverage == result.kpi.coverage
 
 
 def test_revenue_by_industry_is_attributed_through_recognized_orders(small_company: Engine) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from execdash.metrics.breakdowns import DIMENSIONS, BreakdownError, kpi_breakdown
-from execdash.metrics.executive import fetch_facts, kpis_from_facts
+from execdash.metrics.executive import coverage, fetch_facts, kpis_from_facts
 from execdash.metrics.formulas import KPI_DEFS, KPI_KEYS, Facts
 from execdash.metrics.models import Kind, KpiDrilldown, Series, SeriesPoint, Timeframe
 from execdash.metrics.series import build_series
@@ -60,6 +60,7 @@ def kpi_series(window: Window, key: str, facts: Facts) -> Series:
         kind=SERIES_KIND[key],
         points=points,
         total=formula(window, facts).value,
+        coverage=coverage(window, formula(window, facts), formula(window.previous(), facts)),
     )
 
 
