@@ -7,9 +7,10 @@ to an hour's lockout as failures go on; a successful login clears the account's 
 throttled attempt is refused with 429 and `Retry-After` before any password is hashed, with the
 same words for every account.
 
-Hashing is what costs: argon2id takes 64 MiB and tens of milliseconds per attempt. At most
-`slots` hashes run at once (one per core by default); a few more attempts may wait briefly for
-a slot, and anything beyond answers 503 with `Retry-After` at once instead of queueing.
+Hashing is what costs: argon2id takes 64 MiB and four threads for tens of milliseconds per
+attempt. At most `slots` hashes run at once (cores / 4 by default, at least one), so hashing
+never takes every core from the event loop; a few more attempts may wait briefly for a slot,
+and anything beyond answers 503 with `Retry-After` at once instead of queueing.
 """
 
 from __future__ import annotations
@@ -51,12 +52,14 @@ class HashingBusy(Exception):
     retry_after = RETRY_BUSY_SECONDS
 
 
-def default_slots() -> int:
-    """One hashing slot per core this process may run on."""
+def default_slots(parallelism: int = 4) -> int:
+    """Hashing slots for the cores this process may run on: each argon2 hash uses
+    `parallelism` threads (argon2-cffi's default 4), so a 4-core machine hashes one at a time."""
     try:
-        return max(1, len(os.sched_getaffinity(0)))
+        cores = len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
-        return max(1, os.cpu_count() or 1)
+        cores = os.cpu_count() or 1
+    return max(1, cores // max(1, parallelism))
 
 
 def _account_key(username: str) -> str:
