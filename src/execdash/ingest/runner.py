@@ -185,6 +185,9 @@ def _write(
     tables = [b.spec.name for b in batches]
     try:
         with begin_write(engine) as conn:  # IMMEDIATE: waits for the server's write, never fails
+            if conn.dialect.name == "postgresql":
+                # The server's 30 s statement cap is for requests; an uploaded import loads more.
+                conn.exec_driver_sql("SET LOCAL statement_timeout = 0")
             marks = rollups.append_marks(conn, tables) if mode == "append" else {}
             if mode == "replace":
                 for name in sorted(set(tables), key=tables.index, reverse=True):
