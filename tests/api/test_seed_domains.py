@@ -243,3 +243,11 @@ def test_every_by_button_of_each_page_is_accepted(client: TestClient) -> None:
                           "manufacturing": "mttr"}[domain]  # fmt: skip
             suffix = f"?by={by}" if by else ""
             assert client.get(f"/api/{domain}/kpis/{key}{suffix}").status_code == 200
+
+
+def test_a_locked_installation_asks_for_a_login_in_a_sentence(locked_client: TestClient) -> None:
+    for url in ("/api/finance/overview", "/api/manufacturing/kpis/uptime", "/api/search?q=x"):
+        response = locked_client.get(url)
+        assert response.status_code == 401, url
+        assert response.headers["content-type"] == "application/json"
+        assert response.json()["message"], url
