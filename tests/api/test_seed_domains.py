@@ -251,3 +251,32 @@ def test_a_locked_installation_asks_for_a_login_in_a_sentence(locked_client: Tes
         assert response.status_code == 401, url
         assert response.headers["content-type"] == "application/json"
         assert response.json()["message"], url
+
+
+SEARCH_FIELDS = {"id": str, "title": str, "type": str, "description": str, "category": str,
+                 "url": str}  # fmt: skip
+
+
+def _search_contract(client: TestClient, query: str) -> list[dict[str, Any]]:
+    body = _get(client, f"/api/search?q={query}&limit=10")
+    assert isinstance(body, list)
+    assert len(body) <= 10
+    for item in body:
+        assert all(isinstance(item[k], t) for k, t in SEARCH_FIELDS.items()), item
+        assert item["url"].startswith("/")
+    assert len({item["id"] for item in body}) == len(body)
+    return body
+
+
+def test_search_answers_the_top_bar_on_the_demo_company(demo: TestClient) -> None:
+    assert _search_contract(demo, "revenue")[0]["id"] == "kpi:revenue"
+    customer = _get(demo, "/api/v1/customers?sort=name&page_size=1")["items"][0]["name"]
+    found = _search_contract(demo, customer.split()[0][:5])
+    assert customer in [r["title"] for r in found if r["type"] == "customer"]
+
+
+def test_search_answers_on_an_empty_database(empty: TestClient) -> None:
+    found = _search_contract(empty, "margin")
+    assert found[0]["id"] == "kpi:gm"
+    assert {r["type"] for r in found} == {"kpi", "page"}  # no data, so no customer or alert
+    assert _search_contract(empty, "no such thing anywhere") == []
