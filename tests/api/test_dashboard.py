@@ -138,6 +138,10 @@ def test_an_as_of_past_the_data_is_flagged_and_its_changes_are_not_trends(
     assert _kpis(body)["forecast"]["value"] is None  # no actual for August to forecast from
     inside = client.get(f"/api/v1/dashboard{Q}").json()["timeframe"]
     assert inside["beyond_data"] is False
+    early = client.get("/api/v1/dashboard?range=3m&as_of=2024-06").json()["timeframe"]
+    assert (early["before_data"], early["beyond_data"]) == (True, False)
+    empty = client.get("/api/v1/kpis?range=3m&as_of=2024-06").json()["kpis"]
+    assert all(k["comparable"] is False or k["value"] is None for k in empty)
 
 
 def test_domain_tiles_and_series_carry_change_and_coverage(
