@@ -63,8 +63,19 @@ function formView(form) {
   };
 }
 
+/** Scroll the page menu sideways (never the page) so the current page's tab is in view. */
+function revealCurrentTab() {
+  const list = document.querySelector(".site-nav ul");
+  const current = list?.querySelector('a[aria-current="page"]');
+  if (!list || !current || list.scrollWidth <= list.clientWidth) return;
+  const tab = current.getBoundingClientRect();
+  const box = list.getBoundingClientRect();
+  list.scrollLeft += tab.left - box.left - (box.width - tab.width) / 2;
+}
+
 async function boot() {
   const pageName = document.body.dataset.page;
+  revealCurrentTab();
   installTheme(redrawCharts);
   const page = await (PAGES[pageName] || PAGES.overview)();
   installPopoverBehaviour();

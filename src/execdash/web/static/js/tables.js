@@ -1,4 +1,5 @@
-// Data tables in a card, with a CSV download of exactly the rows shown.
+// Data tables in a card, with a CSV download of exactly the rows shown; on a phone each row
+// stacks into a small card whose cells carry their column's name (see .stack-table in app.css).
 import { h, fill } from "./dom.js";
 import { downloadCsv, slug } from "./download.js";
 
@@ -21,12 +22,14 @@ export function tableCard(container, { title, columns, rows, empty, filename, ac
       onclick: () => downloadCsv(`${name}.csv`, columns.map((c) => c.key),
         rows.map((r) => columns.map((c) => (c.csv ? c.csv(r[c.key], r) : r[c.key])))),
     })));
-  const table = h("table", {},
+  const table = h("table", { class: "stack-table" },
     h("thead", {}, h("tr", {}, columns.map((c) => h("th", { scope: "col", class: c.num ? "num" : null, text: c.label })))),
     h("tbody", {}, rows.map((r) => h("tr", { dataset: r.id !== undefined ? { id: r.id } : {} },
       columns.map((c) => {
         const shown = c.format ? c.format(r[c.key], r) : r[c.key] ?? "—";
-        return h("td", { class: c.num ? "num" : null }, shown);
+        // data-label names the column when a phone stacks each row as a card (app.css).
+        return h("td", { class: c.num ? "num" : null, dataset: { label: c.label } },
+          h("span", { class: "cell" }, shown));
       })))));
   container.append(h("div", { class: "table-wrap" }, table));
 }

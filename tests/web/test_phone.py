@@ -1,0 +1,139 @@
+"""What a person sees on a 390 px phone: every table number on screen with its column's name,
+the editor's buttons, the current page's tab, and no sideways scrolling; desktop tables unchanged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from tests.web.conftest import PAGES, Watched, login
+
+pytestmark = pytest.mark.browser
+
+PHONE = 390
+
+TABLE_CELLS = """() => [...document.querySelectorAll("table tbody td")]
+  .filter((td) => td.offsetParent !== null)
+  .map((td) => {
+    const box = td.getBoundingClientRect();
+    const cell = td.querySelector(".cell") || td;
+    const value = cell.getBoundingClientRect();
+    const label = getComputedStyle(td, "::before").content;
+    return {
+      table: td.closest("[data-table]")?.dataset.table || "?",
+      column: td.dataset.label ?? null,
+      text: td.innerText.trim(),
+      label: label === "none" || label === "normal" ? "" : label.replace(/^"|"$/g, ""),
+      num: td.classList.contains("num"),
+      left: Math.min(box.left, value.left), right: Math.max(box.right, value.right),
+      width: value.width, height: value.height,
+    };
+  })"""
+"""Every visible body cell: its table, column name, text, the label drawn before it and its box."""
+
+SIDEWAYS = "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+TABLE_PAGES = ["/", "/retention", "/operations", "/kpi/revenue", "/alerts"]
+"""Pages that show at least one data table on the demo company."""
+
+
+def _inside(box: dict[str, float] | None, width: int) -> bool:
+    """Whether a bounding box lies wholly between the viewport's left and right edges."""
+    return box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width
+
+
+def _cells(watched: Watched) -> list[dict[str, Any]]:
+    cells: list[dict[str, Any]] = watched.page.evaluate(TABLE_CELLS)
+    return cells
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_every_table_number_is_on_screen_with_its_label_on_a_phone(
+    open_page: Callable[..., Watched], demo_url: str, scheme: str
+) -> None:
+    watched = open_page(demo_url, color_scheme=scheme, width=PHONE, height=844)
+    numbers_seen = 0
+    for path in PAGES:
+        watched.goto(path)
+        assert watched.page.evaluate(SIDEWAYS) <= 0, f"{path} scrolls sideways"
+        cells = _cells(watched)
+        if path in TABLE_PAGES:
+            assert cells, f"{path} shows no table"
+        for cell in cells:
+            where = f"{path} {cell['table']} {cell['column']!r}: {cell['text']!r}"
+            assert cell["left"] >= 0, f"off screen: {where}"
+            assert cell["right"] <= PHONE, f"off screen: {where}"
+            assert cell["width"] > 0, f"not drawn: {where}"
+            assert cell["height"] > 0, f"not drawn: {where}"
+            assert cell["column"], f"unlabelled: {where}"
+            assert cell["label"] == cell["column"], f"unlabelled: {where}"
+            if cell["num"]:
+                numbers_seen += 1
+                assert any(ch.isdigit() for ch in cell["text"]) or cell["text"] == "—", where
+    assert numbers_seen > 20
+    watched.assert_clean()
+
+
+def test_at_risk_customers_show_their_expected_loss_on_a_phone(
+    open_page: Callable[..., Watched], demo_url: str
+) -> None:
+    watched = open_page(demo_url, width=PHONE, height=844)
+    watched.goto("/")
+    at_risk = [c for c in _cells(watched) if c["table"] == "at-risk-customers"]
+    losses = [c for c in at_risk if c["column"] == "Expected loss / month"]
+    assert losses, "no expected-loss cell on the overview"
+    for cell in losses:
+        assert "£" in cell["text"], cell
+        assert cell["right"] <= PHONE, cell
+
+
+def test_an_editor_reaches_acknowledge_and_close_on_a_phone(
+    open_page: Callable[..., Watched], demo_url: str
+) -> None:
+    watched = open_page(demo_url, width=PHONE, height=844)
+    login(watched, "eddie")
+    watched.goto("/alerts")
+    for name in ("Acknowledge", "Close"):
+        button = watched.page.locator("#alerts-table").get_by_role("button", name=name).first
+        button.scroll_into_view_if_needed()
+        assert button.is_visible()
+        assert _inside(button.bounding_box(), PHONE), name
+    assert watched.page.evaluate(SIDEWAYS) <= 0
+    first = watched.page.locator("#alerts-table tbody tr").first
+    alert_id = first.get_attribute("data-id")
+    first.get_by_role("button", name="Acknowledge").click()  # a real tap-sized click, on screen
+    watched.page.wait_for_selector(f"#alerts-table tr[data-id='{alert_id}']", state="detached")
+    watched.assert_clean()
+
+
+@pytest.mark.parametrize("width", [PHONE, 700])
+def test_the_current_page_tab_is_in_view_and_every_tab_is_reachable(
+    open_page: Callable[..., Watched], demo_url: str, width: int
+) -> None:
+    watched = open_page(demo_url, width=width, height=844)
+    for path in ["/marketing", "/products", "/alerts"]:
+        watched.goto(path)
+        tab = watched.page.locator('.site-nav a[aria-current="page"]')
+        assert _inside(tab.bounding_box(), width), path
+        if width == PHONE:
+            # Every tab whole on screen, tall enough for a thumb, none cut to "Opera…".
+            for link in watched.page.locator(".site-nav a").all():
+                each = link.bounding_box()
+                assert _inside(each, width), link.inner_text()
+                assert each["height"] >= 44
+                assert link.evaluate("a => a.scrollWidth <= a.clientWidth"), link.inner_text()
+
+
+def test_desktop_tables_keep_their_header_row_and_columns(
+    open_page: Callable[..., Watched], demo_url: str
+) -> None:
+    watched = open_page(demo_url, width=1440, height=900)
+    watched.goto("/")
+    head = watched.page.locator("#at-risk-table thead th").first
+    assert head.is_visible()
+    row = watched.page.locator("#at-risk-table tbody tr").first
+    tops = {round(td.bounding_box()["y"]) for td in row.locator("td").all()}
+    assert len(tops) == 1, "a desktop row must stay on one line of columns"
+    assert all(c["label"] == "" for c in _cells(watched)), "desktop cells draw no inline label"
