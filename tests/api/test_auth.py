@@ -205,3 +205,25 @@ def test_account_rules(engine: Engine) -> None:
         assert verify_password(conn, "nobody", PASSWORD) is None
         token = create_token(conn, "ann", expires_days=1)
         assert token.startswith("edt_")
+
+
+def test_login_upgrades_an_outdated_hash_in_its_session_write(
+    client: TestClient, engine: Engine
+) -> None:
+    from argon2 import PasswordHasher
+
+    from execdash.api import accounts
+
+    old = PasswordHasher(time_cost=2, memory_cost=2048, parallelism=1).hash(PASSWORD)
+    with engine.begin() as conn:
+        add_user(conn, "olga", PASSWORD, "viewer")
+        conn.execute(users.update().where(users.c.username == "olga").values(password_hash=old))
+    answer = client.post("/api/v1/auth/login", json={"username": "olga", "password": PASSWORD})
+    assert answer.status_code == 200
+    with engine.connect() as conn:
+        stored = conn.execute(
+            sa.select(users.c.password_hash).where(users.c.username == "olga")
+        ).scalar_one()
+    assert stored != old
+    assert accounts._HASHER.verify(stored, PASSWORD)
+    assert not accounts._HASHER.check_needs_rehash(stored)

@@ -82,8 +82,13 @@ def list_users(conn: sa.Connection) -> list[sa.Row[Any]]:
     return list(conn.execute(query))
 
 
-def verify_password(conn: sa.Connection, username: str, password: str) -> User | None:
-    """The enabled user whose password this is, or None; rehashes outdated argon2 parameters."""
+def check_password(
+    conn: sa.Connection, username: str, password: str
+) -> tuple[User | None, str | None]:
+    """(the enabled user whose password this is or None, a new hash to store or None).
+
+    Only reads: the new hash (outdated argon2 parameters) is for the caller's write transaction.
+    """
     row = conn.execute(
         sa.select(users.c.id, users.c.role, users.c.password_hash, users.c.disabled).where(
             users.c.username == username
@@ -92,18 +97,28 @@ def verify_password(conn: sa.Connection, username: str, password: str) -> User |
     if row is None:
         with contextlib.suppress(VerificationError):
             _HASHER.verify(_DUMMY_HASH, password)
-        return None
+        return None, None
     try:
         _HASHER.verify(row.password_hash, password)
     except (VerificationError, InvalidHashError):
-        return None
+        return None, None
     if row.disabled:
-        return None
-    if _HASHER.check_needs_rehash(row.password_hash):
-        conn.execute(
-            users.update().where(users.c.id == row.id).values(password_hash=_HASHER.hash(password))
-        )
-    return User(id=row.id, username=username, role=row.role, via="session")
+        return None, None
+    rehash = _HASHER.hash(password) if _HASHER.check_needs_rehash(row.password_hash) else None
+    return User(id=row.id, username=username, role=row.role, via="session"), rehash
+
+
+def store_rehash(conn: sa.Connection, user: User, password_hash: str) -> None:
+    """Replace a user's password hash by one with current argon2 parameters."""
+    conn.execute(users.update().where(users.c.id == user.id).values(password_hash=password_hash))
+
+
+def verify_password(conn: sa.Connection, username: str, password: str) -> User | None:
+    """The enabled user whose password this is, or None; rehashes outdated argon2 parameters."""
+    user, rehash = check_password(conn, username, password)
+    if user is not None and rehash is not None:
+        store_rehash(conn, user, rehash)
+    return user
 
 
 def create_token(

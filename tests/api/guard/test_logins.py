@@ -32,7 +32,7 @@ def hashes(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
     """Count password checks (each is one argon2 hash) and the most ever running at once."""
     seen = {"calls": 0, "running": 0, "most": 0}
     lock = threading.Lock()
-    real = accounts.verify_password
+    real = accounts.check_password
 
     def counting(*args: Any) -> Any:
         with lock:
@@ -46,7 +46,7 @@ def hashes(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
             with lock:
                 seen["running"] -= 1
 
-    monkeypatch.setattr(accounts, "verify_password", counting)
+    monkeypatch.setattr(accounts, "check_password", counting)
     return seen
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 import hmac
 
 import anyio
+import sqlalchemy as sa
 from fastapi import APIRouter, HTTPException, Request, Response
 from pydantic import BaseModel, Field
 from sqlalchemy.engine import Engine
@@ -13,11 +14,10 @@ from starlette.concurrency import run_in_threadpool
 
 from execdash.api import accounts
 from execdash.api.auth import CSRF_HEADER, SESSION_COOKIE, CurrentUser, unauthorized
-from execdash.api.deps import WriteConn, engine_of, settings_of
+from execdash.api.deps import WriteConn, engine_of, settings_of, write_gate_of
 from execdash.api.errors import problem_responses
 from execdash.api.fields import UtcDateTime
 from execdash.api.guard.logins import HashingBusy, LoginGuard, LoginThrottled
-from execdash.db.engine import begin_write
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"], responses=problem_responses(401, 403, 422))
 
@@ -38,17 +38,20 @@ class Me(BaseModel):
     expires_at: UtcDateTime | None = None
 
 
-def _check_password(engine: Engine, username: str, password: str) -> accounts.User | None:
-    """The enabled user whose password this is (the argon2 hash runs here, in a worker thread)."""
+def _check_password(
+    engine: Engine, username: str, password: str
+) -> tuple[accounts.User | None, str | None]:
+    """The argon2 check, in a worker thread on a read connection: no write lock while hashing."""
     with engine.connect() as conn:
-        user = accounts.verify_password(conn, username, password)
-        conn.commit()  # keeps an upgraded hash, if verify_password wrote one
-        return user
+        return accounts.check_password(conn, username, password)
 
 
-def _start_session(engine: Engine, user: accounts.User) -> tuple[str, str, dt.datetime]:
-    with begin_write(engine) as conn:  # IMMEDIATE: waits for another writer, never fails
-        return accounts.create_session(conn, user)
+def _start_session(
+    conn: sa.Connection, user: accounts.User, rehash: str | None
+) -> tuple[str, str, dt.datetime]:
+    if rehash is not None:
+        accounts.store_rehash(conn, user, rehash)
+    return accounts.create_session(conn, user)
 
 
 def _client_address(request: Request) -> str:
@@ -68,7 +71,7 @@ async def login(body: Credentials, request: Request, response: Response) -> Me:
         guard.check(body.username, address)
         async with guard.hashing_slot():
             with anyio.CancelScope(shield=True):  # a dropped client must not free the slot early
-                user = await run_in_threadpool(
+                user, rehash = await run_in_threadpool(
                     _check_password, engine_of(request), body.username, body.password
                 )
     except (LoginThrottled, HashingBusy) as refused:
@@ -84,7 +87,8 @@ async def login(body: Credentials, request: Request, response: Response) -> Me:
         guard.failed(body.username, address)
         raise unauthorized("Wrong username or password, or the account is disabled.")
     guard.succeeded(body.username)
-    session_id, csrf, expires = await run_in_threadpool(_start_session, engine_of(request), user)
+    async with write_gate_of(request).transaction() as conn:  # queued with the other writes
+        session_id, csrf, expires = await run_in_threadpool(_start_session, conn, user, rehash)
     response.set_cookie(
         SESSION_COOKIE,
         session_id,
