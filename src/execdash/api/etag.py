@@ -12,7 +12,15 @@ import hashlib
 import time
 from urllib.parse import parse_qsl, urlencode
 
-UNTAGGED_PREFIXES = ("/api/health", "/api/v1/auth/")
+UNTAGGED_PREFIXES = (
+    "/api/health",
+    "/api/v1/auth/",
+    # The seed front end's inbox, calendar and profile: per-user or small and changed by their
+    # own writes, which are not data changes (no data version bump), so never cached.
+    "/api/messages",
+    "/api/meetings",
+    "/api/users/me",
+)
 MAX_MEMO = 4096
 
 

@@ -47,3 +47,27 @@ def open_engine(settings: Settings) -> Engine:
     except ModuleNotFoundError as exc:
         fail(f"the driver for {settings.database_url!r} is not installed: {exc.name}")
     return engine
+
+
+def upgrade_database(engine: Engine, revision: str = "head") -> None:
+    """Migrate the database to `revision`, or fail with one sentence naming what is in the way."""
+    import sqlalchemy as sa
+    from alembic.util import CommandError
+
+    from execdash.db import migrate
+    from execdash.db.preflight import SchemaConflict
+
+    try:
+        migrate.upgrade(engine, revision)
+    except SchemaConflict as exc:
+        fail(f"cannot upgrade the database: {exc}")
+    except CommandError as exc:
+        fail(f"cannot upgrade the database to {revision!r}: {exc}")
+    except sa.exc.SQLAlchemyError as exc:
+        reason = getattr(exc, "orig", None) or exc
+        fail(
+            f"cannot upgrade the database: {str(reason).splitlines()[0]}; nothing was changed "
+            f"(the upgrade runs in one transaction). Back the database up, resolve that "
+            f"conflict (docs/adopting.md lists what execdash needs), and run "
+            f"`execdash db upgrade` again"
+        )

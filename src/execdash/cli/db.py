@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 from rich.console import Console
 
-from execdash.cli.context import load_settings, open_engine
+from execdash.cli.context import load_settings, open_engine, upgrade_database
 from execdash.db import migrate
 
 app = typer.Typer(help="Create, migrate and inspect the database schema.", no_args_is_help=True)
@@ -19,7 +19,7 @@ def upgrade(
     """Create the database or migrate it to the newest schema."""
     engine = open_engine(load_settings())
     before = migrate.current_revision(engine)
-    migrate.upgrade(engine, revision)
+    upgrade_database(engine, revision)
     after = migrate.current_revision(engine)
     if before == after:
         out.print(f"database already at revision {after}")

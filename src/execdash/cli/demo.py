@@ -7,8 +7,7 @@ import datetime as dt
 import typer
 from rich.console import Console
 
-from execdash.cli.context import fail, load_settings, open_engine
-from execdash.db import migrate
+from execdash.cli.context import fail, load_settings, open_engine, upgrade_database
 
 out = Console()
 
@@ -36,7 +35,7 @@ def demo(
     except ValueError:
         fail(f"--end-month {end_month!r} is not a month like 2025-08")
     engine = open_engine(load_settings())
-    migrate.upgrade(engine)
+    upgrade_database(engine)
     if if_empty and has_data(engine):
         out.print("database already holds data; demo company not generated")
         return

@@ -14,8 +14,7 @@ from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
 from rich.table import Table
 
-from execdash.cli.context import err, fail, load_settings, open_engine
-from execdash.db import migrate
+from execdash.cli.context import err, fail, load_settings, open_engine, upgrade_database
 
 if TYPE_CHECKING:  # the import machinery loads SQLAlchemy; each command imports what it runs
     from execdash.ingest import ImportReport
@@ -86,7 +85,7 @@ def import_(
     except ValueError as exc:
         fail(str(exc))
     engine = open_engine(load_settings())
-    migrate.upgrade(engine)
+    upgrade_database(engine)
     size = sum(_size(p) for p in paths)
     show = sys.stderr.isatty() and size >= PROGRESS_MIN_BYTES
     bar = Progress(
@@ -127,7 +126,7 @@ def export(
     from execdash.ingest.export import export_tables
 
     engine = open_engine(load_settings())
-    migrate.upgrade(engine)
+    upgrade_database(engine)
     try:
         counts = export_tables(engine, directory)
     except OSError as exc:
@@ -154,7 +153,7 @@ def imports(limit: int = typer.Option(20, min=1, help="How many entries to show.
     from execdash.ingest.history import recent_imports
 
     engine = open_engine(load_settings())
-    migrate.upgrade(engine)
+    upgrade_database(engine)
     entries = recent_imports(engine, limit)
     if not entries:
         out.print("no imports yet")

@@ -6,8 +6,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from execdash.cli.context import load_settings, open_engine
-from execdash.db import migrate
+from execdash.cli.context import load_settings, open_engine, upgrade_database
 
 out = Console()
 
@@ -23,7 +22,7 @@ def refresh(
 
     settings = load_settings()
     engine = open_engine(settings)
-    migrate.upgrade(engine)
+    upgrade_database(engine)
     with engine.begin() as conn:
         if full:
             for name, rows in rollups.rebuild_all(conn).items():

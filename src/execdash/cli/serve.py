@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from execdash.cli.context import load_settings, open_engine
-from execdash.db import migrate
+from execdash.cli.context import load_settings, open_engine, upgrade_database
 
 
 def serve(
@@ -51,7 +50,7 @@ def serve(
         raise typer.BadParameter(str(exc)) from None
     sweep()  # spill files and uploads of imports killed earlier
     engine = open_engine(settings)
-    migrate.upgrade(engine)
+    upgrade_database(engine)
     engine.dispose()
     if workers == 1:
         uvicorn.run(

@@ -10,8 +10,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from execdash.cli.context import fail, load_settings, open_engine
-from execdash.db import migrate
+from execdash.cli.context import fail, load_settings, open_engine, upgrade_database
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -30,7 +29,7 @@ def _accounts() -> ModuleType:
 
 def _engine() -> Engine:
     engine = open_engine(load_settings())
-    migrate.upgrade(engine)
+    upgrade_database(engine)
     return engine
 
 

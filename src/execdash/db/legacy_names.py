@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from execdash.db.preflight import SchemaConflict
 from execdash.db.tables import PREFIX
+
+__all__ = ["SchemaConflict", "adopt_version_table", "legacy_revision", "rename_tables"]
 
 VERSION_TABLE = PREFIX + "alembic_version"
 LEGACY_VERSION_TABLE = "alembic_version"
@@ -41,10 +44,6 @@ LEGACY_COLUMNS: dict[str, frozenset[str]] = {
 """Each old table name (parents before the tables referring to them) and its exact columns."""
 
 READY_KEY = "rollup_ready:"
-
-
-class SchemaConflict(Exception):
-    """The database holds a table execdash needs in a state it cannot upgrade by itself."""
 
 
 def _quote(conn: sa.Connection, name: str) -> str:

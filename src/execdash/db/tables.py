@@ -225,3 +225,18 @@ orders_cumulative = sa.Table(
 )  # fmt: skip
 """Σ amount, Σ profit and count of a customer's orders (0 = none) dated up to the end of `month`,
 per type set, one row per customer and month from its first order to the latest data month."""
+
+# --- Added by migration 0007: which profile (the seed backend's `users` row) is whose ---
+
+profile_links = sa.Table(
+    PREFIX + "profile_links",
+    app_metadata,
+    sa.Column(
+        "user_id",
+        sa.Integer,
+        sa.ForeignKey(PREFIX + "users.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("profile_id", sa.Integer, nullable=False, unique=True),
+)
+"""A login's profile row in `users` (that table belongs to the seed backend, so no foreign key)."""

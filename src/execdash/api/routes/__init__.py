@@ -16,6 +16,9 @@ from execdash.api.routes import (
     events,
     insights,
     kpis,
+    meetings,
+    messages,
+    profile,
     risks,
     search,
     seed,
@@ -36,4 +39,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     events.router,
     *seed.ROUTERS,
     search.router,
+    messages.router,
+    meetings.router,
+    profile.router,
 )

@@ -14,6 +14,7 @@ import orjson
 from fastapi import APIRouter, Depends, HTTPException
 from pydantic import BaseModel, Field
 
+from execdash.api import event_meta
 from execdash.api.accounts import utcnow
 from execdash.api.auth import Reader
 from execdash.api.deps import WriteConn
@@ -119,12 +120,14 @@ async def incoming_event(
 )
 def log_event(
     event: Annotated[tuple[str, dt.datetime], Depends(incoming_event)],
+    raw: Annotated[bytes, Depends(guarded_event_body)],  # the same body (dependencies are cached)
     _user: Reader,
     conn: WriteConn,
 ) -> Logged:
     """Store one usage event; unknown types or malformed bodies are a 400 with a message."""
     event_type, when = event
-    conn.execute(user_events.insert().values(event_type=event_type, event_time=when))
+    inserted = conn.execute(user_events.insert().values(event_type=event_type, event_time=when))
+    event_meta.store(conn, int(inserted.inserted_primary_key[0]), raw)  # type: ignore[index]
     day = when.date()  # only that day's rollup row is recomputed, not the whole events table
     record_data_change(conn, ["user_events"], {"user_events": (day, day)})
     return Logged()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection
 
-from execdash.db import legacy_names
+from execdash.db import legacy_names, preflight
 from execdash.db.engine import create_engine
 
 config = context.config
@@ -24,6 +24,7 @@ def run_migrations() -> None:
 
 
 def _run(connection: Connection) -> None:
+    preflight.check_seed_tables(connection)
     legacy_names.adopt_version_table(connection)
     context.configure(
         connection=connection,
