@@ -94,3 +94,24 @@ def test_a_seed_table_without_a_needed_column_is_one_clear_error(
     assert "'profit'" in result.output
     assert "execdash db upgrade" in result.output
     assert set(sa.inspect(engine).get_table_names()) == {"orders"}, "nothing was created"
+
+
+def test_a_users_table_of_another_shape_leaves_profiles_saying_why(
+    runner: CliRunner, any_url: str
+) -> None:
+    engine = create_engine(any_url)
+    with engine.begin() as conn:
+        conn.execute(sa.text("CREATE TABLE users (id INTEGER PRIMARY KEY, login TEXT)"))
+        conn.execute(sa.text("INSERT INTO users VALUES (7, 'old')"))
+    _run(runner, ["db", "upgrade"])
+    _run(runner, ["users", "add", "chief", "--role", "admin", "--password-stdin"], PASSWORD)
+    with TestClient(create_app(Settings(database_url=any_url))) as client:
+        login = {"username": "chief", "password": PASSWORD}
+        assert client.post("/api/v1/auth/login", json=login).status_code == 200
+        response = client.get("/api/users/me")
+        assert response.status_code == 409
+        assert response.headers["content-type"] == "application/json"
+        assert "no column 'name', 'email'" in response.json()["message"]
+        assert client.get("/api/messages/unread-count").json() == {"count": 0}
+    with engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT * FROM users")).all() == [(7, "old")]
