@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 from sqlalchemy.engine import Engine
 
 from execdash.api import create_app
@@ -14,6 +17,9 @@ from tests.api.conftest import bearer
 MAX_EXAMPLES = 8
 OTHER_OWNERS = ("/api/v1/imports",)
 """Routers other helpers own and fuzz in their own tests (multipart uploads)."""
+CROSS_FIELD_RULES = ("/api/meetings",)
+"""Operations with a rule a schema cannot state (a meeting ends after it starts; a date range's
+end is not before its start): their 400s for schema-valid data are tested by hand instead."""
 
 
 def test_every_operation_conforms_to_its_spec(
@@ -29,16 +35,23 @@ def test_every_operation_conforms_to_its_spec(
     failures = []
     for operation in operations:
         try:
-            _fuzz(operation.as_strategy(), bearer(tokens["editor"]))
+            excluded = (
+                [positive_data_acceptance] if operation.path.startswith(CROSS_FIELD_RULES) else []
+            )
+            _fuzz(operation.as_strategy(), bearer(tokens["editor"]), excluded)
         except (Exception, BaseExceptionGroup) as exc:  # report every operation's failures
             failures.append(f"{operation.label}: {exc}")
     assert not failures, "\n\n".join(failures)
 
 
-def _fuzz(strategy: st.SearchStrategy[schemathesis.Case], headers: dict[str, str]) -> None:
+def _fuzz(
+    strategy: st.SearchStrategy[schemathesis.Case],
+    headers: dict[str, str],
+    excluded: list[Any],
+) -> None:
     @given(case=strategy)
     @settings(max_examples=MAX_EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
     def run(case: schemathesis.Case) -> None:
-        case.call_and_validate(headers=headers)
+        case.call_and_validate(headers=headers, excluded_checks=excluded)
 
     run()

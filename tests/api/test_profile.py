@@ -56,16 +56,16 @@ def test_each_login_has_its_own_profile(client: TestClient) -> None:
     login(client, "admin")
     assert client.get("/api/users/me").json()["name"] == "admin"
     other = send(client, "PUT", "/api/users/me", {**PROFILE, "name": "Al"})
-    assert "another profile" in is_json_error(other, 400)
+    assert "another profile" in is_json_error(other, 409)
 
 
 def test_bad_profiles_are_refused_and_a_viewer_may_only_read(client: TestClient) -> None:
     login(client)
-    assert "e-mail address" in is_json_error(
-        send(client, "PUT", "/api/users/me", {**PROFILE, "email": ""}), 400
+    assert "email" in is_json_error(
+        send(client, "PUT", "/api/users/me", {**PROFILE, "email": ""}), 422
     )
     assert "name" in is_json_error(
-        send(client, "PUT", "/api/users/me", {**PROFILE, "name": " "}), 400
+        send(client, "PUT", "/api/users/me", {**PROFILE, "name": " "}), 422
     )
     login(client, "viewer")
     assert client.get("/api/users/me").status_code == 200

@@ -7,26 +7,15 @@ import math
 
 import orjson
 import sqlalchemy as sa
-from fastapi import HTTPException
 
 from execdash.db.compat_tables import user_event_meta
 
-MAX_KEYS = 32
-MAX_KEY_LENGTH = 100
-MAX_RAW_LENGTH = 2000
-
 
 def entries(meta: dict[str, object]) -> list[dict[str, object]]:
-    """The rows for one event's meta (without `event_id`); 400 when it is too big."""
-    if len(meta) > MAX_KEYS:
-        raise HTTPException(400, f"meta has {len(meta)} keys; at most {MAX_KEYS} are kept.")
+    """The rows for one event's meta (without `event_id`); the body-size cap bounds them."""
     rows: list[dict[str, object]] = []
     for key, value in meta.items():
-        if not key or len(key) > MAX_KEY_LENGTH:
-            raise HTTPException(400, f"meta keys must be 1-{MAX_KEY_LENGTH} characters long.")
         raw = value if isinstance(value, str) else orjson.dumps(value).decode()
-        if len(raw) > MAX_RAW_LENGTH:
-            raise HTTPException(400, f"meta[{key!r}] is longer than {MAX_RAW_LENGTH} characters.")
         rows.append({"metric": key, "v": _number(value), "raw": raw})
     return rows
 

@@ -17,7 +17,7 @@ from execdash.db.schema import NOW, user_events
 
 compat_metadata = sa.MetaData()
 
-STORED_FORMAT = "%Y-%m-%d %H:%M:%S"
+STORED_FORMAT = "YYYY-MM-DD HH:MM:SS"
 """How SQLite rows get written: UTC, the text `CURRENT_TIMESTAMP` produces."""
 
 
@@ -34,7 +34,9 @@ class _SqliteTimestamp(sa.types.UserDefinedType[Any]):
         """Datetimes become UTC text in the stored format; text passes as is."""
 
         def process(value: Any) -> Any:
-            return value.strftime(STORED_FORMAT) if isinstance(value, dt.datetime) else value
+            if isinstance(value, dt.datetime):  # isoformat pads years below 1000, strftime not
+                return value.replace(microsecond=0).isoformat(sep=" ")
+            return value
 
         return process
 

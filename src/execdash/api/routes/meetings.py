@@ -14,11 +14,15 @@ from execdash.api.auth import Reader
 from execdash.api.deps import ReadConn, WriteConn
 from execdash.api.errors import problem_responses
 from execdash.api.fields import RowId, UtcDateTime
+from execdash.api.routes.messages import NOT_BLANK
 from execdash.api.sameorigin import CookieEditor
 from execdash.db.compat_tables import meetings, parse_timestamp
 
-router = APIRouter(prefix="/api/meetings", tags=["seed front end"])
-WRITE_ERRORS = problem_responses(400, 401, 403, 404, 415, 422)
+router = APIRouter(
+    prefix="/api/meetings",
+    tags=["seed front end"],
+    responses=problem_responses(400, 401, 403, 404, 409, 413, 415, 422),
+)
 MAX_LIST = 2000
 MAX_DAYS = 400
 
@@ -43,7 +47,7 @@ class MeetingOut(BaseModel):
 class MeetingChange(BaseModel):
     """A meeting's fields; on update, absent ones stay as they are."""
 
-    title: str | None = Field(None, max_length=500)
+    title: str | None = Field(None, max_length=500, pattern=NOT_BLANK)
     description: str | None = Field(None, max_length=20_000)
     start_time: dt.datetime | None = None
     end_time: dt.datetime | None = None
@@ -55,7 +59,7 @@ class MeetingChange(BaseModel):
 class MeetingIn(MeetingChange):
     """A new meeting: title, start and end are required."""
 
-    title: str = Field(max_length=500)
+    title: str = Field(max_length=500, pattern=NOT_BLANK)
     start_time: dt.datetime
     end_time: dt.datetime
     category: Category = "meeting"
@@ -84,16 +88,14 @@ def _utc(value: dt.datetime) -> dt.datetime:
     return parse_timestamp(value) or value
 
 
-def _check(title: str | None, start: dt.datetime, end: dt.datetime) -> None:
-    if title is not None and not title.strip():
-        raise HTTPException(400, "The meeting title must not be blank.")
+def _check(start: dt.datetime, end: dt.datetime) -> None:
     if _utc(end) <= _utc(start):
         raise HTTPException(
             400, f"end_time ({end.isoformat()}) must be after start_time ({start.isoformat()})."
         )
 
 
-@router.get("", response_model=list[MeetingOut], responses=problem_responses(400, 401, 422))
+@router.get("", response_model=list[MeetingOut])
 def list_meetings(
     conn: ReadConn,
     _user: Reader,
@@ -120,16 +122,16 @@ def list_meetings(
     return [m for m in found if m is not None]
 
 
-@router.get("/{meeting_id}", response_model=MeetingOut, responses=problem_responses(401, 404))
+@router.get("/{meeting_id}", response_model=MeetingOut)
 def get_meeting(meeting_id: RowId, conn: ReadConn, _user: Reader) -> MeetingOut:
     """One meeting."""
     return _one(conn, meeting_id)
 
 
-@router.post("", response_model=MeetingOut, status_code=201, responses=WRITE_ERRORS)
+@router.post("", response_model=MeetingOut, status_code=201)
 def create_meeting(body: MeetingIn, conn: WriteConn, _user: CookieEditor) -> MeetingOut:
     """Add a meeting; its end must be after its start."""
-    _check(body.title, body.start_time, body.end_time)
+    _check(body.start_time, body.end_time)
     now = utcnow()
     values = body.model_dump()
     values.update(start_time=_utc(body.start_time), end_time=_utc(body.end_time))
@@ -140,7 +142,7 @@ def create_meeting(body: MeetingIn, conn: WriteConn, _user: CookieEditor) -> Mee
     return _one(conn, int(new_id[0]))
 
 
-@router.put("/{meeting_id}", response_model=MeetingOut, responses=WRITE_ERRORS)
+@router.put("/{meeting_id}", response_model=MeetingOut)
 def update_meeting(
     meeting_id: RowId, body: MeetingChange, conn: WriteConn, _user: CookieEditor
 ) -> MeetingOut:
@@ -148,14 +150,14 @@ def update_meeting(
     current = _one(conn, meeting_id)
     start = body.start_time or current.start_time
     end = body.end_time or current.end_time
-    _check(body.title, start, end)
+    _check(start, end)
     values = body.model_dump(exclude_none=True)
     values.update(start_time=_utc(start), end_time=_utc(end), updated_at=utcnow())
     conn.execute(meetings.update().where(meetings.c.id == meeting_id).values(**values))
     return _one(conn, meeting_id)
 
 
-@router.delete("/{meeting_id}", status_code=204, responses=WRITE_ERRORS)
+@router.delete("/{meeting_id}", status_code=204)
 def delete_meeting(meeting_id: RowId, conn: WriteConn, _user: CookieEditor) -> Response:
     """Delete a meeting."""
     if conn.execute(meetings.delete().where(meetings.c.id == meeting_id)).rowcount == 0:

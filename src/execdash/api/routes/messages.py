@@ -16,9 +16,14 @@ from execdash.api.fields import RowId, UtcDateTime
 from execdash.api.sameorigin import CookieEditor
 from execdash.db.compat_tables import messages
 
-router = APIRouter(prefix="/api/messages", tags=["seed front end"])
-WRITE_ERRORS = problem_responses(400, 401, 403, 404, 415, 422)
+router = APIRouter(
+    prefix="/api/messages",
+    tags=["seed front end"],
+    responses=problem_responses(400, 401, 403, 404, 409, 413, 415, 422),
+)
 
+NOT_BLANK = r"\S"
+"""A text field's pattern: at least one character that is not white space."""
 Priority = Literal["low", "normal", "high", "urgent"]
 MAX_LIST = 500
 
@@ -41,8 +46,8 @@ class MessageOut(BaseModel):
 class MessageIn(BaseModel):
     """A new message; the sender is the signed-in user."""
 
-    title: str = Field(max_length=500)
-    content: str = Field(max_length=20_000)
+    title: str = Field(max_length=500, pattern=NOT_BLANK)
+    content: str = Field(max_length=20_000, pattern=NOT_BLANK)
     priority: Priority = "normal"
     recipient_id: int | None = None
 
@@ -50,8 +55,8 @@ class MessageIn(BaseModel):
 class MessageChange(BaseModel):
     """Fields to change; absent ones stay as they are."""
 
-    title: str | None = Field(None, max_length=500)
-    content: str | None = Field(None, max_length=20_000)
+    title: str | None = Field(None, max_length=500, pattern=NOT_BLANK)
+    content: str | None = Field(None, max_length=20_000, pattern=NOT_BLANK)
     priority: Priority | None = None
     read: bool | None = None
     archived: bool | None = None
@@ -81,12 +86,7 @@ def _one(conn: sa.Connection, message_id: int) -> MessageOut:
     return MessageOut.model_validate(row._asdict())
 
 
-def _not_blank(field: str, value: str | None) -> None:
-    if value is not None and not value.strip():
-        raise HTTPException(400, f"The message {field} must not be blank.")
-
-
-@router.get("", response_model=list[MessageOut], responses=problem_responses(401, 422))
+@router.get("", response_model=list[MessageOut])
 def list_messages(
     conn: ReadConn,
     _user: Reader,
@@ -110,7 +110,7 @@ def list_messages(
     return [MessageOut.model_validate(r._asdict()) for r in rows]
 
 
-@router.get("/unread-count", response_model=UnreadCount, responses=problem_responses(401))
+@router.get("/unread-count", response_model=UnreadCount)
 def unread_count(conn: ReadConn, _user: Reader) -> UnreadCount:
     """How many messages are neither read nor archived (the top bar's badge)."""
     query = sa.select(sa.func.count()).where(
@@ -119,17 +119,15 @@ def unread_count(conn: ReadConn, _user: Reader) -> UnreadCount:
     return UnreadCount(count=int(conn.execute(query).scalar_one()))
 
 
-@router.get("/{message_id}", response_model=MessageOut, responses=problem_responses(401, 404))
+@router.get("/{message_id}", response_model=MessageOut)
 def get_message(message_id: RowId, conn: ReadConn, _user: Reader) -> MessageOut:
     """One message."""
     return _one(conn, message_id)
 
 
-@router.post("", response_model=MessageOut, status_code=201, responses=WRITE_ERRORS)
+@router.post("", response_model=MessageOut, status_code=201)
 def create_message(body: MessageIn, conn: WriteConn, user: CookieEditor) -> MessageOut:
     """Post a message: unread, not archived, sent by the signed-in user."""
-    _not_blank("title", body.title)
-    _not_blank("content", body.content)
     now = utcnow()
     new_id = conn.execute(
         messages.insert().values(
@@ -157,30 +155,28 @@ def _update(conn: sa.Connection, message_id: int, **values: object) -> MessageOu
     return _one(conn, message_id)
 
 
-@router.put("/{message_id}", response_model=MessageOut, responses=WRITE_ERRORS)
+@router.put("/{message_id}", response_model=MessageOut)
 def update_message(
     message_id: RowId, body: MessageChange, conn: WriteConn, _user: CookieEditor
 ) -> MessageOut:
     """Change a message's text, priority, read or archived state (absent fields unchanged)."""
-    _not_blank("title", body.title)
-    _not_blank("content", body.content)
     values = body.model_dump(exclude_none=True)
     return _update(conn, message_id, **values)
 
 
-@router.post("/{message_id}/mark-read", response_model=MessageOut, responses=WRITE_ERRORS)
+@router.post("/{message_id}/mark-read", response_model=MessageOut)
 def mark_read(message_id: RowId, conn: WriteConn, _user: CookieEditor) -> MessageOut:
     """Mark one message read."""
     return _update(conn, message_id, read=True)
 
 
-@router.post("/{message_id}/archive", response_model=MessageOut, responses=WRITE_ERRORS)
+@router.post("/{message_id}/archive", response_model=MessageOut)
 def archive(message_id: RowId, conn: WriteConn, _user: CookieEditor) -> MessageOut:
     """Archive one message (it leaves the inbox and the unread count)."""
     return _update(conn, message_id, archived=True)
 
 
-@router.post("/mark-all-read", response_model=Done, responses=WRITE_ERRORS)
+@router.post("/mark-all-read", response_model=Done)
 def mark_all_read(conn: WriteConn, _user: CookieEditor) -> Done:
     """Mark every unread message read."""
     changed = conn.execute(
@@ -191,7 +187,7 @@ def mark_all_read(conn: WriteConn, _user: CookieEditor) -> Done:
     return Done(message=f"{changed} message(s) marked as read", updated=changed)
 
 
-@router.delete("/{message_id}", status_code=204, responses=WRITE_ERRORS)
+@router.delete("/{message_id}", status_code=204)
 def delete_message(message_id: RowId, conn: WriteConn, _user: CookieEditor) -> Response:
     """Delete one message for good."""
     if conn.execute(messages.delete().where(messages.c.id == message_id)).rowcount == 0:

@@ -17,13 +17,17 @@ from execdash.api.accounts import User, utcnow
 from execdash.api.deps import ReadConn, WriteConn
 from execdash.api.errors import problem_responses
 from execdash.api.fields import UtcDateTime
+from execdash.api.routes.messages import NOT_BLANK
 from execdash.api.sameorigin import CookieEditor, SignedIn
 from execdash.db import upsert
 from execdash.db.compat_tables import PROFILE_FIELDS, user_settings
 from execdash.db.compat_tables import profiles as profile_table
 
-router = APIRouter(prefix="/api/users/me", tags=["seed front end"])
-WRITE_ERRORS = problem_responses(400, 401, 403, 409, 415, 422)
+router = APIRouter(
+    prefix="/api/users/me",
+    tags=["seed front end"],
+    responses=problem_responses(400, 401, 403, 404, 409, 413, 415, 422),
+)
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 T = TypeVar("T")
 
@@ -46,8 +50,8 @@ class ProfileOut(BaseModel):
 class ProfileIn(BaseModel):
     """Fields to save; absent or null ones stay as they are, `""` clears an optional one."""
 
-    name: str | None = Field(None, max_length=200)
-    email: str | None = Field(None, max_length=320)
+    name: str | None = Field(None, max_length=200, pattern=NOT_BLANK)
+    email: str | None = Field(None, max_length=320, pattern=EMAIL.pattern)
     avatar_url: str | None = Field(None, max_length=2000)
     role: str | None = Field(None, max_length=200)
     department: str | None = Field(None, max_length=200)
@@ -88,7 +92,7 @@ def _profile(conn: sa.Connection, user: User) -> ProfileOut:
     return ProfileOut.model_validate(profiles.read(conn, profile_id))
 
 
-@router.get("", response_model=ProfileOut, responses=problem_responses(401, 409))
+@router.get("", response_model=ProfileOut)
 def get_profile(conn: ReadConn, user: SignedIn) -> ProfileOut:
     """Your profile (401 when nobody is signed in)."""
     return _guarded(conn, lambda: _profile(conn, user))
@@ -100,16 +104,11 @@ def _changes(body: ProfileIn) -> dict[str, str | None]:
         value = getattr(body, field)
         if value is None:
             continue
-        value = value.strip()
-        if field == "name" and not value:
-            raise HTTPException(400, "The name must not be blank.")
-        if field == "email" and not EMAIL.match(value):
-            raise HTTPException(400, f"{value!r} is not an e-mail address.")
-        values[field] = value or None
+        values[field] = value.strip() or None
     return values
 
 
-@router.put("", response_model=ProfileOut, responses=WRITE_ERRORS)
+@router.put("", response_model=ProfileOut)
 def save_profile(body: ProfileIn, conn: WriteConn, user: CookieEditor) -> ProfileOut:
     """Save your profile and return it as stored."""
     values = _changes(body)
@@ -123,7 +122,7 @@ def save_profile(body: ProfileIn, conn: WriteConn, user: CookieEditor) -> Profil
                 )
             ).first()
             if clash is not None:
-                raise HTTPException(400, f"The e-mail {values['email']} is another profile's.")
+                raise HTTPException(409, f"The e-mail {values['email']} is another profile's.")
         conn.execute(
             profile_table.update()
             .where(profile_table.c.id == profile_id)
@@ -162,13 +161,13 @@ def _valid_setting(name: str, value: object) -> bool:
     return True
 
 
-@router.get("/settings", response_model=UserSettings, responses=problem_responses(401, 409))
+@router.get("/settings", response_model=UserSettings)
 def get_settings(conn: ReadConn, user: SignedIn) -> UserSettings:
     """Your display preferences (defaults until you save some)."""
     return _guarded(conn, lambda: _settings(conn, user))
 
 
-@router.put("/settings", response_model=UserSettings, responses=WRITE_ERRORS)
+@router.put("/settings", response_model=UserSettings)
 def save_settings(body: UserSettings, conn: WriteConn, user: CookieEditor) -> UserSettings:
     """Replace your display preferences."""
 
