@@ -115,3 +115,23 @@ def test_a_users_table_of_another_shape_leaves_profiles_saying_why(
         assert client.get("/api/messages/unread-count").json() == {"count": 0}
     with engine.connect() as conn:
         assert conn.execute(sa.text("SELECT * FROM users")).all() == [(7, "old")]
+
+
+def test_an_older_meetings_table_gets_the_category_that_system_adds_itself(
+    runner: CliRunner, any_url: str
+) -> None:
+    engine = create_engine(any_url)
+    with engine.begin() as conn:
+        conn.execute(sa.text(
+            "CREATE TABLE meetings (id INTEGER PRIMARY KEY, title TEXT NOT NULL, "
+            "description TEXT, start_time TIMESTAMP NOT NULL, end_time TIMESTAMP NOT NULL, "
+            "location TEXT, attendees TEXT, created_at TIMESTAMP NOT NULL, "
+            "updated_at TIMESTAMP NOT NULL)"))  # fmt: skip
+        conn.execute(sa.text(
+            "INSERT INTO meetings VALUES (1, 'Sync', NULL, '2026-11-30 09:00:00', "
+            "'2026-11-30 09:30:00', NULL, NULL, '2026-11-01 00:00:00', "
+            "'2026-11-01 00:00:00')"))  # fmt: skip
+    _run(runner, ["db", "upgrade"])
+    with TestClient(create_app(Settings(database_url=any_url))) as client:
+        day = client.get("/api/meetings?start_date=2026-11-30&end_date=2026-11-30").json()
+    assert [(m["id"], m["title"], m["category"]) for m in day] == [(1, "Sync", "meeting")]

@@ -176,3 +176,20 @@ user_event_meta = sa.Table(
 """The `meta` entries of a usage event: the number in `v` when there is one, the text in `raw`."""
 
 COMPAT_TABLES = ("users", "user_settings", "meetings", "messages", "user_event_meta")
+
+LATE_COLUMNS = {"meetings": ("category", "TEXT DEFAULT 'meeting'")}
+"""Columns that system added to its own tables later (on start-up, when missing)."""
+
+
+def add_late_columns(conn: sa.Connection) -> list[str]:
+    """Add those columns to an older database of that system, as it does itself; return them."""
+    added = []
+    inspector = sa.inspect(conn)
+    for table, (column, spec) in LATE_COLUMNS.items():
+        if not inspector.has_table(table):
+            continue
+        if column in {c["name"] for c in inspector.get_columns(table)}:
+            continue
+        conn.execute(sa.text(f"ALTER TABLE {table} ADD COLUMN {column} {spec}"))
+        added.append(f"{table}.{column}")
+    return added

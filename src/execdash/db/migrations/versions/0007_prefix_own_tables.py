@@ -6,7 +6,8 @@ installation made before, keeping every row, index, constraint and foreign key (
 
 Then the tables the seed's own backend keeps beside the seed (`users` profiles,
 `user_settings`, `meetings`, `messages`, `user_event_meta`; `execdash.db.compat_tables`) are
-created where they are missing; where that backend already made them, they are not touched.
+created where they are missing; where that backend already made them, their rows are not
+touched (an older `meetings` only gets the `category` column that backend adds itself).
 `execdash_profile_links` says which of those profiles belongs to which execdash login.
 
 Revision ID: 0007
@@ -30,6 +31,7 @@ depends_on = None
 def upgrade() -> None:
     legacy_names.rename_tables(op.get_bind())
     compat_tables.compat_metadata.create_all(op.get_bind(), checkfirst=True)
+    compat_tables.add_late_columns(op.get_bind())
     op.create_table(
         "execdash_profile_links",
         sa.Column(
