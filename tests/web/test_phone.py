@@ -137,3 +137,65 @@ def test_desktop_tables_keep_their_header_row_and_columns(
     tops = {round(td.bounding_box()["y"]) for td in row.locator("td").all()}
     assert len(tops) == 1, "a desktop row must stay on one line of columns"
     assert all(c["label"] == "" for c in _cells(watched)), "desktop cells draw no inline label"
+
+
+CHART_OPTIONS = """async () => {
+  const echarts = await import("/static/vendor/echarts.js");
+  return [...document.querySelectorAll("[data-chart], .chart-box")].map((box) => {
+    const chart = echarts.getInstanceByDom(box);
+    if (!chart) return null;
+    const option = chart.getOption();
+    const series = option.series[0] || {};
+    const legend = (option.legend || [])[0] || {};
+    const names = (series.data || []).map((d) => d.name);
+    const x = (option.xAxis || [])[0] || {};
+    const y = (option.yAxis || [])[0] || {};
+    return {
+      kind: series.type,
+      height: box.getBoundingClientRect().height,
+      right: box.getBoundingClientRect().right,
+      legendType: legend.type,
+      legendLines: legend.formatter ? names.map((n) => legend.formatter(n)) : [],
+      outsideLabels: series.label?.show !== false,
+      categories: (x.data || []).length,
+      interval: x.axisLabel?.interval,
+      valueLabelAlign: y.axisLabel?.verticalAlign,
+      valueAxis: y.type,
+    };
+  }).filter(Boolean);
+}"""
+"""What each drawn chart shows: legend kind and lines, outside labels, axis label spacing."""
+
+
+def test_donuts_fit_a_phone_with_every_share_in_an_unpaged_legend(
+    open_page: Callable[..., Watched], demo_url: str
+) -> None:
+    watched = open_page(demo_url, width=PHONE, height=844)
+    watched.goto("/marketing")
+    donuts = [c for c in watched.page.evaluate(CHART_OPTIONS) if c["kind"] == "pie"]
+    assert len(donuts) >= 3
+    for donut in donuts:
+        assert donut["legendType"] == "plain", "a paged legend hides slices behind 1/4"
+        assert not donut["outsideLabels"], "outside labels are cut at 390 px"
+        assert donut["right"] <= PHONE
+        assert all(" · " in line and line.endswith("%") for line in donut["legendLines"]), donut
+        # The box grows to hold the donut plus one legend line per slice.
+        assert donut["height"] >= 210 + 20 * len(donut["legendLines"]), donut
+    desktop = open_page(demo_url, width=1440, height=900)
+    desktop.goto("/marketing")
+    wide = [c for c in desktop.page.evaluate(CHART_OPTIONS) if c["kind"] == "pie"]
+    assert all(c["outsideLabels"] and c["legendType"] == "scroll" for c in wide)
+
+
+def test_phone_period_axes_show_about_four_labels_clear_of_the_value_axis(
+    open_page: Callable[..., Watched], demo_url: str
+) -> None:
+    watched = open_page(demo_url, width=PHONE, height=844)
+    watched.goto("/")
+    charts = [c for c in watched.page.evaluate(CHART_OPTIONS) if c["categories"] > 6]
+    assert charts
+    for chart in charts:
+        shown = -(-chart["categories"] // (chart["interval"] + 1))
+        assert shown <= 4, chart
+        if chart["valueAxis"] == "value":
+            assert chart["valueLabelAlign"] == "bottom", "value labels sit above their grid line"

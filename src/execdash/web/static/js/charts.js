@@ -82,7 +82,10 @@ function cartesianOption(full) {
     data: labels,
     axisLabel: spec.labelWidth
       ? { color: muted, hideOverlap: false, width: narrow ? spec.labelWidth * 0.6 : spec.labelWidth, overflow: "truncate" }
-      : { color: muted, hideOverlap: true },
+      : narrow
+        // A phone shows about four period labels, evenly spaced, never touching each other.
+        ? { color: muted, hideOverlap: true, interval: Math.max(0, Math.ceil(labels.length / 4) - 1) }
+        : { color: muted, hideOverlap: true },
     axisLine: { lineStyle: { color: border } },
     axisTick: { alignWithLabel: true },
   };
@@ -96,7 +99,11 @@ function cartesianOption(full) {
     position: horizontal ? undefined : index === 0 ? "left" : "right",
     ...targetExtent(spec.series.filter((s) => (s.axis || 0) === index && s.target !== undefined).map((s) => s.target), axis),
     splitNumber: narrow ? 3 : undefined,
-    axisLabel: { color: muted, hideOverlap: true, formatter: (v) => formatAxis(v, axis.unit, axis.key) },
+    // On a phone value labels sit just above their grid line, clear of the period labels below.
+    axisLabel: {
+      color: muted, hideOverlap: true, formatter: (v) => formatAxis(v, axis.unit, axis.key),
+      ...(narrow && !horizontal ? { verticalAlign: "bottom", margin: 6 } : {}),
+    },
     splitLine: { show: index === 0, lineStyle: { color: border } },
   }));
   const series = spec.series.map((s) => ({
@@ -167,9 +174,15 @@ function cartesianOption(full) {
   };
 }
 
+/** Height in px of a phone's donut; its legend lines go below it (LEGEND_LINE px each). */
+const PHONE_DONUT = 210;
+const LEGEND_LINE = 20;
+
 function pieOption(spec) {
   const text = css("--text");
   const narrow = (spec.width || 1000) < 520;
+  const donutOnPhone = narrow && spec.kind === "pie";
+  const pieSide = Math.min(PHONE_DONUT, spec.width || PHONE_DONUT);
   return {
     color: palette(),
     textStyle: { color: text },
@@ -187,16 +200,24 @@ function pieOption(spec) {
         return tooltipRow(p.marker, item.name, formatValue(item.value, spec.unit, "", { compact: false }) + share);
       },
     },
-    legend: { type: "scroll", orient: "horizontal", bottom: 0, textStyle: { color: text } },
+    legend: donutOnPhone
+      // One legend line per slice under the donut, with its share: nothing paged, nothing cut.
+      ? { type: "plain", orient: "vertical", left: 4, bottom: 0, itemGap: 6, textStyle: { color: text, width: (spec.width || 390) - 40, overflow: "break" },
+        formatter: (name) => {
+          const item = spec.items.find((i) => i.name === name);
+          return item && item.share !== null && item.share !== undefined ? `${name} · ${formatValue(item.share, "ratio")}` : name;
+        } }
+      : { type: "scroll", orient: "horizontal", bottom: 0, textStyle: { color: text } },
     series: [{
       type: spec.kind === "funnel" ? "funnel" : "pie",
-      radius: spec.kind === "funnel" ? undefined : ["42%", "70%"],
-      center: ["50%", "45%"],
+      radius: spec.kind === "funnel" ? undefined : donutOnPhone ? [Math.round(pieSide * 0.26), Math.round(pieSide * 0.45)] : ["42%", "70%"],
+      center: donutOnPhone ? ["50%", Math.round(pieSide / 2)] : ["50%", "45%"],
       ...(spec.kind === "funnel"
         ? { top: 10, bottom: 40, left: narrow ? "2%" : "10%", width: narrow ? "44%" : "60%" }
         : { top: 0, bottom: 30 }),
       sort: spec.kind === "funnel" ? "none" : undefined,
       label: {
+        show: !donutOnPhone,
         color: text,
         lineHeight: 16,
         formatter: (p) => {
@@ -234,6 +255,8 @@ function drawNow(box, spec) {
   const existing = instanceOf(box);
   if (existing) existing.dispose();
   spec = { ...spec, width: box.clientWidth };
+  // A phone's donut grows its box to fit the legend lines under it; wider screens keep the CSS height.
+  box.style.height = spec.kind === "pie" && spec.width < 520 ? `${PHONE_DONUT + spec.items.length * LEGEND_LINE + 12}px` : "";
   const chart = echarts.init(box, null, { renderer: "canvas" });
   chart.setOption(spec.kind === "pie" || spec.kind === "funnel" ? pieOption(spec) : cartesianOption(spec));
   return chart;
