@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from hypothesis import settings
 from sqlalchemy.engine import Engine
 
 from execdash.db import migrate
@@ -16,6 +17,11 @@ from execdash.db.engine import create_engine
 from tests.postgres_server import find_bindir, running_postgres
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
+
+# Property tests check answers, not speed (speed is `make bench`'s job): no per-example deadline,
+# so a busy machine cannot fail a correct example.
+settings.register_profile("execdash", deadline=None)
+settings.load_profile("execdash")
 
 
 def require(condition: bool, reason: str) -> None:
