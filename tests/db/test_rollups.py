@@ -125,7 +125,7 @@ def test_a_date_range_refresh_leaves_other_months_alone(engine: Engine) -> None:
         conn.execute(s.expenses.update().where(s.expenses.c.cost == 10.0).values(cost=11.0))
         conn.execute(s.expenses.insert().values(cost=1.0, date=dt.date(2025, 2, 28)))
         feb = (dt.date(2025, 2, 28), dt.date(2025, 2, 28))
-        record_data_change(conn, ["expenses"], {"expenses": feb})
+        rollups.refresh(conn, ["expenses"], {"expenses": feb})
         rows = conn.execute(sa.select(t.rollup_expenses_month).order_by("month")).all()
     assert [tuple(r) for r in rows] == [("2025-01", 10.0, 1), ("2025-02", 8.0, 2)]
 

@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from execdash.db.changes import data_version
+from execdash.db import versions
 from execdash.db.schema import orders
 from execdash.db.tables import import_log
 from execdash.ingest import runner
@@ -33,7 +33,7 @@ def test_success_is_logged_and_bumps_the_data_version(any_engine: Engine, import
     assert report.ok
     with any_engine.connect() as conn:
         log = conn.execute(sa.select(import_log)).mappings().one()
-        version = data_version(conn)
+        moved = versions.of(conn, ["customers", "orders"])
     assert (log["table_name"], log["rows"], log["mode"], log["username"]) == (
         "customers",
         2,
@@ -43,7 +43,8 @@ def test_success_is_logged_and_bumps_the_data_version(any_engine: Engine, import
     assert log["source"] == "customers.csv"
     assert len(log["checksum"]) == 64
     assert json.loads(log["report"])["files"][0]["table"] == "customers"
-    assert version == 1
+    assert moved["customers"] > 0
+    assert moved["orders"] == 0  # answers that read only orders stay valid
 
 
 def test_upsert_updates_existing_keys_and_adds_new_ones(any_engine: Engine, importer) -> None:

@@ -17,7 +17,7 @@ def test_a_recorded_change_keeps_the_default_windows_full_answer(demo_engine: En
     with demo_engine.begin() as conn:
         window = default_window(conn)
         record_data_change(conn, ["orders"])
-        kept = kpi_store.stored(conn, window)
+        kept = kpi_store.stored(conn, window, executive.SOURCE_TABLES)
         assert kept is not None
         assert kept == executive.kpis(conn, window, fresh=True)
         assert [k.key for k in kept][:3] == ["revenue", "backlog", "uptime"]
@@ -31,8 +31,8 @@ def test_only_the_exact_window_is_read_back(demo_engine: Engine) -> None:
         record_data_change(conn, ["orders"])
         other = resolve_window("6m", "month", None, window.end_month)
         quarterly = resolve_window("12m", "quarter", None, window.end_month)
-        assert kpi_store.stored(conn, other) is None
-        assert kpi_store.stored(conn, quarterly) is None
+        assert kpi_store.stored(conn, other, executive.SOURCE_TABLES) is None
+        assert kpi_store.stored(conn, quarterly, executive.SOURCE_TABLES) is None
         assert executive.kpis(conn, other) == executive.kpis(conn, other, fresh=True)
 
 
@@ -61,3 +61,14 @@ def test_the_next_change_replaces_the_kept_answer(any_engine: Engine) -> None:
             .select_from(sa.table("execdash_app_meta"))
         ).scalar_one()
         assert keys == 1
+
+
+def test_a_write_by_another_program_makes_the_kept_answer_unused(demo_engine: Engine) -> None:
+    with demo_engine.begin() as conn:
+        window = default_window(conn)
+        record_data_change(conn, ["orders"])
+    with demo_engine.begin() as conn:  # no record_data_change: only the triggers see it
+        conn.execute(sa.update(s.revenue_trend).values(recognized=s.revenue_trend.c.recognized * 2))
+    with demo_engine.connect() as conn:
+        assert kpi_store.stored(conn, window, executive.SOURCE_TABLES) is None
+        assert executive.kpis(conn, window) == executive.kpis(conn, window, fresh=True)

@@ -1,7 +1,10 @@
 """Every write to the data goes through `record_data_change`, so caches and derived tables follow.
 
-The data version is a counter in `app_meta`; it is the API's ETag and the response cache key, so
-bumping it inside the writer's transaction makes readers see new data and new tags together.
+Each data table has a version (`db.versions`); an answer's version is the versions of the tables
+it reads, and the API's ETags and response cache are keyed by it. Writes by other programs are
+seen through triggers (`db.triggers`) that bump the versions and mark rollup periods stale;
+`catch_up` recomputes those periods (the read path calls it when it sees marks), and
+`record_data_change` consumes the marks of its own transaction, so nothing is counted twice.
 """
 
 from __future__ import annotations
@@ -11,46 +14,60 @@ from collections.abc import Iterable
 
 import sqlalchemy as sa
 
-from execdash.db import rollups
-from execdash.db.tables import app_meta
+from execdash.db import catchup, rollups, versions
+from execdash.db import schema as s
+from execdash.db.rollup_catalog import ROLLUPS
 
-DATA_VERSION = "data_version"
-LAST_DATA_UPDATE = "last_data_update"
-DERIVED_TABLES_LOCK = 0x65786563  # "exec": the advisory lock every writer of derived tables takes
-
-
-def data_version(conn: sa.Connection) -> int:
-    """The current data version (0 for a database nobody has written through execdash)."""
-    value = conn.execute(
-        sa.select(app_meta.c.value).where(app_meta.c.key == DATA_VERSION)
-    ).scalar_one_or_none()
-    return int(value) if value is not None else 0
+DERIVED_TABLES_LOCK = catchup.LOCK_KEY  # the advisory lock every writer of derived tables takes
+MATERIALISED = frozenset({s.timeframe_window.name, s.executive_kpis.name})
+"""Seed tables execdash itself rewrites after a change (see `metrics.materialise`)."""
 
 
-def last_data_update(conn: sa.Connection) -> dt.datetime | None:
-    """When data last changed through execdash (UTC), or None if never."""
-    value = conn.execute(
-        sa.select(app_meta.c.value).where(app_meta.c.key == LAST_DATA_UPDATE)
-    ).scalar_one_or_none()
-    return dt.datetime.fromisoformat(value) if value else None
+def data_version(conn: sa.Connection, tables: Iterable[str] | None = None) -> int:
+    """The version of `tables` (all data when None): a number that grows with every write."""
+    return versions.total(conn, tables)
 
 
-def _put(conn: sa.Connection, key: str, value: str) -> None:
-    updated = conn.execute(app_meta.update().where(app_meta.c.key == key).values(value=value))
-    if updated.rowcount == 0:
-        conn.execute(app_meta.insert().values(key=key, value=value))
+def last_data_update(
+    conn: sa.Connection, tables: Iterable[str] | None = None
+) -> dt.datetime | None:
+    """When `tables` (any data when None) last changed, by any program (UTC), or None."""
+    return versions.last_change(conn, tables)
+
+
+def _covered(changed: set[str], hints: dict[str, rollups.Hint] | None) -> catchup.Covered:
+    """Per rollup, what `rollups.refresh` recomputed from raw rows for these hints."""
+    covered: catchup.Covered = {}
+    for rollup in ROLLUPS:
+        if rollup.source.name not in changed:
+            continue
+        hint = (hints or {}).get(rollup.source.name)
+        if hint is None:
+            covered[rollup.target.name] = None
+        elif isinstance(hint, tuple):
+            n = rollup.key_length
+            covered[rollup.target.name] = (hint[0].isoformat()[:n], hint[1].isoformat()[:n])
+    return covered
+
+
+def _rematerialise(conn: sa.Connection, changed: set[str] | None) -> None:
+    """Rewrite the materialised KPI tables when `changed` (None: anything) can move a KPI."""
+    from execdash.metrics import materialise  # metrics imports db; import here to avoid a cycle
+
+    if changed is None or materialise.needs_refresh(changed):
+        materialise.refresh(conn)
+        catchup.forget_tables(conn, set(MATERIALISED))
 
 
 def lock_derived_tables(conn: sa.Connection) -> None:
     """Wait until no other transaction is rewriting derived tables; held until commit/rollback.
 
-    Every writer takes this one lock before the first rollup, materialised table or version row
-    it touches, so on PostgreSQL the derived tables are always locked in the same order and two
-    writers (the server and an import) can never deadlock on them. On SQLite the write
-    transaction already holds the database's only write lock (BEGIN IMMEDIATE).
+    Every writer takes this one lock before the first rollup or materialised table it touches
+    (catch-ups too, without waiting), so on PostgreSQL the derived tables are always locked in the
+    same order and two writers (the server and an import) can never deadlock on them. On SQLite
+    the write transaction already holds the database's only write lock (BEGIN IMMEDIATE).
     """
-    if conn.dialect.name == "postgresql":
-        conn.execute(sa.select(sa.func.pg_advisory_xact_lock(DERIVED_TABLES_LOCK)))
+    catchup.lock(conn, wait=True)
 
 
 def record_data_change(
@@ -58,21 +75,30 @@ def record_data_change(
     tables: Iterable[str] = (),
     hints: dict[str, rollups.Hint] | None = None,
 ) -> int:
-    """Bump the data version after `tables` changed, in the caller's transaction; return it.
+    """Bump the versions of `tables` (all when empty) in the caller's transaction; return the
+    data version.
 
     The rollups of changed raw tables are refreshed first (incrementally when `hints` says, per
-    table, which dates changed or that rows were only appended; see `rollups.refresh`). When
-    the change can move an executive KPI, the materialised tables (`timeframe_window`,
-    `executive_kpis`) are rewritten in the same transaction, so they never disagree with the API.
+    table, which dates changed or that rows were only appended; see `rollups.refresh`), then any
+    period the triggers marked stale and the refresh did not cover. When the change can move an
+    executive KPI, the materialised tables (`timeframe_window`, `executive_kpis`) are rewritten in
+    the same transaction, so they never disagree with the API.
     """
-    from execdash.metrics import materialise  # metrics imports db; import here to avoid a cycle
-
-    changed = set(tables)
+    named = set(tables)
     lock_derived_tables(conn)
-    rollups.refresh(conn, changed, hints)
-    if materialise.needs_refresh(changed):
-        materialise.refresh(conn)
-    version = data_version(conn) + 1
-    _put(conn, DATA_VERSION, str(version))
-    _put(conn, LAST_DATA_UPDATE, dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat())
-    return version
+    rollups.refresh(conn, named, hints)
+    changed = named | catchup.apply(conn, _covered(named, hints))
+    versions.bump(conn, changed if named else None)
+    _rematerialise(conn, changed if named else None)
+    return versions.total(conn)
+
+
+def catch_up(conn: sa.Connection) -> bool:
+    """Apply what other programs' writes left stale, if no other catch-up is running; True when
+    something was done. Versions are not bumped: the triggers did when the data changed."""
+    if not catchup.lock(conn, wait=False) or not catchup.has_pending(conn):
+        return False
+    changed = catchup.apply(conn)
+    if changed - MATERIALISED:
+        _rematerialise(conn, changed)
+    return True

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # Alembic is imported by the functions: a quarter second `--help` need not pay
     from alembic.config import Config
-    from sqlalchemy.engine import Engine
+    from sqlalchemy.engine import Connection, Engine
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
@@ -30,6 +30,18 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
+        _follow_catalog(connection)
+
+
+def _follow_catalog(connection: Connection) -> None:
+    """Re-create the change triggers, so they follow the rollups this version declares."""
+    import sqlalchemy as sa
+
+    from execdash.db import triggers
+    from execdash.db.tables import data_versions
+
+    if data_versions.name in sa.inspect(connection).get_table_names():
+        triggers.install(connection)
 
 
 def current_revision(engine: Engine) -> str | None:

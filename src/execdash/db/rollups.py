@@ -65,8 +65,20 @@ def is_ready(conn: sa.Connection, rollup: Rollup) -> bool:
     """True once the rollup was fully rebuilt by execdash and maintained since, so reads may use it.
 
     A database written only by other tools (or a test inserting raw rows) never has the mark, so
-    readers fall back to the raw tables and stay correct.
+    readers fall back to the raw tables and stay correct. Nor is a rollup with periods that
+    another program's writes left stale (`db.catchup`): readers use the raw rows until then.
     """
+    pending = sa.select(t.stale.c.target).where(t.stale.c.target == rollup.target.name)
+    found = conn.execute(
+        sa.select(t.app_meta.c.value).where(
+            t.app_meta.c.key == _ready_key(rollup), ~pending.exists()
+        )
+    ).scalar_one_or_none()
+    return found == "1"
+
+
+def has_ready_mark(conn: sa.Connection, rollup: Rollup) -> bool:
+    """True once the rollup was fully rebuilt by execdash, stale periods or not."""
     found = conn.execute(
         sa.select(t.app_meta.c.value).where(t.app_meta.c.key == _ready_key(rollup))
     ).scalar_one_or_none()
@@ -92,6 +104,7 @@ def rebuild(conn: sa.Connection, rollup: Rollup, *, mark: bool = True) -> int:
     With `mark`, the rollup is flagged ready for readers (`is_ready`).
     """
     written = _write(conn, rollup, None, None)
+    conn.execute(t.stale.delete().where(t.stale.c.target == rollup.target.name))  # all redone
     if rollup.target is cohorts.MRR:
         cohorts.rebuild(conn)
     if rollup.target is cumulative.BASE:

@@ -240,3 +240,23 @@ profile_links = sa.Table(
     sa.Column("profile_id", sa.Integer, nullable=False, unique=True),
 )
 """A login's profile row in `users` (that table belongs to the seed backend, so no foreign key)."""
+
+# --- Change detection (migration 0008): per-table data versions and stale rollup periods ---------
+
+data_versions = sa.Table(
+    "execdash_data_versions",
+    app_metadata,
+    sa.Column("name", sa.Text, primary_key=True),
+    sa.Column("version", sa.BigInteger, nullable=False, server_default=sa.text("0")),
+    sa.Column("changed_at", sa.DateTime),
+)
+"""One counter per data table, bumped by every write (execdash's or, through triggers, anyone's)."""
+
+stale = sa.Table(
+    "execdash_stale",
+    app_metadata,
+    sa.Column("target", sa.Text, primary_key=True),
+    sa.Column("period", sa.Text, primary_key=True),
+)
+"""What another program's writes left to redo: a rollup's period (`YYYY-MM`, `YYYY-MM-DD`, `*` =
+all of it), or a seed table's name with `*` (that table changed outside execdash)."""

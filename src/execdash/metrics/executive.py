@@ -37,6 +37,20 @@ from execdash.metrics.rates import normalise_rows
 from execdash.metrics.tiles import make_kpi
 from execdash.metrics.windows import Window, add_months, month_key, parse_month
 
+SOURCE_TABLES = frozenset(
+    {
+        "revenue_trend",
+        "ops_uptime",
+        "retention_nrr",
+        "orders",
+        "expenses",
+        "pipeline_stages_daily",
+        "pipeline_winrate",
+        "customers",
+    }
+)
+"""The seed tables the ten KPIs read (their rollups follow these)."""
+
 
 def pipeline_stage_by_month(
     conn: sa.Connection, stage: str, start: dt.date, end: dt.date
@@ -211,7 +225,7 @@ def kpis(conn: sa.Connection, window: Window, *, fresh: bool = False) -> list[Kp
     The default window's answer, computed by the last data change, is read back unless `fresh`.
     """
     if not fresh:
-        kept = kpi_store.stored(conn, window)
+        kept = kpi_store.stored(conn, window, SOURCE_TABLES)
         if kept is not None:
             return kept
     facts, warnings = fetch_facts(conn, window)

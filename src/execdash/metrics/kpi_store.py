@@ -4,15 +4,20 @@
 `executive_kpis` table; keeping the full answer (values, provenance, warnings, forecast) beside
 it lets the first dashboard after an import skip the computation. The stored answer names its
 window exactly, and is only ever written in the transaction that changed the data, so it can
-never describe other data than a reader in a later transaction sees.
+never describe other data than a reader in a later transaction sees; its key carries the
+versions of the tables it was computed from, so a write by another program (seen by the triggers
+of `db.triggers`) makes it unused until the next refresh.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 import orjson
 import sqlalchemy as sa
 from pydantic import TypeAdapter
 
+from execdash.db import versions
 from execdash.db.tables import app_meta
 from execdash.metrics.models import Kpi
 from execdash.metrics.windows import Window
@@ -21,23 +26,25 @@ PREFIX = "kpis:"
 _KPIS = TypeAdapter(list[Kpi])
 
 
-def key(window: Window) -> str:
-    """The app_meta key of one window's stored KPIs."""
+def key(window: Window, data: dict[str, int]) -> str:
+    """The app_meta key of one window's KPIs computed from tables at versions `data`."""
     w = window
-    return f"{PREFIX}{w.range_key}:{w.granularity}:{w.start_month}:{w.end_month}"
+    stamp = ",".join(f"{name}={version}" for name, version in sorted(data.items()))
+    return f"{PREFIX}{w.range_key}:{w.granularity}:{w.start_month}:{w.end_month}@{stamp}"
 
 
-def store(conn: sa.Connection, window: Window, kpis: list[Kpi]) -> None:
-    """Replace every stored KPI answer with this window's, in the caller's transaction."""
+def store(conn: sa.Connection, window: Window, kpis: list[Kpi], tables: Iterable[str]) -> None:
+    """Replace every stored KPI answer with this window's, read from `tables` as they are now."""
     conn.execute(app_meta.delete().where(app_meta.c.key.startswith(PREFIX, autoescape=True)))
     value = _KPIS.dump_json(kpis).decode()
-    conn.execute(app_meta.insert().values(key=key(window), value=value))
+    conn.execute(app_meta.insert().values(key=key(window, versions.of(conn, tables)), value=value))
 
 
-def stored(conn: sa.Connection, window: Window) -> list[Kpi] | None:
-    """The KPIs stored for exactly this window, or None when there are none."""
+def stored(conn: sa.Connection, window: Window, tables: Iterable[str]) -> list[Kpi] | None:
+    """The KPIs stored for exactly this window and the current versions of `tables`, or None
+    (none stored, or another program wrote one of the tables since)."""
     text = conn.execute(
-        sa.select(app_meta.c.value).where(app_meta.c.key == key(window))
+        sa.select(app_meta.c.value).where(app_meta.c.key == key(window, versions.of(conn, tables)))
     ).scalar_one_or_none()
     if text is None:
         return None

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from execdash.config import Settings, SettingsError
 from execdash.db import schema as s
 from execdash.metrics import kpi_store
-from execdash.metrics.executive import kpis
+from execdash.metrics.executive import SOURCE_TABLES, kpis
 from execdash.metrics.models import Kpi, seed_unit
 from execdash.metrics.queries import latest_month
 from execdash.metrics.windows import RANGES, Window, resolve_window
@@ -22,18 +22,7 @@ from execdash.metrics.windows import RANGES, Window, resolve_window
 DEFAULT_RANGE = "12m"
 DEFAULT_GRANULARITY = "month"
 
-KPI_SOURCE_TABLES = frozenset(
-    {
-        "revenue_trend",
-        "ops_uptime",
-        "retention_nrr",
-        "orders",
-        "expenses",
-        "pipeline_stages_daily",
-        "pipeline_winrate",
-        "customers",
-    }
-)
+KPI_SOURCE_TABLES = SOURCE_TABLES
 """Tables the ten KPIs read; a change elsewhere (alerts, risks, events) needs no refresh."""
 
 
@@ -73,7 +62,7 @@ def refresh(
     windows = [resolve_window(r, DEFAULT_GRANULARITY, None, latest, today) for r in RANGES]
     window = next(w for w in windows if w.range_key == DEFAULT_RANGE)
     values = kpis(conn, window, fresh=True)
-    kpi_store.store(conn, window, values)
+    kpi_store.store(conn, window, values, SOURCE_TABLES)
     conn.execute(s.timeframe_window.delete())
     conn.execute(
         s.timeframe_window.insert(),
