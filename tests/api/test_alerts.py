@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 
-from execdash.db.changes import data_version
+from execdash.db import versions
 from execdash.db.tables import alert_status
 from tests.api.conftest import bearer
 
@@ -56,7 +56,7 @@ def test_acknowledge_close_and_reopen(
     assert client.post("/api/v1/alerts/2/reopen", headers=auth).json()["status"] == "open"
     with rows.connect() as conn:
         assert conn.execute(sa.select(sa.func.count()).select_from(alert_status)).scalar() == 2
-        assert data_version(conn) == 3
+        assert versions.of(conn, [alert_status.name]) == {alert_status.name: 3}  # three writes
 
 
 def test_create_and_update_alert(client: TestClient, rows: Engine, tokens: dict[str, str]) -> None:

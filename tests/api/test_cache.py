@@ -39,6 +39,7 @@ def test_an_uncached_read_asks_for_the_data_version_once(client: TestClient, row
     def record(_conn: object, _cursor: object, sql: str, *_args: object) -> None:
         statements.append(sql)
 
+    client.get("/api/v1/alerts")  # catches up the rows the fixture wrote behind execdash's back
     reads = probe.reads
     sa.event.listen(engine, "before_cursor_execute", record)
     try:
@@ -105,15 +106,26 @@ def _entry(body: bytes) -> Entry:
     return make_entry(body, [(b"content-type", b"application/json")])
 
 
+def _tag(version: int, shape: str) -> str:
+    return f'"v{version}-{shape}"'
+
+
 def test_the_cache_evicts_the_least_recently_used_answer_beyond_its_bound() -> None:
     cache = ResponseCache()
     for i in range(513):
-        cache.put(3, f"t{i}", _entry(b"x"))
-    assert cache.get(3, "t0") is None
-    assert cache.get(3, "t512") is not None
+        cache.put(3, _tag(3, f"t{i}"), _entry(b"x"))
+    assert cache.get(3, _tag(3, "t0")) is None
+    assert cache.get(3, _tag(3, "t512")) is not None
     assert len(cache.entries) == 512
-    assert cache.get(4, "t512") is None  # a newer version forgets everything
-    assert cache.entries == {}
+
+
+def test_a_newer_version_of_one_answer_replaces_it_and_leaves_the_others() -> None:
+    cache = ResponseCache()
+    cache.put(3, _tag(3, "kpis"), _entry(b"old kpis"))
+    cache.put(8, _tag(8, "funnel"), _entry(b"funnel"))
+    assert cache.get(4, _tag(4, "kpis")) is None  # the KPIs' tables changed: dropped
+    assert list(cache.entries) == ['funnel"']  # keyed by the request shape
+    assert cache.get(8, _tag(8, "funnel")) is not None  # other tables: still served
 
 
 def test_the_byte_bound_counts_the_plain_and_the_gzip_body() -> None:
@@ -123,19 +135,17 @@ def test_the_byte_bound_counts_the_plain_and_the_gzip_body() -> None:
     assert entry.size == 4096 + len(entry.gzipped)
     cache = ResponseCache(max_bytes=10 * entry.size)  # ten entries; 17 if only plain counted
     for i in range(11):
-        cache.put(1, f"t{i}", entry)
-    assert list(cache.entries) == [f"t{i}" for i in range(1, 11)]
+        cache.put(1, _tag(1, f"t{i}"), entry)
+    assert list(cache.entries) == [f't{i}"' for i in range(1, 11)]
     assert cache.size == 10 * entry.size
 
 
 def test_an_answer_computed_before_a_newer_version_is_not_stored() -> None:
     cache = ResponseCache()
-    assert cache.get(5, "old") is None
-    assert cache.get(6, "new") is None  # another request already saw version 6
-    cache.put(5, "old", _entry(b"stale"))
-    cache.put(6, "new", _entry(b"fresh"))
-    assert list(cache.entries) == ["new"]
-    assert cache.version == 6
+    cache.put(6, _tag(6, "kpis"), _entry(b"fresh"))
+    cache.put(5, _tag(5, "kpis"), _entry(b"stale"))  # finished after the newer answer
+    assert cache.get(6, _tag(6, "kpis")) == _entry(b"fresh")
+    assert cache.get(5, _tag(5, "kpis")) is None
 
 
 def test_small_bodies_are_not_compressed() -> None:

@@ -30,10 +30,10 @@ def test_an_event_refreshes_only_its_days_rollup(client: TestClient, engine: Eng
 
     with engine.begin() as conn:
         record_data_change(conn, ["user_events"])
-        # A row written behind execdash's back on another day: a whole-table rebuild would count
-        # it, a refresh of the event's own day must not touch it.
+        # A rollup row of another day with no raw rows behind it: a whole-table rebuild would
+        # drop it, a refresh of the event's own day must not touch it.
         conn.execute(
-            user_events.insert().values(event_type="login", event_time=dt.datetime(2025, 7, 1, 9))
+            t.rollup_user_events_day.insert().values(day="2025-07-01", event_type="login", events=9)
         )
     for hour in (10, 11):
         when = f"2025-08-01T{hour}:00:00Z"
@@ -42,7 +42,7 @@ def test_an_event_refreshes_only_its_days_rollup(client: TestClient, engine: Eng
         ).is_success
     with engine.connect() as conn:
         rows = conn.execute(sa.select(t.rollup_user_events_day).order_by("day")).all()
-    assert [tuple(r) for r in rows] == [("2025-08-01", "drilldown", 2)]
+    assert [tuple(r) for r in rows] == [("2025-07-01", "login", 9), ("2025-08-01", "drilldown", 2)]
 
 
 def test_event_without_time_is_stamped_now(client: TestClient, engine: Engine) -> None:

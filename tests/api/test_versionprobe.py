@@ -8,14 +8,25 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from execdash.api.versionprobe import EngineProbe, PostgresProbe, SqliteProbe, probe_for
-from execdash.db.changes import record_data_change
+from execdash.api.versionprobe import (
+    EngineProbe,
+    PostgresProbe,
+    SqliteProbe,
+    VersionProbe,
+    probe_for,
+)
+from execdash.db.changes import catch_up, record_data_change
 from execdash.db.engine import create_engine
 
 
 def _bump(engine: Engine) -> None:
     with engine.begin() as conn:
-        record_data_change(conn)
+        record_data_change(conn, ["alerts"])
+
+
+async def _read(probe: VersionProbe) -> int:
+    """The version of the alerts table as the probe reads it."""
+    return (await probe.read()).by_table.get("alerts", 0)
 
 
 def test_each_backend_gets_a_held_connection_of_its_own(any_engine: Engine) -> None:
@@ -32,12 +43,12 @@ def test_a_commit_by_another_connection_is_seen_by_the_next_read(any_engine: Eng
     probe = probe_for(any_engine)
 
     async def scenario() -> list[int]:
-        seen = [await probe.read()]
+        seen = [await _read(probe)]
         _bump(any_engine)
-        seen.append(await probe.read())
+        seen.append(await _read(probe))
         _bump(any_engine)
         _bump(any_engine)
-        seen.append(await probe.read())
+        seen.append(await _read(probe))
         await probe.aclose()
         return seen
 
@@ -56,12 +67,12 @@ def test_concurrent_reads_share_queries_but_never_one_started_before_them(
     async def scenario() -> tuple[list[int], int]:
         await probe.read()  # connect first
         queries = probe.queries
-        crowd = await asyncio.gather(*(probe.read() for _ in range(32)))
+        crowd = await asyncio.gather(*(_read(probe) for _ in range(32)))
         shared = probe.queries - queries
-        early = asyncio.create_task(probe.read())
+        early = asyncio.create_task(_read(probe))
         await asyncio.sleep(0)  # its query is now in flight
         _bump(any_engine)  # committed while that query may already have run
-        late = await probe.read()
+        late = await _read(probe)
         await early
         await probe.aclose()
         return [*set(crowd), late], shared
@@ -77,7 +88,7 @@ def test_a_lost_postgres_connection_is_reopened(any_engine: Engine) -> None:
     probe = probe_for(any_engine)
 
     async def scenario() -> list[int]:
-        seen = [await probe.read()]
+        seen = [await _read(probe)]
         with any_engine.connect() as conn:
             conn.execute(
                 sa.text(
@@ -86,7 +97,7 @@ def test_a_lost_postgres_connection_is_reopened(any_engine: Engine) -> None:
                 )
             )
         _bump(any_engine)
-        seen.append(await probe.read())
+        seen.append(await _read(probe))
         await probe.aclose()
         return seen
 
@@ -98,11 +109,11 @@ def test_a_replaced_sqlite_connection_is_reopened(any_engine: Engine) -> None:
         pytest.skip("the SQLite probe's own connection")
     probe = probe_for(any_engine)
     assert isinstance(probe, SqliteProbe)
-    assert probe.read_now() == 0
+    assert probe.read_now().by_table["alerts"] == 0
     assert probe._conn is not None
     probe._conn.close()  # any sqlite3.Error on the held connection
     _bump(any_engine)
-    assert probe.read_now() == 1
+    assert probe.read_now().by_table["alerts"] == 1
 
 
 def test_the_sqlite_probe_leaves_no_read_transaction_open(engine: Engine) -> None:
@@ -114,4 +125,34 @@ def test_the_sqlite_probe_leaves_no_read_transaction_open(engine: Engine) -> Non
     with engine.connect() as conn:
         busy, _, _ = conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").one()
     assert busy == 0  # a reader holding a snapshot would make the checkpoint busy
-    assert probe.read_now() == 3
+    assert probe.read_now().by_table["alerts"] == 3
+
+
+def test_an_unchanged_read_returns_the_same_versions_and_a_write_elsewhere_a_new_one(
+    engine: Engine,
+) -> None:
+    probe = probe_for(engine)
+    assert isinstance(probe, SqliteProbe)
+    first = probe.read_now()
+    assert probe.read_now() is first  # nothing to recompute per request
+    with engine.begin() as conn:
+        record_data_change(conn, ["user_events"])
+    second = probe.read_now()
+    assert second.by_table["user_events"] == first.by_table["user_events"] + 1
+    alerts = frozenset({"alerts"})
+    assert second.version(alerts) == first.version(alerts)  # answers on alerts stay valid
+    assert second.version(None) > first.version(None)
+
+
+def test_the_probe_says_when_another_programs_write_waits_to_be_caught_up(engine: Engine) -> None:
+    probe = probe_for(engine)
+    assert isinstance(probe, SqliteProbe)
+    assert not probe.read_now().stale
+    with engine.begin() as conn:  # behind execdash's back: only the triggers see it
+        conn.execute(sa.text("INSERT INTO expenses (cost, date) VALUES (3, '2025-01-02')"))
+    seen = probe.read_now()
+    assert seen.stale
+    assert seen.by_table["expenses"] == 1
+    with engine.begin() as conn:
+        assert catch_up(conn)
+    assert not probe.read_now().stale

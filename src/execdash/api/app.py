@@ -101,7 +101,12 @@ def create_app(settings: Settings) -> FastAPI:
     # runs; their misses reach GZip without Accept-Encoding and are compressed once, when stored.
     app.state.response_cache = None if settings.read_requires_login else ResponseCache()
     app.state.version_probe = probe_for(app.state.engine)
-    app.add_middleware(ReadLayer, probe=app.state.version_probe, cache=app.state.response_cache)
+    app.add_middleware(
+        ReadLayer,
+        probe=app.state.version_probe,
+        cache=app.state.response_cache,
+        engine=app.state.engine,
+    )
     # Writes: credentials checked and body caps applied before any body byte is read.
     app.add_middleware(BodyGuard, settings=settings)
     app.add_middleware(CompleteAllow)

@@ -1,10 +1,10 @@
 """An in-process response cache for reads, keyed by the ETag (data version, path, query, format).
 
-Every write bumps the data version, so a cached body can never be served for other data: the
-key changes with it and the old entries are dropped. An entry keeps the body twice, plain and
-gzip-compressed (compressed once, when stored), with the complete response headers of each, so
-a hit is two ASGI messages and no work. The cache is bounded in entries and in bytes (both
-bodies counted); the least recently used answers go first.
+The data version in a tag is the version of the tables that answer reads (`api.reads`), so a
+cached body can never be served for other data, and a write to other tables leaves it valid.
+An entry keeps the body twice, plain and gzip-compressed (compressed once, when stored), with
+the complete response headers of each, so a hit is two ASGI messages and no work. The cache is
+bounded in entries and in bytes (both bodies counted); the least recently used answers go first.
 """
 
 from __future__ import annotations
@@ -77,12 +77,21 @@ def make_entry(body: bytes, headers: RawHeaders) -> Entry:
     )
 
 
+def _shape(tag: str) -> str:
+    """The part of a tag that names the request, not the data version (`"v<n>-<shape>"`)."""
+    return tag.partition("-")[2]
+
+
 @dataclass
 class ResponseCache:
-    """Least-recently-used answers of one data version, bounded in count and bytes."""
+    """Least-recently-used answers, one per request shape at the newest version seen for it.
 
-    version: int = -1
-    entries: OrderedDict[str, Entry] = field(default_factory=OrderedDict)
+    `version` is the version of the tables the answer reads (`reads.tables_for`), so a write
+    to another table leaves it in place; an answer of an older version is replaced by the
+    first newer one and never served again.
+    """
+
+    entries: OrderedDict[str, tuple[int, str, Entry]] = field(default_factory=OrderedDict)
     size: int = 0
     hits: int = 0
     misses: int = 0
@@ -90,33 +99,40 @@ class ResponseCache:
     max_bytes: int = MAX_BYTES
 
     def get(self, version: int, tag: str) -> Entry | None:
-        """The answer stored for `tag`, if it belongs to `version`."""
-        if version != self.version:
-            self.clear(version)
+        """The answer stored for `tag` (which carries `version`), if any."""
+        shape = _shape(tag)
+        found = self.entries.get(shape)
+        if found is None:
             return None
-        entry = self.entries.get(tag)
-        if entry is not None:
-            self.entries.move_to_end(tag)
+        stored_version, stored_tag, entry = found
+        if stored_tag != tag:
+            if stored_version < version:  # outdated by a change to one of its tables
+                self._drop(shape)
+            return None
+        self.entries.move_to_end(shape)
         return entry
 
     def put(self, version: int, tag: str, entry: Entry) -> None:
         """Store an answer, evicting the least recently used ones beyond the bounds."""
-        if version < self.version:
+        shape = _shape(tag)
+        found = self.entries.get(shape)
+        if found is not None and found[0] > version:
             return  # the data changed while this answer was computed: it is already outdated
-        if version != self.version:
-            self.clear(version)
         if entry.size > self.max_bytes // 8:
             return
-        old = self.entries.pop(tag, None)
-        self.size -= old.size if old else 0
-        self.entries[tag] = entry
+        self._drop(shape)
+        self.entries[shape] = (version, tag, entry)
         self.size += entry.size
         while len(self.entries) > self.max_entries or self.size > self.max_bytes:
-            _, dropped = self.entries.popitem(last=False)
+            _, (_, _, dropped) = self.entries.popitem(last=False)
             self.size -= dropped.size
 
-    def clear(self, version: int) -> None:
-        """Forget everything and start collecting answers of `version`."""
-        self.version = version
+    def _drop(self, shape: str) -> None:
+        found = self.entries.pop(shape, None)
+        if found is not None:
+            self.size -= found[2].size
+
+    def clear(self) -> None:
+        """Forget every answer."""
         self.entries.clear()
         self.size = 0

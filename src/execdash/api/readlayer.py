@@ -17,11 +17,32 @@ per data version, never twice; locked reads and untagged requests are compressed
 
 from __future__ import annotations
 
+import asyncio
+import logging
+import time
+
+import anyio.to_thread
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from execdash.api import reads
 from execdash.api.cache import Entry, RawHeaders, ResponseCache, make_entry
 from execdash.api.etag import Tagger, is_tagged, matches, wants_csv
-from execdash.api.versionprobe import VersionProbe
+from execdash.api.versionprobe import DataVersions, VersionProbe
+from execdash.api.warmer import Warmer
+from execdash.db.changes import catch_up
+
+log = logging.getLogger(__name__)
+
+COMPRESS_OFF_LOOP = 16 * 1024
+"""Bodies at least this large are compressed in a worker thread, so hits never wait on zlib."""
+CATCH_UP_RETRY_S = 1.0
+"""After a catch-up could not run (the database was busy), wait this long before another try."""
+WATCH_S = 1.0
+"""How often the server looks for writes by other programs when no request comes."""
+BACKGROUND = "execdash.background"
+"""Scope key of the warmer's own requests: a list that `_miss` sets to [True] if it computed."""
 
 NO_CACHE = (b"cache-control", b"no-cache")
 
@@ -44,22 +65,41 @@ async def _send_entry(send: Send, entry: Entry, accepts_gzip: bool) -> None:
 class ReadLayer:
     """The ASGI middleware; `cache=None` means reads need a login (see the module docstring)."""
 
-    def __init__(self, app: ASGIApp, probe: VersionProbe, cache: ResponseCache | None) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        probe: VersionProbe,
+        cache: ResponseCache | None,
+        engine: Engine | None = None,
+    ) -> None:
         self.app = app
         self.probe = probe
         self.cache = cache
+        self.engine = engine
         self.tagger = Tagger()
+        self.computed = 0  # endpoint runs for cacheable misses (what single flight saves)
+        self._inflight: dict[str, asyncio.Event] = {}
+        self._catching_up: asyncio.Task[None] | None = None
+        self._catch_up_after = 0.0
+        self._foreground = 0  # foreground misses being computed
+        self._seen: DataVersions | None = None
+        self._app_ref: object = None  # the application, for the warmer's own scopes
+        self._watching: asyncio.Task[None] | None = None
+        self.warmer = None if cache is None else Warmer(self._fetch, lambda: self._foreground > 0)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Handle a tagged read; pass everything else through untouched."""
+        self._app_ref = self._app_ref or scope.get("app")
         if scope["type"] != "http":
             if scope["type"] == "lifespan":
-                receive = self._closing_probe_on_shutdown(receive)
+                receive = self._following_lifespan(receive)
             await self.app(scope, receive, send)
             return
         path: str = scope["path"]
         if not is_tagged(scope["method"], path):
             await self.app(scope, receive, send)
+            if scope["method"] != "GET" and path.startswith("/api/"):
+                self._observe(await self.probe.read())  # a write here: warm what it outdated
             return
         accept = if_none_match = encodings = b""
         for name, value in scope["headers"]:
@@ -69,7 +109,11 @@ class ReadLayer:
                 if_none_match += b"," + value
             elif name == b"accept-encoding":
                 encodings += value
-        version = await self.probe.read()
+        versions = await self.probe.read()
+        if versions.stale:
+            await self._catch_up()
+        self._observe(versions)
+        version = versions.version(reads.tables_for(path))
         tag = self.tagger.tag(version, path, scope["query_string"], wants_csv(accept))
         cache = self.cache
         if cache is None:
@@ -88,12 +132,105 @@ class ReadLayer:
             await _send_entry(send, entry, accepts_gzip)
             return
         cache.misses += 1
-        await self._miss(scope, receive, send, version, tag, accepts_gzip)
+        leader = self._inflight.get(tag)
+        if leader is not None:  # single flight: wait for the same answer being computed
+            await leader.wait()
+            entry = cache.get(version, tag)
+            if entry is not None:
+                await _send_entry(send, entry, accepts_gzip)
+                return
+        done = self._inflight[tag] = asyncio.Event()
+        try:
+            await self._miss(scope, receive, send, version, tag, accepts_gzip)
+        finally:
+            done.set()
+            if self._inflight.get(tag) is done:
+                del self._inflight[tag]
+
+    def _observe(self, versions: DataVersions) -> None:
+        """Note the versions a request saw; a change starts the background recompute."""
+        seen, self._seen = self._seen, versions
+        if seen is None or seen is versions or self.warmer is None:
+            return
+        if seen.by_table != versions.by_table:
+            self.warmer.changed(seen, versions)
+
+    async def _fetch(self, path: str, query: str) -> bool:
+        """The warmer's request for one answer; True when it had to be computed."""
+        computed: list[bool] = [False]
+        scope: Scope = {
+            "type": "http",
+            "asgi": {"version": "3.0"},
+            "http_version": "1.1",
+            "method": "GET",
+            "scheme": "http",
+            "path": path,
+            "raw_path": path.encode(),
+            "root_path": "",
+            "query_string": query.encode(),
+            "headers": [(b"host", b"localhost"), (b"accept", b"application/json")],
+            "client": ("127.0.0.1", 0),
+            "server": ("127.0.0.1", 0),
+            "app": self._app_ref,
+            BACKGROUND: computed,
+        }
+
+        async def receive() -> Message:
+            return {"type": "http.request", "body": b"", "more_body": False}
+
+        async def send(_message: Message) -> None:
+            return None
+
+        await self(scope, receive, send)
+        return computed[0]
+
+    async def _watch(self) -> None:
+        """Look for writes by other programs when no request comes, so they are seen and the
+        likely answers recomputed before anyone asks."""
+        while True:
+            await asyncio.sleep(WATCH_S)
+            try:
+                versions = await self.probe.read()
+                if versions.stale:
+                    await self._catch_up()
+                self._observe(versions)
+            except Exception:  # e.g. the database is being replaced: try again later
+                log.exception("watching for data changes failed")
+
+    async def _catch_up(self) -> None:
+        """Recompute what other programs' writes left stale, once however many requests wait."""
+        if self.engine is None or time.monotonic() < self._catch_up_after:
+            return  # readers use the raw rows of a stale rollup meanwhile: still right, slower
+        if self._catching_up is None or self._catching_up.done():
+            self._catching_up = asyncio.create_task(self._run_catch_up(self.engine))
+        await asyncio.shield(self._catching_up)
+
+    async def _run_catch_up(self, engine: Engine) -> None:
+        try:
+            await anyio.to_thread.run_sync(_catch_up_now, engine)
+        except sa.exc.OperationalError as exc:  # busy: another writer holds the database
+            log.info("catch-up postponed: %s", exc.orig)
+            self._catch_up_after = time.monotonic() + CATCH_UP_RETRY_S
 
     async def _miss(
         self, scope: Scope, receive: Receive, send: Send, version: int, tag: str, gzip: bool
     ) -> None:
         """Run the endpoint with a plain body; tag, store and send a 200, pass anything else."""
+        self.computed += 1
+        background = scope.get(BACKGROUND)
+        if background is not None:
+            background[0] = True
+        else:
+            self._foreground += 1
+        try:
+            await self._compute(scope, receive, send, version, tag, gzip)
+        finally:
+            if background is None:
+                self._foreground -= 1
+
+    async def _compute(
+        self, scope: Scope, receive: Receive, send: Send, version: int, tag: str, gzip: bool
+    ) -> None:
         assert self.cache is not None
         cache = self.cache
         inner = {
@@ -123,7 +260,11 @@ class ReadLayer:
                 chunks.append(message.get("body", b""))
                 if not message.get("more_body", False):
                     headers = [*start.get("headers", []), *_tag_headers(tag)]
-                    entry = make_entry(b"".join(chunks), headers)
+                    body = b"".join(chunks)
+                    if len(body) >= COMPRESS_OFF_LOOP:
+                        entry = await anyio.to_thread.run_sync(make_entry, body, headers)
+                    else:
+                        entry = make_entry(body, headers)
                     cache.put(version, tag, entry)
                     await _send_entry(send, entry, gzip)
 
@@ -149,13 +290,25 @@ class ReadLayer:
 
         await self.app(scope, receive, after_auth)
 
-    def _closing_probe_on_shutdown(self, receive: Receive) -> Receive:
-        """Close the probe's connection when the server shuts the application down."""
+    def _following_lifespan(self, receive: Receive) -> Receive:
+        """Watch for changes while the server runs; stop and close the probe at shutdown."""
 
-        async def closing() -> Message:
+        async def following() -> Message:
             message = await receive()
-            if message["type"] == "lifespan.shutdown":
+            if message["type"] == "lifespan.startup" and self.warmer is not None:
+                self._watching = asyncio.create_task(self._watch())
+            elif message["type"] == "lifespan.shutdown":
+                if self._watching is not None:
+                    self._watching.cancel()
+                if self.warmer is not None:
+                    await self.warmer.aclose()
                 await self.probe.aclose()
             return message
 
-        return closing
+        return following
+
+
+def _catch_up_now(engine: Engine) -> None:
+    """One catch-up transaction (in a worker thread)."""
+    with engine.begin() as conn:
+        catch_up(conn)

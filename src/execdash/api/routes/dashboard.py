@@ -12,6 +12,7 @@ from execdash.api.deps import ReadConn, settings_of
 from execdash.api.errors import problem_responses
 from execdash.api.fields import UtcDateTime
 from execdash.api.listing import FormatParam, wants_csv
+from execdash.api.reads import tables_for
 from execdash.api.routes.alerts import Alert, alerts_query
 from execdash.api.routes.risks import Risk, risks_query
 from execdash.api.series_csv import series_csv
@@ -20,6 +21,8 @@ from execdash.db.changes import data_version, last_data_update
 from execdash.db.schema import alerts, risks
 from execdash.metrics import executive, finance, retention
 from execdash.metrics.models import AtRiskCustomer, DataQualityWarning, Kpi, Series, Timeframe
+
+READS = tables_for("/api/v1/dashboard")
 
 router = APIRouter(prefix="/api/v1", tags=["dashboard"], responses=problem_responses(401, 422))
 
@@ -39,8 +42,12 @@ class Dashboard(BaseModel):
     risks: list[Risk] = Field(description="Risks not closed, soonest due first (at most 6).")
     at_risk: list[AtRiskCustomer] = Field(description="Top 10 customers by expected loss.")
     warnings: list[DataQualityWarning] = Field(description="Data-quality warnings.")
-    last_data_update: UtcDateTime | None = Field(description="When data last changed (UTC).")
-    data_version: int = Field(description="Bumped by every write; the ETag's basis.")
+    last_data_update: UtcDateTime | None = Field(
+        description="When a table the overview reads last changed, by any program (UTC)."
+    )
+    data_version: int = Field(
+        description="Grows with every write to a table the overview reads; the ETag's basis."
+    )
 
 
 def newest_alerts(conn: sa.Connection, limit: int = NEWEST) -> list[Alert]:
@@ -96,6 +103,6 @@ def dashboard(
         risks=open_risks(conn),
         at_risk=at_risk[:TOP_AT_RISK],
         warnings=list(warnings.values()),
-        last_data_update=last_data_update(conn),
-        data_version=data_version(conn),
+        last_data_update=last_data_update(conn, READS),
+        data_version=data_version(conn, READS),
     )

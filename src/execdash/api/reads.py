@@ -1,0 +1,114 @@
+"""Which data tables each read endpoint's answer depends on: the one place that declares it.
+
+An answer's version (its ETag and its response-cache key) is the version of these tables
+(`versionprobe.DataVersions.version`), so a write to any other table leaves the answer valid:
+a usage event (`user_events`) keeps every KPI answer, an expense import keeps the funnel.
+`tests/api/test_reads.py` checks each declaration against reality: emptying any table not in
+an endpoint's list leaves its answer identical. A path not declared here depends on every table.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from execdash.db import schema as s
+from execdash.db import tables as t
+from execdash.metrics.executive import SOURCE_TABLES as KPIS
+
+ALL = None
+
+
+def _names(*tables: object) -> frozenset[str]:
+    return frozenset(str(getattr(table, "name", table)) for table in tables)
+
+
+DRILLDOWNS = KPIS | _names(s.customers, s.top_products_daily)
+"""A KPI's series and its breakdowns by customer, industry, source and product."""
+ALERTS = _names(s.alerts, t.alert_status)
+OVERVIEW = KPIS | ALERTS | _names(s.risks, s.retention_at_risk, s.customers)
+"""The dashboard: KPIs, revenue trend, newest alerts, open risks, customers at risk."""
+
+READS: tuple[tuple[str, frozenset[str]], ...] = (
+    ("/api/v1/dashboard", OVERVIEW),
+    ("/api/v1/kpis", DRILLDOWNS),
+    ("/api/v1/alerts", ALERTS),
+    ("/api/v1/risks", _names(s.risks)),
+    ("/api/v1/at-risk-customers", _names(s.retention_at_risk)),
+    ("/api/v1/customers", _names(s.customers)),
+    ("/api/v1/feedback", _names(s.customers, s.feedback)),
+    ("/api/v1/finance", _names(s.revenue_trend, s.orders, s.expenses, s.customers)),
+    (
+        "/api/v1/sales",
+        _names(
+            s.revenue_trend,
+            s.customers,
+            s.deals,
+            s.pipeline_stages,
+            s.pipeline_stages_daily,
+            s.pipeline_winrate,
+        ),
+    ),
+    (
+        "/api/v1/retention",
+        _names(s.revenue_trend, s.retention_nrr, s.retention_at_risk, s.customers),
+    ),
+    (
+        "/api/v1/operations",
+        _names(
+            s.revenue_trend,
+            s.ops_uptime,
+            s.ops_reliability,
+            s.ops_quality,
+            s.ops_service_cost,
+            s.devices,
+            s.repurchases,
+        ),
+    ),
+    (
+        "/api/v1/supply",
+        _names(
+            s.revenue_trend,
+            s.supply_cogs_breakdown,
+            s.supply_cogs_variance,
+            s.supply_lead_time,
+            s.supply_inventory_turns,
+        ),
+    ),
+    (
+        "/api/v1/telemetry",
+        _names(
+            s.revenue_trend,
+            s.telemetry_utilization,
+            s.telemetry_consumption,
+            s.telemetry_active_devices,
+        ),
+    ),
+    ("/api/v1/products", _names(s.revenue_trend, s.top_products_daily, s.top_products)),
+    (
+        "/api/v1/marketing",
+        _names(
+            s.revenue_trend,
+            s.customers,
+            s.page_visits,
+            s.pipeline_stages_daily,
+            s.feedback,
+            s.feedback_scores,
+            s.product_feedback,
+        ),
+    ),
+    # The seed system's contract (routes/compat.py)
+    ("/api/executive-dashboard", OVERVIEW),
+    ("/api/kpis", DRILLDOWNS),
+    ("/api/operations/uptime", _names(s.revenue_trend, s.ops_uptime)),
+    ("/api/customers/at-risk", _names(s.retention_at_risk)),
+)
+"""(path prefix, tables) — the first prefix a request path equals or starts with (+ `/`) wins."""
+
+
+@lru_cache(maxsize=1024)
+def tables_for(path: str) -> frozenset[str] | None:
+    """The tables the answer at `path` reads, or None (every table) when not declared."""
+    for prefix, tables in READS:
+        if path == prefix or path.startswith(prefix + "/"):
+            return tables
+    return ALL
