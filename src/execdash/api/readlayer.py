@@ -82,6 +82,7 @@ class ReadLayer:
         self._catching_up: asyncio.Task[None] | None = None
         self._catch_up_after = 0.0
         self._foreground = 0  # foreground misses being computed
+        self._writing = 0  # writes through this server in progress
         self._seen: DataVersions | None = None
         self._app_ref: object = None  # the application, for the warmer's own scopes
         self._watching: asyncio.Task[None] | None = None
@@ -97,9 +98,10 @@ class ReadLayer:
             return
         path: str = scope["path"]
         if not is_tagged(scope["method"], path):
-            await self.app(scope, receive, send)
-            if scope["method"] != "GET" and path.startswith("/api/"):
-                self._observe(await self.probe.read())  # a write here: warm what it outdated
+            if scope["method"] == "GET" or not path.startswith("/api/"):
+                await self.app(scope, receive, send)
+                return
+            await self._write(scope, receive, send)
             return
         accept = if_none_match = encodings = b""
         for name, value in scope["headers"]:
@@ -146,6 +148,17 @@ class ReadLayer:
             done.set()
             if self._inflight.get(tag) is done:
                 del self._inflight[tag]
+
+    async def _write(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Pass a write through, never beside a catch-up; then warm what it outdated."""
+        if self._catching_up is not None and not self._catching_up.done():
+            await asyncio.shield(self._catching_up)  # both write: one at a time
+        self._writing += 1
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            self._writing -= 1
+        self._observe(await self.probe.read())
 
     def _observe(self, versions: DataVersions) -> None:
         """Note the versions a request saw; a change starts the background recompute."""
@@ -206,6 +219,12 @@ class ReadLayer:
         await asyncio.shield(self._catching_up)
 
     async def _run_catch_up(self, engine: Engine) -> None:
+        deadline = time.monotonic() + CATCH_UP_RETRY_S
+        while self._writing and time.monotonic() < deadline:  # let this server's writes finish
+            await asyncio.sleep(0.005)
+        if self._writing:
+            self._catch_up_after = time.monotonic() + CATCH_UP_RETRY_S
+            return
         try:
             await anyio.to_thread.run_sync(_catch_up_now, engine)
         except sa.exc.OperationalError as exc:  # busy: another writer holds the database
@@ -308,7 +327,22 @@ class ReadLayer:
         return following
 
 
+CATCH_UP_BUSY_MS = 100
+"""On SQLite, how long a catch-up waits for another writer before it is postponed."""
+
+
 def _catch_up_now(engine: Engine) -> None:
-    """One catch-up transaction (in a worker thread)."""
-    with engine.begin() as conn:
-        catch_up(conn)
+    """One catch-up transaction (in a worker thread), giving way at once to a busy writer."""
+    sqlite = engine.dialect.name == "sqlite"
+    with engine.connect() as conn:
+        if sqlite:
+            default = conn.exec_driver_sql("PRAGMA busy_timeout").scalar_one()
+            conn.exec_driver_sql(f"PRAGMA busy_timeout={CATCH_UP_BUSY_MS}")
+        try:
+            catch_up(conn)
+            conn.commit()
+        finally:
+            if sqlite:
+                conn.rollback()
+                conn.exec_driver_sql(f"PRAGMA busy_timeout={int(default)}")
+                conn.commit()

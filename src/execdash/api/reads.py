@@ -28,6 +28,48 @@ ALERTS = _names(s.alerts, t.alert_status)
 OVERVIEW = KPIS | ALERTS | _names(s.risks, s.retention_at_risk, s.customers)
 """The dashboard: KPIs, revenue trend, newest alerts, open risks, customers at risk."""
 
+SALES = _names(
+    s.revenue_trend,
+    s.customers,
+    s.orders,
+    s.deals,
+    s.pipeline_stages,
+    s.pipeline_stages_daily,
+    s.pipeline_winrate,
+    s.top_products_daily,
+)
+MARKETING = _names(
+    s.revenue_trend,
+    s.customers,
+    s.page_visits,
+    s.pipeline_stages_daily,
+    s.feedback,
+    s.feedback_scores,
+    s.product_feedback,
+)
+SUPPLY = _names(
+    s.revenue_trend,
+    s.supply_cogs_breakdown,
+    s.supply_cogs_variance,
+    s.supply_lead_time,
+    s.supply_inventory_turns,
+)
+OPERATIONS = _names(
+    s.revenue_trend,
+    s.ops_uptime,
+    s.ops_reliability,
+    s.ops_quality,
+    s.ops_service_cost,
+    s.devices,
+    s.repurchases,
+)
+TELEMETRY = _names(
+    s.revenue_trend,
+    s.telemetry_utilization,
+    s.telemetry_consumption,
+    s.telemetry_active_devices,
+)
+
 READS: tuple[tuple[str, frozenset[str]], ...] = (
     ("/api/v1/dashboard", OVERVIEW),
     ("/api/v1/kpis", DRILLDOWNS),
@@ -37,70 +79,27 @@ READS: tuple[tuple[str, frozenset[str]], ...] = (
     ("/api/v1/customers", _names(s.customers)),
     ("/api/v1/feedback", _names(s.customers, s.feedback)),
     ("/api/v1/finance", _names(s.revenue_trend, s.orders, s.expenses, s.customers)),
-    (
-        "/api/v1/sales",
-        _names(
-            s.revenue_trend,
-            s.customers,
-            s.deals,
-            s.pipeline_stages,
-            s.pipeline_stages_daily,
-            s.pipeline_winrate,
-        ),
-    ),
+    ("/api/v1/sales", SALES),
     (
         "/api/v1/retention",
         _names(s.revenue_trend, s.retention_nrr, s.retention_at_risk, s.customers),
     ),
-    (
-        "/api/v1/operations",
-        _names(
-            s.revenue_trend,
-            s.ops_uptime,
-            s.ops_reliability,
-            s.ops_quality,
-            s.ops_service_cost,
-            s.devices,
-            s.repurchases,
-        ),
-    ),
-    (
-        "/api/v1/supply",
-        _names(
-            s.revenue_trend,
-            s.supply_cogs_breakdown,
-            s.supply_cogs_variance,
-            s.supply_lead_time,
-            s.supply_inventory_turns,
-        ),
-    ),
-    (
-        "/api/v1/telemetry",
-        _names(
-            s.revenue_trend,
-            s.telemetry_utilization,
-            s.telemetry_consumption,
-            s.telemetry_active_devices,
-        ),
-    ),
+    ("/api/v1/operations", OPERATIONS),
+    ("/api/v1/supply", SUPPLY),
+    ("/api/v1/telemetry", TELEMETRY),
     ("/api/v1/products", _names(s.revenue_trend, s.top_products_daily, s.top_products)),
-    (
-        "/api/v1/marketing",
-        _names(
-            s.revenue_trend,
-            s.customers,
-            s.page_visits,
-            s.pipeline_stages_daily,
-            s.feedback,
-            s.feedback_scores,
-            s.product_feedback,
-        ),
-    ),
+    ("/api/v1/marketing", MARKETING),
     # The seed system's contract (routes/compat.py)
     ("/api/executive-dashboard", OVERVIEW),
     ("/api/kpis", DRILLDOWNS),
     ("/api/operations/uptime", _names(s.revenue_trend, s.ops_uptime)),
     ("/api/customers/at-risk", _names(s.retention_at_risk)),
+    ("/api/finance", DRILLDOWNS),
+    ("/api/sales", SALES),
+    ("/api/marketing", MARKETING),
+    ("/api/supply", SUPPLY),
+    ("/api/manufacturing", OPERATIONS | TELEMETRY),
+    ("/api/search", ALERTS | _names(s.customers, s.risks, s.retention_at_risk)),
 )
 """(path prefix, tables) — the first prefix a request path equals or starts with (+ `/`) wins."""
 

@@ -1,7 +1,7 @@
 """Per-table data versions, stale rollup periods, and triggers that see every program's writes.
 
 Revision ID: 0008
-Revises: 0006
+Revises: 0009
 Create Date: 2026-11-30
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0008"
-down_revision = "0006"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 

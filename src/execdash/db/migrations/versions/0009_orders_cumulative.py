@@ -28,7 +28,7 @@ def upgrade() -> None:
     )  # fmt: skip
     # Derived from the month × customer rollup: ready for readers when that rollup is.
     conn = op.get_bind()
-    base_ready = rollups.is_ready(conn, rollups.by_target(cumulative.BASE.name))
+    base_ready = rollups.has_ready_mark(conn, rollups.by_target(cumulative.BASE.name))
     cumulative.rebuild(conn, mark=base_ready)
 
 
