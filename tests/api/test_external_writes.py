@@ -23,6 +23,7 @@ from execdash.api import create_app
 from execdash.config import Settings
 from execdash.db import rollups
 from execdash.db import schema as s
+from execdash.db import tables as t
 from execdash.db.changes import record_data_change
 from execdash.db.engine import create_engine
 from tests.conftest import require
@@ -131,7 +132,7 @@ def test_a_plain_sqlite3_write_is_seen_by_the_next_request(
 
 
 def test_a_stale_rollup_is_never_read_before_it_is_caught_up(demo_engine: Engine) -> None:
-    revenue = rollups.by_target("rollup_orders_month")
+    revenue = rollups.by_target(t.rollup_orders_month.name)
     other = sqlite3.connect(str(demo_engine.url.database))
     other.execute("UPDATE orders SET amount = amount + 1 WHERE id = 1")
     other.commit()

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import time
+from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx2 as httpx
@@ -94,7 +96,7 @@ def test_after_a_change_the_next_request_is_a_cache_hit_without_computing(
     url = "/api/v1/finance?range=3m&granularity=quarter"
 
     async def scenario() -> tuple[int, int, str, str]:
-        async with app.router.lifespan_context(app):
+        async with _served(app):
             transport = httpx.ASGITransport(app=app)
             async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
                 await client.get(url)  # the layer has seen the data once
@@ -117,6 +119,23 @@ def test_after_a_change_the_next_request_is_a_cache_hit_without_computing(
     computed_before, computed_after, before, after = asyncio.run(scenario())
     assert after != before  # the new data's answer ...
     assert computed_after == computed_before  # ... served from the cache, computed earlier
+
+
+@contextlib.asynccontextmanager
+async def _served(app: FastAPI) -> AsyncIterator[None]:
+    """Run the application's lifespan through its middleware, as a server does."""
+    inbox: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+    outbox: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+    await inbox.put({"type": "lifespan.startup"})
+    scope = {"type": "lifespan", "asgi": {"version": "3.0"}, "state": {}}
+    task = asyncio.create_task(app(scope, inbox.get, outbox.put))  # type: ignore[arg-type]
+    assert (await outbox.get())["type"] == "lifespan.startup.complete"
+    try:
+        yield
+    finally:
+        await inbox.put({"type": "lifespan.shutdown"})
+        await outbox.get()
+        await task
 
 
 def _layer(app: FastAPI) -> ReadLayer:

@@ -12,8 +12,8 @@ from execdash.db import schema as s
 from execdash.db import tables as t
 from execdash.db.changes import catch_up, record_data_change
 
-MONTHLY = rollups.by_target("rollup_expenses_month")
-DAILY = rollups.by_target("rollup_user_events_day")
+MONTHLY = rollups.by_target(t.rollup_expenses_month.name)
+DAILY = rollups.by_target(t.rollup_user_events_day.name)
 D = dt.date
 
 
@@ -84,7 +84,7 @@ def test_appended_rows_are_not_counted_twice_by_their_own_marks(any_engine: Engi
 def test_a_rollup_never_built_stays_unread_and_its_marks_are_dropped(any_engine: Engine) -> None:
     with any_engine.begin() as conn:
         conn.execute(
-            sa.delete(t.app_meta).where(t.app_meta.c.key == "rollup_ready:rollup_expenses_month")
+            sa.delete(t.app_meta).where(t.app_meta.c.key == f"rollup_ready:{MONTHLY.target.name}")
         )
         conn.execute(s.expenses.insert().values(cost=10.0, date=D(2025, 1, 9)))
         assert catch_up(conn)

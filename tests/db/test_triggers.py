@@ -9,6 +9,7 @@ from sqlalchemy.engine import Engine
 
 from execdash.db import catchup, triggers, versions
 from execdash.db import schema as s
+from execdash.db import tables as t
 
 
 def _marks(engine: Engine) -> dict[str, set[str]]:
@@ -42,8 +43,8 @@ def test_a_multi_row_write_marks_each_month_it_touches(any_engine: Engine) -> No
         )
     marks = _marks(any_engine)
     assert marks["orders"] == {"*"}
-    assert marks["rollup_orders_month"] == {"2025-01", "2025-03"}
-    assert marks["rollup_orders_month_customer"] == {"2025-01", "2025-03"}
+    assert marks[t.rollup_orders_month.name] == {"2025-01", "2025-03"}
+    assert marks[t.rollup_orders_month_customer.name] == {"2025-01", "2025-03"}
     with any_engine.connect() as conn:
         assert versions.of(conn, ["orders", "expenses"])["expenses"] == 0
         assert versions.of(conn, ["orders"])["orders"] > 0
@@ -55,7 +56,7 @@ def test_an_update_marks_the_month_a_row_left_and_the_one_it_entered(any_engine:
         conn.execute(s.expenses.insert().values(id=1, cost=5.0, date=dt.date(2025, 2, 3)))
         conn.execute(sa.text("DELETE FROM execdash_stale"))
         conn.execute(s.expenses.update().values(date=dt.date(2025, 7, 3)))
-    assert _marks(any_engine)["rollup_expenses_month"] == {"2025-02", "2025-07"}
+    assert _marks(any_engine)[t.rollup_expenses_month.name] == {"2025-02", "2025-07"}
 
 
 def test_a_daily_rollup_is_marked_by_day_and_a_datetime_by_its_date(any_engine: Engine) -> None:
@@ -63,7 +64,7 @@ def test_a_daily_rollup_is_marked_by_day_and_a_datetime_by_its_date(any_engine: 
         conn.execute(
             s.user_events.insert().values(event_type="x", event_time=dt.datetime(2025, 6, 30, 18))
         )
-    assert _marks(any_engine)["rollup_user_events_day"] == {"2025-06-30"}
+    assert _marks(any_engine)[t.rollup_user_events_day.name] == {"2025-06-30"}
 
 
 def test_a_foreign_key_action_fires_the_triggers_without_failing(any_engine: Engine) -> None:
@@ -77,7 +78,7 @@ def test_a_foreign_key_action_fires_the_triggers_without_failing(any_engine: Eng
             ],
         )
         conn.execute(s.customers.delete())  # ON DELETE SET NULL updates both orders
-    assert _marks(any_engine)["rollup_orders_month"] == {"2025-01"}
+    assert _marks(any_engine)[t.rollup_orders_month.name] == {"2025-01"}
 
 
 def test_a_statement_changing_no_row_moves_nothing_on_postgres_or_sqlite(
@@ -96,7 +97,7 @@ def test_truncate_marks_the_whole_rollup_on_postgres(any_engine: Engine) -> None
         conn.execute(s.expenses.insert().values(cost=5.0, date=dt.date(2025, 2, 3)))
         conn.execute(sa.text("DELETE FROM execdash_stale"))
         conn.execute(sa.text("TRUNCATE expenses"))
-    assert _marks(any_engine)["rollup_expenses_month"] == {"*"}
+    assert _marks(any_engine)[t.rollup_expenses_month.name] == {"*"}
 
 
 def test_dropping_removes_every_trigger(any_engine: Engine) -> None:

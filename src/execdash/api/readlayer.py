@@ -129,11 +129,12 @@ class ReadLayer:
             return
         entry = cache.get(version, tag)
         accepts_gzip = b"gzip" in encodings
+        counted = BACKGROUND not in scope  # the counters are the clients' hits and misses
         if entry is not None:
-            cache.hits += 1
+            cache.hits += counted
             await _send_entry(send, entry, accepts_gzip)
             return
-        cache.misses += 1
+        cache.misses += counted
         leader = self._inflight.get(tag)
         if leader is not None:  # single flight: wait for the same answer being computed
             await leader.wait()

@@ -80,10 +80,11 @@ READS: tuple[tuple[str, frozenset[str]], ...] = (
     ("/api/v1/feedback", _names(s.customers, s.feedback)),
     ("/api/v1/finance", _names(s.revenue_trend, s.orders, s.expenses, s.customers)),
     ("/api/v1/sales", SALES),
-    (
+    (  # with the MRR movements, from the recurring orders
         "/api/v1/retention",
-        _names(s.revenue_trend, s.retention_nrr, s.retention_at_risk, s.customers),
+        _names(s.revenue_trend, s.retention_nrr, s.retention_at_risk, s.customers, s.orders),
     ),
+    ("/api/v1/summary", OVERVIEW | DRILLDOWNS),  # KPIs, their drivers, MRR bridge, signals
     ("/api/v1/operations", OPERATIONS),
     ("/api/v1/supply", SUPPLY),
     ("/api/v1/telemetry", TELEMETRY),
