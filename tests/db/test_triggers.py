@@ -106,3 +106,25 @@ def test_dropping_removes_every_trigger(any_engine: Engine) -> None:
         assert triggers.installed(conn) == []
         conn.execute(s.expenses.insert().values(cost=5.0, date=dt.date(2025, 2, 3)))
         assert catchup.pending(conn) == {}
+
+
+def test_a_suspended_bulk_load_leaves_no_marks_and_the_triggers_back(any_engine: Engine) -> None:
+    with any_engine.begin() as conn:
+        before = triggers.installed(conn)
+        with triggers.suspended(conn, ["expenses"]):
+            conn.execute(s.expenses.insert().values(cost=5.0, date=dt.date(2025, 2, 3)))
+        assert triggers.installed(conn) == before
+        if conn.dialect.name == "sqlite":  # PostgreSQL keeps its statement triggers
+            assert catchup.pending(conn) == {}
+
+
+def test_a_failed_bulk_load_rolls_the_dropped_triggers_back(engine: Engine) -> None:
+    with engine.connect() as conn:
+        before = triggers.installed(conn)
+    try:
+        with engine.begin() as conn, triggers.suspended(conn, ["expenses"]):
+            raise RuntimeError("the load failed")
+    except RuntimeError:
+        pass
+    with engine.connect() as conn:
+        assert triggers.installed(conn) == before

@@ -205,6 +205,7 @@ class ReadLayer:
             await asyncio.sleep(WATCH_S)
             try:
                 versions = await self.probe.read()
+                self.probe.reads -= 1  # `reads` counts the requests' reads, not the watcher's
                 if versions.stale:
                     await self._catch_up()
                 self._observe(versions)
@@ -230,6 +231,9 @@ class ReadLayer:
             await anyio.to_thread.run_sync(_catch_up_now, engine)
         except sa.exc.OperationalError as exc:  # busy: another writer holds the database
             log.info("catch-up postponed: %s", exc.orig)
+            self._catch_up_after = time.monotonic() + CATCH_UP_RETRY_S
+        except Exception:  # never fail a read for it: the raw rows still give right answers
+            log.exception("catch-up failed; reads use the raw rows until the next try")
             self._catch_up_after = time.monotonic() + CATCH_UP_RETRY_S
 
     async def _miss(

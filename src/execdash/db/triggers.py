@@ -13,7 +13,8 @@ per event, as PostgreSQL requires), plus one for TRUNCATE. Names start with `exe
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
 import sqlalchemy as sa
 
@@ -167,3 +168,19 @@ def install(conn: sa.Connection) -> None:
     missing = [{"name": n, "version": 0} for n in names if n not in known]
     if missing:
         conn.execute(t.data_versions.insert(), missing)
+
+
+@contextmanager
+def suspended(conn: sa.Connection, tables: Iterable[str]) -> Iterator[None]:
+    """Without the triggers of `tables` on SQLite until the block ends, in the caller's
+    transaction (a bulk load then pays nothing per row; its `record_data_change` names the
+    tables). Other connections never see them missing: the DDL commits or rolls back with the
+    load. On PostgreSQL the statement triggers stay (dropping would lock readers out)."""
+    names = sorted(set(tables))
+    if conn.dialect.name != "sqlite" or not names:
+        yield
+        return
+    present = {table for _, table in installed(conn)} & set(names)
+    drop(conn, present)
+    yield
+    create(conn, sorted(present))

@@ -23,6 +23,7 @@ from rich.progress import (
 )
 from sqlalchemy.engine import Engine
 
+from execdash.db import triggers
 from execdash.db.changes import record_data_change
 from execdash.db.schema import SEED_TABLES, metadata
 from execdash.demo import customers, feedback, finance, funnel, operations, usage
@@ -134,7 +135,7 @@ def generate(
     expected = max(orders, order_book.subscription_count(book, months) + 2 * months)
     with engine.begin() as conn, _progress(progress, expected) as bar:
         writer = BulkWriter(conn)
-        with writer.large_cache():
+        with writer.large_cache(), triggers.suspended(conn, metadata.tables):
             totals = _fill(writer, seed, cal, book, spots, orders, bar)
             record_data_change(conn, sorted(writer.counts))
         bar.step("done")
