@@ -115,8 +115,8 @@ def test_changing_a_table_an_endpoint_does_not_declare_leaves_its_answer_identic
     assert differing == [], f"{table} changes {differing} but they do not declare it"
 
 
-def test_every_read_endpoint_is_declared() -> None:
-    app = create_app(Settings(database_url="sqlite://"))
+def test_every_read_endpoint_is_declared(sqlite_url: str) -> None:
+    app = create_app(Settings(database_url=sqlite_url))
     paths = {p for p, ops in app.openapi()["paths"].items() if "get" in ops}
     undeclared = {
         p

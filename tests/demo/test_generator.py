@@ -61,7 +61,7 @@ def test_has_data_is_false_before_and_true_after_generation(engine: Engine) -> N
     summary = generate(engine, seed=1, **SMALL)  # type: ignore[arg-type]
     assert has_data(engine) is True
     with engine.begin() as conn:
-        assert data_version(conn) == before + 1
+        assert data_version(conn) > before  # every table it wrote moved
     assert summary.orders == 1_500
     assert summary.rows["revenue_trend"] == 13
 
