@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from execdash.db import compat_tables as compat
 from execdash.db import schema as s
 from execdash.db import tables as t
 from execdash.metrics.executive import SOURCE_TABLES as KPIS
@@ -101,6 +102,10 @@ READS: tuple[tuple[str, frozenset[str]], ...] = (
     ("/api/supply", SUPPLY),
     ("/api/manufacturing", OPERATIONS | TELEMETRY),
     ("/api/search", ALERTS | _names(s.customers, s.risks, s.retention_at_risk)),
+    # The other system's own tables (routes/compat_*), written by it directly: triggers see it
+    ("/api/messages", _names(compat.messages, compat.profiles)),
+    ("/api/meetings", _names(compat.meetings, compat.profiles)),
+    ("/api/users/me", _names(compat.profiles, compat.user_settings)),
 )
 """(path prefix, tables) — the first prefix a request path equals or starts with (+ `/`) wins."""
 

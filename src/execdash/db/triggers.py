@@ -20,6 +20,7 @@ import sqlalchemy as sa
 
 from execdash.db import schema as s
 from execdash.db import tables as t
+from execdash.db.compat_tables import compat_metadata
 from execdash.db.rollup_catalog import ROLLUPS, Rollup
 
 PREFIX = "execdash_changed_"
@@ -29,8 +30,9 @@ _PG_RELATIONS = {"NEW": "new_rows", "OLD": "old_rows"}
 
 
 def watched_tables() -> list[sa.Table]:
-    """The tables whose writes are detected: every seed table."""
-    return list(s.metadata.sorted_tables)
+    """The tables whose writes are detected: every seed table, and the other system's own
+    tables (profiles, settings, meetings, messages), which that system writes directly."""
+    return [*s.metadata.sorted_tables, *compat_metadata.sorted_tables]
 
 
 def _rollups_of(table: str) -> list[Rollup]:
