@@ -125,6 +125,25 @@ async def _read_response(reader: asyncio.StreamReader) -> int:
     return status
 
 
+async def read_loop(
+    port: int, requests: list[bytes], offset: int, stop_at: float, latencies: list[float]
+) -> int:
+    """One kept-alive reader cycling through `requests` until `stop_at`; returns its non-200s."""
+    reader, writer = await asyncio.open_connection(HOST, port)
+    errors, i, clock = 0, offset, time.perf_counter
+    try:
+        while clock() < stop_at:
+            started = clock()
+            writer.write(requests[i % len(requests)])
+            status = await _read_response(reader)
+            latencies.append(clock() - started)
+            errors += status != 200
+            i += 1
+    finally:
+        writer.close()
+    return errors
+
+
 def _request(path: str, gzip: bool) -> bytes:
     encoding = "Accept-Encoding: gzip\r\n" if gzip else ""
     head = f"GET {path} HTTP/1.1\r\nHost: {HOST}\r\nAccept: application/json\r\n"

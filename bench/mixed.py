@@ -44,20 +44,7 @@ def _get(path: str) -> bytes:
 
 
 async def _reader(port: int, offset: int, stop_at: float, latencies: list[float]) -> int:
-    reader, writer = await asyncio.open_connection(load.HOST, port)
-    requests = [_get(path) for path in READS]
-    errors, i, clock = 0, offset, time.perf_counter
-    try:
-        while clock() < stop_at:
-            started = clock()
-            writer.write(requests[i % len(requests)])
-            status = await load._read_response(reader)
-            latencies.append(clock() - started)
-            errors += status != 200
-            i += 1
-    finally:
-        writer.close()
-    return errors
+    return await load.read_loop(port, [_get(path) for path in READS], offset, stop_at, latencies)
 
 
 async def _events(port: int, rate: float, stop_at: float) -> dict[int, int]:

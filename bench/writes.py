@@ -41,20 +41,9 @@ EVENTS_PER_S = 20
 
 
 async def _reader(port: int, offset: int, stop_at: float, latencies: list[float]) -> int:
-    reader, writer = await asyncio.open_connection(load.HOST, port)
-    requests = [load._request(path, gzip=True) for path in READS]
-    errors, i, clock = 0, offset, time.perf_counter
-    try:
-        while clock() < stop_at:
-            started = clock()
-            writer.write(requests[i % len(requests)])
-            status = await load._read_response(reader)
-            latencies.append(clock() - started)
-            errors += status != 200
-            i += 1
-    finally:
-        writer.close()
-    return errors
+    return await load.read_loop(
+        port, [load._request(path, gzip=True) for path in READS], offset, stop_at, latencies
+    )
 
 
 async def _events(port: int, stop_at: float) -> tuple[int, int]:

@@ -45,7 +45,8 @@ DEFAULT_MAX_UPLOAD_BYTES = 256 << 20
 """Largest `POST /api/v1/imports` upload, all files together: 256 MiB."""
 
 
-def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
+def seconds_setting(env: Mapping[str, str], name: str, default: float) -> float:
+    """A number of seconds in (0, 3600] from `env[name]`, or `default` when unset or blank."""
     raw = env.get(name)
     if raw is None or raw.strip() == "":
         return default
@@ -108,7 +109,7 @@ class Settings:
             cookie_secure=_flag(env, "EXECDASH_COOKIE_SECURE", False),
             max_body_bytes=_size(env, "EXECDASH_MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES),
             max_upload_bytes=_size(env, "EXECDASH_MAX_UPLOAD_BYTES", DEFAULT_MAX_UPLOAD_BYTES),
-            write_wait_seconds=_seconds(env, "EXECDASH_WRITE_WAIT_SECONDS", 30.0),
+            write_wait_seconds=seconds_setting(env, "EXECDASH_WRITE_WAIT_SECONDS", 30.0),
             events_rate_per_client=_rate(
                 env, "EXECDASH_EVENTS_RATE_PER_CLIENT", DEFAULT_EVENTS_RATE_PER_CLIENT
             ),

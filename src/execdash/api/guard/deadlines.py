@@ -20,6 +20,8 @@ from typing import Any
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
+from execdash.config import seconds_setting
+
 HEADER_TIMEOUT_VARIABLE = "EXECDASH_HEADER_TIMEOUT"
 BODY_TIMEOUT_VARIABLE = "EXECDASH_BODY_TIMEOUT"
 DEFAULT_HEADER_TIMEOUT = 10.0
@@ -32,24 +34,11 @@ PROTOCOL = "execdash.api.guard.deadlines:DeadlineProtocol"
 log = logging.getLogger("execdash.security")
 
 
-def _seconds(variable: str, default: float) -> float:
-    raw = os.environ.get(variable, "").strip()
-    if not raw:
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        value = -1.0
-    if not 0 < value <= 3600:
-        raise ValueError(f"{variable}={raw!r} is not a number of seconds between 0 and 3600")
-    return value
-
-
 def timeouts() -> tuple[float, float]:
     """(header, body idle) timeouts in seconds, from the environment or the defaults."""
     return (
-        _seconds(HEADER_TIMEOUT_VARIABLE, DEFAULT_HEADER_TIMEOUT),
-        _seconds(BODY_TIMEOUT_VARIABLE, DEFAULT_BODY_TIMEOUT),
+        seconds_setting(os.environ, HEADER_TIMEOUT_VARIABLE, DEFAULT_HEADER_TIMEOUT),
+        seconds_setting(os.environ, BODY_TIMEOUT_VARIABLE, DEFAULT_BODY_TIMEOUT),
     )
 
 
