@@ -65,7 +65,9 @@ def test_a_miss_being_computed_does_not_hold_up_hits_on_other_answers(
         async with _client(app) as client:
             assert (await client.get("/api/v1/alerts")).status_code == 200  # now cached
             miss = asyncio.create_task(client.get("/api/v1/kpis"))
+            deadline = time.monotonic() + 30
             while not slow_kpis:  # the KPI miss is computing in its worker thread
+                assert time.monotonic() < deadline, "the KPI miss never started computing"
                 await asyncio.sleep(0.001)
             hits = 0
             while not miss.done() and hits < 20:

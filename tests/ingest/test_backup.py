@@ -15,6 +15,7 @@ from sqlalchemy.engine import Engine
 from execdash.db.engine import create_engine
 from execdash.db.schema import alerts, expenses
 from execdash.ingest.backup import BackupError, backup_sqlite
+from tests.waiting import wait_until
 
 
 def test_backup_while_a_writer_commits_gives_a_consistent_copy(
@@ -39,11 +40,8 @@ def test_backup_while_a_writer_commits_gives_a_consistent_copy(
     thread = threading.Thread(target=writer)
     thread.start()
     try:
-        deadline = time.monotonic() + 30
-        while written["n"] < 5:
-            assert thread.is_alive(), "the writer thread died"
-            assert time.monotonic() < deadline, "the writer wrote fewer than 5 rows in 30 s"
-            stop.wait(0.01)
+        wait_until(lambda: written["n"] >= 5 or not thread.is_alive(), 30, "five rows written")
+        assert thread.is_alive(), "the writer thread died"
         size = backup_sqlite(engine, tmp_path / "copy.db")
     finally:
         stop.set()
@@ -106,8 +104,8 @@ def test_backup_of_100_mb_finishes_under_fifty_commits_a_second(
             result["error"] = exc
 
     try:
-        while written["n"] < 5:
-            stop.wait(0.01)
+        wait_until(lambda: written["n"] >= 5 or not writer.is_alive(), 30, "five rows written")
+        assert writer.is_alive(), "the writer thread died"
         started = time.monotonic()
         backing_up = threading.Thread(target=backup, daemon=True)
         backing_up.start()
@@ -164,13 +162,12 @@ def test_restore_drill_serves_the_kpis_of_the_backup_moment(
     with source:
         thread.start()
         try:
-            while len(acked) < 3:
-                stop.wait(0.01)
+            wait_until(lambda: len(acked) >= 3, 30, "three acknowledged edits")
             acked_before = acked[-1]
             backup_sqlite(demo_engine, tmp_path / "backup.db")
             acked_after = acked[-1]
-            while len(acked) < acked_after + 3:  # writes go on after the backup too
-                stop.wait(0.01)
+            # writes go on after the backup too
+            wait_until(lambda: len(acked) >= acked_after + 3, 30, "three more edits")
         finally:
             stop.set()
             thread.join(timeout=30)
