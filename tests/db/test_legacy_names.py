@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from execdash.api import accounts
-from execdash.db import legacy_names, migrate, rollups
+from execdash.db import legacy_names, migrate, rollups, triggers
 from execdash.db import tables as t
 from execdash.db.engine import create_engine
 from tests.db import legacy_schema
@@ -64,6 +64,11 @@ def _fill_old_installation(engine: Engine) -> dict[str, str]:
     return {"token": token}
 
 
+def _trigger_signature(engine: Engine) -> str:
+    with engine.connect() as conn:
+        return triggers.signature(conn)
+
+
 def _rows(engine: Engine, table: str) -> list[tuple[Any, ...]]:
     with engine.connect() as conn:
         return [tuple(r) for r in conn.execute(sa.text(f"SELECT * FROM {table} ORDER BY 1"))]
@@ -115,10 +120,13 @@ def test_an_old_installation_keeps_every_row_under_the_new_names(any_url: str) -
     assert "password_hash" not in columns, "`users` is now the seed backend's profile table"
     assert "alembic_version" not in names
     assert migrate.current_revision(engine) == migrate.head_revision(engine)
-    before["app_meta"] = [
-        (key.replace("rollup_ready:", "rollup_ready:execdash_"), value)
-        for key, value in before["app_meta"]
-    ]  # readiness follows the rollup's new name
+    before["app_meta"] = sorted(
+        [
+            (key.replace("rollup_ready:", "rollup_ready:execdash_"), value)
+            for key, value in before["app_meta"]
+        ]  # readiness follows the rollup's new name
+        + [("change_triggers", _trigger_signature(engine))]  # the upgrade records its triggers
+    )
     for name, rows in before.items():
         assert _rows(engine, t.PREFIX + name) == rows, name
     with engine.begin() as conn:

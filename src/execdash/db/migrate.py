@@ -26,11 +26,29 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     """Create or migrate the database behind `engine` to `revision`, in one transaction."""
     from alembic import command
 
+    if revision == "head" and _up_to_date(engine):
+        return  # nothing to write: no write lock taken (an import beside a busy server starts)
     config = alembic_config(engine)
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
         _follow_catalog(connection)
+
+
+def _up_to_date(engine: Engine) -> bool:
+    """True when the database is at the newest revision with this version's change triggers."""
+    import sqlalchemy as sa
+
+    from execdash.db import triggers
+    from execdash.db.tables import app_meta, data_versions
+
+    if current_revision(engine) != head_revision(engine):
+        return False
+    with engine.connect() as connection:
+        names = set(sa.inspect(connection).get_table_names())
+        if data_versions.name not in names or app_meta.name not in names:
+            return False
+        return triggers.is_current(connection)
 
 
 def _follow_catalog(connection: Connection) -> None:

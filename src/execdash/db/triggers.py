@@ -13,6 +13,7 @@ per event, as PostgreSQL requires), plus one for TRUNCATE. Names start with `exe
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
@@ -160,12 +161,36 @@ def create(conn: sa.Connection, tables: Iterable[str]) -> None:
         conn.exec_driver_sql(statement)
 
 
+SIGNATURE_KEY = "change_triggers"
+"""The `app_meta` key holding the SHA-256 of the trigger DDL last installed."""
+
+
+def _watched_names(conn: sa.Connection) -> list[str]:
+    existing = set(sa.inspect(conn).get_table_names())
+    return [table.name for table in watched_tables() if table.name in existing]
+
+
+def signature(conn: sa.Connection) -> str:
+    """SHA-256 of the DDL this version of execdash wants for the tables that exist."""
+    ddl = "\n".join(statements(conn.dialect.name, _watched_names(conn)))
+    return hashlib.sha256(ddl.encode()).hexdigest()
+
+
+def is_current(conn: sa.Connection) -> bool:
+    """True when the installed triggers are the ones `install` would create (a read only)."""
+    meta = t.app_meta
+    stored = conn.execute(sa.select(meta.c.value).where(meta.c.key == SIGNATURE_KEY)).scalar()
+    return stored == signature(conn)
+
+
 def install(conn: sa.Connection) -> None:
     """(Re)create the triggers of every watched table that exists, and their version rows."""
-    existing = set(sa.inspect(conn).get_table_names())
-    names = [table.name for table in watched_tables() if table.name in existing]
+    names = _watched_names(conn)
     drop(conn)
     create(conn, names)
+    meta = t.app_meta
+    conn.execute(meta.delete().where(meta.c.key == SIGNATURE_KEY))
+    conn.execute(meta.insert().values(key=SIGNATURE_KEY, value=signature(conn)))
     known = set(conn.execute(sa.select(t.data_versions.c.name)).scalars())
     missing = [{"name": n, "version": 0} for n in names if n not in known]
     if missing:
