@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
+import anyio
 from fastapi import FastAPI
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.openapi.utils import get_openapi
@@ -79,9 +82,29 @@ def _errors_are_problems(spec: dict[str, Any]) -> None:
                     response["content"] = problem
 
 
-def create_app(settings: Settings) -> FastAPI:
-    """Return the API + web app serving the database named by `settings.database_url`."""
+def _with_scheduler(settings: Settings) -> Any:
+    """A lifespan that runs the background jobs (`execdash.scheduler`) while the app serves."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        from execdash.scheduler import Scheduler
+
+        scheduler = await anyio.to_thread.run_sync(Scheduler, settings)
+        app.state.scheduler = scheduler
+        scheduler.start()
+        try:
+            yield
+        finally:
+            await anyio.to_thread.run_sync(scheduler.shutdown)
+
+    return lifespan
+
+
+def create_app(settings: Settings, *, scheduler: bool = False) -> FastAPI:
+    """Return the API + web app serving the database named by `settings.database_url`; with
+    `scheduler`, the background jobs (digests, deliveries, …) run while it serves."""
     app = FastAPI(
+        lifespan=_with_scheduler(settings) if scheduler else None,
         title="execdash",
         version=__version__,
         summary="Executive dashboard API: KPIs, domain overviews, drill-downs, alerts and risks.",

@@ -27,6 +27,11 @@ def serve(
         help="Seconds a request body may pause, averaging 1 KiB/s after that "
         "[default: EXECDASH_BODY_TIMEOUT or 30].",
     ),
+    schedule: bool = typer.Option(
+        True,
+        "--schedule/--no-schedule",
+        help="Run the background jobs: digests, alert and webhook deliveries (docs/delivery.md).",
+    ),
 ) -> None:
     """Serve the dashboard and its API for EXECDASH_DATABASE_URL."""
     # Imported here: the web stack is a second of start-up every other command need not pay.
@@ -37,6 +42,7 @@ def serve(
     from execdash.api import create_app
     from execdash.api.guard import deadlines
     from execdash.ingest.leftovers import sweep
+    from execdash.scheduler import ENABLE_VARIABLE
 
     settings = load_settings()
     # Read by the protocol in this process and in every worker process started below.
@@ -48,13 +54,18 @@ def serve(
         deadlines.timeouts()
     except ValueError as exc:
         raise typer.BadParameter(str(exc)) from None
+    os.environ[ENABLE_VARIABLE] = "true" if schedule else "false"  # read by every worker
     sweep()  # spill files and uploads of imports killed earlier
     engine = open_engine(settings)
     upgrade_database(engine)
     engine.dispose()
     if workers == 1:
         uvicorn.run(
-            create_app(settings), host=host, port=port, log_level="info", http=deadlines.PROTOCOL
+            create_app(settings, scheduler=schedule),
+            host=host,
+            port=port,
+            log_level="info",
+            http=deadlines.PROTOCOL,
         )
         return
     # Several processes: each builds its app from the environment (already checked above).
