@@ -260,3 +260,117 @@ stale = sa.Table(
 )
 """What another program's writes left to redo: a rollup's period (`YYYY-MM`, `YYYY-MM-DD`, `*` =
 all of it), or a seed table's name with `*` (that table changed outside execdash)."""
+
+# --- Delivery (migration 0014): channels, digest recipients, the outbox and its log --------------
+
+CHANNEL_KINDS = ("email", "slack", "webhook")
+SEVERITIES = ("low", "medium", "high")
+DIGEST_ROLES = ("ceo", "cfo", "coo", "cro", "board")
+DIGEST_FREQUENCIES = ("weekly", "monthly")
+DELIVERY_STATES = ("pending", "sending", "sent", "failed")
+
+delivery_channels = sa.Table(
+    PREFIX + "delivery_channels",
+    app_metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("name", sa.Text, nullable=False, unique=True),
+    sa.Column("kind", sa.Text, nullable=False),
+    sa.Column("target", sa.Text, nullable=False),
+    sa.Column("secret", sa.Text),
+    sa.Column("min_severity", sa.Text, nullable=False, server_default=sa.text("'low'")),
+    sa.Column("enabled", sa.Boolean, nullable=False, server_default=sa.true()),
+    sa.Column("created_at", sa.DateTime, nullable=False, server_default=NOW),
+    sa.CheckConstraint("kind IN ('email','slack','webhook')", name="ck_delivery_channels_kind"),
+    sa.CheckConstraint(
+        "min_severity IN ('low','medium','high')", name="ck_delivery_channels_min_severity"
+    ),
+    sqlite_autoincrement=True,
+)
+"""Where alerts go: email addresses (comma-separated), a Slack incoming-webhook URL, or a URL
+that gets signed JSON (`secret` is its HMAC-SHA256 key); alerts below `min_severity` skip it."""
+
+digest_recipients = sa.Table(
+    PREFIX + "digest_recipients",
+    app_metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("email", sa.Text, nullable=False, unique=True),
+    sa.Column("role", sa.Text, nullable=False, server_default=sa.text("'ceo'")),
+    sa.Column("frequency", sa.Text, nullable=False, server_default=sa.text("'weekly'")),
+    sa.Column("range", sa.Text, nullable=False, server_default=sa.text("'12m'")),
+    sa.Column("enabled", sa.Boolean, nullable=False, server_default=sa.true()),
+    sa.Column("created_at", sa.DateTime, nullable=False, server_default=NOW),
+    sa.CheckConstraint(
+        "role IN ('ceo','cfo','coo','cro','board')", name="ck_digest_recipients_role"
+    ),
+    sa.CheckConstraint(
+        "frequency IN ('weekly','monthly')", name="ck_digest_recipients_frequency"
+    ),
+    sqlite_autoincrement=True,
+)
+"""Who gets the executive digest, how often, over which window, and in which role's order."""
+
+delivery_outbox = sa.Table(
+    PREFIX + "delivery_outbox",
+    app_metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("kind", sa.Text, nullable=False),
+    sa.Column("dedup_key", sa.Text, nullable=False, unique=True),
+    sa.Column(
+        "channel_id",
+        sa.Integer,
+        sa.ForeignKey(PREFIX + "delivery_channels.id", ondelete="CASCADE"),
+    ),
+    sa.Column(
+        "recipient_id",
+        sa.Integer,
+        sa.ForeignKey(PREFIX + "digest_recipients.id", ondelete="CASCADE"),
+    ),
+    sa.Column("payload", sa.Text, nullable=False),
+    sa.Column("status", sa.Text, nullable=False, server_default=sa.text("'pending'")),
+    sa.Column("attempts", sa.Integer, nullable=False, server_default=sa.text("0")),
+    sa.Column("next_attempt_at", sa.DateTime, nullable=False, server_default=NOW),
+    sa.Column("claimed_until", sa.DateTime),
+    sa.Column("last_error", sa.Text),
+    sa.Column("created_at", sa.DateTime, nullable=False, server_default=NOW),
+    sa.Column("sent_at", sa.DateTime),
+    sa.CheckConstraint("kind IN ('alert','digest','test')", name="ck_delivery_outbox_kind"),
+    sa.CheckConstraint(
+        "status IN ('pending','sending','sent','failed')", name="ck_delivery_outbox_status"
+    ),
+    sa.Index("ix_execdash_delivery_outbox_due", "status", "next_attempt_at"),
+    sqlite_autoincrement=True,
+)
+"""Deliveries to make (the outbox): one row per message, claimed by one worker at a time;
+`dedup_key` is unique, so an alert version or a recipient's digest period is queued once."""
+
+delivery_log = sa.Table(
+    PREFIX + "delivery_log",
+    app_metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column(
+        "outbox_id",
+        sa.Integer,
+        sa.ForeignKey(PREFIX + "delivery_outbox.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    sa.Column("attempt", sa.Integer, nullable=False),
+    sa.Column("at", sa.DateTime, nullable=False, server_default=NOW),
+    sa.Column("outcome", sa.Text, nullable=False),
+    sa.Column("detail", sa.Text, nullable=False),
+    sa.Column("duration_ms", sa.Integer, nullable=False),
+    sa.CheckConstraint("outcome IN ('sent','retry','failed')", name="ck_delivery_log_outcome"),
+    sqlite_autoincrement=True,
+)
+"""Every attempt at a delivery: when, its outcome (sent, will retry, gave up) and why."""
+
+delivery_alerts_seen = sa.Table(
+    PREFIX + "delivery_alerts_seen",
+    app_metadata,
+    sa.Column("alert_id", sa.Integer, primary_key=True),
+    sa.Column("fingerprint", sa.Text, nullable=False),
+    sa.Column("seen_at", sa.DateTime, nullable=False, server_default=NOW),
+)
+"""The version of each `alerts` row last queued for delivery (SHA-256 of its type, title,
+description and severity), so a new or changed alert is found from the table itself."""
