@@ -20,6 +20,8 @@ UNTAGGED_PREFIXES = (
     "/api/messages",
     "/api/meetings",
     "/api/users/me",
+    # Delivery state is changed by the background worker, not by data writes: never cached.
+    "/api/v1/delivery",
 )
 MAX_MEMO = 4096
 

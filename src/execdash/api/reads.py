@@ -106,6 +106,13 @@ READS: tuple[tuple[str, frozenset[str]], ...] = (
     ("/api/messages", _names(compat.messages, compat.profiles)),
     ("/api/meetings", _names(compat.meetings, compat.profiles)),
     ("/api/users/me", _names(compat.profiles, compat.user_settings)),
+    # Delivery state (never cached: etag.UNTAGGED_PREFIXES); the digest preview reads the overview
+    (
+        "/api/v1/delivery",
+        OVERVIEW
+        | DRILLDOWNS
+        | _names(t.delivery_channels, t.digest_recipients, t.delivery_outbox, t.delivery_log),
+    ),
 )
 """(path prefix, tables) — the first prefix a request path equals or starts with (+ `/`) wins."""
 

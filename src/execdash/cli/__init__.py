@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from execdash.cli import db, demo, ingest, refresh, serve, summary, users
+from execdash.cli import db, delivery, demo, ingest, refresh, serve, summary, users
 
 app = typer.Typer(
     name="execdash",
@@ -17,6 +17,9 @@ app = typer.Typer(
 app.add_typer(db.app, name="db")
 app.add_typer(users.users_app, name="users")
 app.add_typer(users.tokens_app, name="tokens")
+app.add_typer(delivery.digest_app, name="digest")
+app.add_typer(delivery.recipients_app, name="recipients")
+app.add_typer(delivery.channels_app, name="channels")
 app.command("serve")(serve.serve)
 app.command("demo")(demo.demo)
 app.command("refresh")(refresh.refresh)

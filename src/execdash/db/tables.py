@@ -303,9 +303,7 @@ digest_recipients = sa.Table(
     sa.CheckConstraint(
         "role IN ('ceo','cfo','coo','cro','board')", name="ck_digest_recipients_role"
     ),
-    sa.CheckConstraint(
-        "frequency IN ('weekly','monthly')", name="ck_digest_recipients_frequency"
-    ),
+    sa.CheckConstraint("frequency IN ('weekly','monthly')", name="ck_digest_recipients_frequency"),
     sqlite_autoincrement=True,
 )
 """Who gets the executive digest, how often, over which window, and in which role's order."""

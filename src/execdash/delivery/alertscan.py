@@ -44,7 +44,7 @@ def _changes(conn: sa.Connection) -> tuple[bool, list[tuple[str, dict[str, Any],
     baseline = conn.execute(
         sa.select(app_meta.c.value).where(app_meta.c.key == BASELINE_KEY)
     ).scalar_one_or_none()
-    seen = dict(conn.execute(sa.select(SEEN.c.alert_id, SEEN.c.fingerprint)).tuples().all())
+    seen = {int(i): str(f) for i, f in conn.execute(sa.select(SEEN.c.alert_id, SEEN.c.fingerprint))}
     rows = conn.execute(
         sa.select(alerts, sa.func.coalesce(alert_status.c.status, "open").label("status"))
         .select_from(alerts.outerjoin(alert_status, alert_status.c.alert_id == alerts.c.id))

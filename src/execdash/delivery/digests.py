@@ -122,8 +122,8 @@ def queue_due(engine: Engine, hour: int, now: dt.datetime | None = None) -> list
 
 
 def queue_now(engine: Engine, who: Recipient, hour: int, *, force: bool = False) -> int | None:
-    """Queue `who`'s digest of the current period now (due or not); None if already queued
-    (with `force`, a further copy is queued under its own key)."""
+    """Queue `who`'s digest of the current period now (due or not); None if it was sent or is
+    queued already (a failed one is queued again; `force` queues a further copy)."""
     assert who.id is not None
     moment = outbox.utcnow()
     period = periods.current(who.frequency, moment, hour)
@@ -138,4 +138,11 @@ def queue_now(engine: Engine, who: Recipient, hour: int, *, force: bool = False)
         "since": period.since.isoformat(),
     }
     with begin_write(engine) as conn:
-        return outbox.enqueue(conn, "digest", key, payload, recipient_id=who.id)
+        new_id = outbox.enqueue(conn, "digest", key, payload, recipient_id=who.id)
+        if new_id is not None:
+            return new_id
+        # Queued before: a failed one is sent again, one that was sent or is waiting is not.
+        old = conn.execute(
+            sa.select(outbox.OUT.c.id).where(outbox.OUT.c.dedup_key == key)
+        ).scalar_one()
+        return int(old) if outbox.retry(conn, int(old)) else None

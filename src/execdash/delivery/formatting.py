@@ -68,8 +68,8 @@ def format_count(value: float | None) -> str:
         return DASH
     if abs(value) >= 1e6:
         return (MINUS if value < 0 else "") + _compact(abs(value))
-    rounded = math.floor(value + 0.5)  # Math.round
-    return (MINUS if rounded < 0 else "") + f"{abs(rounded):,}"
+    rounded = math.floor(value + 0.5)  # Math.round, which gives −0 for values in [−0.5, 0)
+    return (MINUS if rounded < 0 or value < 0 else "") + f"{abs(rounded):,}"
 
 
 def _fixed(value: float | None, digits: int, suffix: str) -> str:

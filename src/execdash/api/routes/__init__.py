@@ -12,6 +12,7 @@ from execdash.api.routes import (
     compat,
     customers,
     dashboard,
+    delivery,
     domains,
     events,
     insights,
@@ -42,4 +43,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     messages.router,
     meetings.router,
     profile.router,
+    delivery.router,
 )
