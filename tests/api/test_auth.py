@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterator
+from types import SimpleNamespace
 
 import pytest
 import sqlalchemy as sa
+from fastapi import HTTPException
+from fastapi.security import HTTPAuthorizationCredentials
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
+from starlette.requests import Request
 
-from execdash.api import create_app
+from execdash.api import accounts, auth, create_app
 from execdash.api.accounts import (
     AccountError,
+    User,
     add_user,
     create_token,
     revoke_token,
@@ -19,7 +25,7 @@ from execdash.api.accounts import (
 )
 from execdash.config import Settings
 from execdash.db import schema
-from execdash.db.tables import api_tokens, users, web_sessions
+from execdash.db.tables import api_tokens, app_metadata, users, web_sessions
 from tests.api.conftest import PASSWORD, bearer
 
 NEW_ALERT = {"type": "ops", "title": "Line 3 stopped", "severity": "high"}
@@ -227,3 +233,136 @@ def test_login_upgrades_an_outdated_hash_in_its_session_write(
     assert stored != old
     assert accounts._HASHER.verify(stored, PASSWORD)
     assert not accounts._HASHER.check_needs_rehash(stored)
+
+
+# The dependencies called directly, on a request built by hand: fast, and they reach the code
+# `require_role(...)` returns (routes build theirs at import, out of reach of the API tests above).
+
+
+def _request(
+    method: str = "POST",
+    headers: dict[str, str] | None = None,
+    engine: Engine | None = None,
+    read_requires_login: bool = False,
+) -> Request:
+    settings = Settings(database_url="sqlite://", read_requires_login=read_requires_login)
+    app = SimpleNamespace(state=SimpleNamespace(engine=engine, settings=settings))
+    raw = [(k.lower().encode(), v.encode()) for k, v in (headers or {}).items()]
+    return Request({"type": "http", "method": method, "headers": raw, "app": app})
+
+
+def _refused(call: Callable[[], object]) -> HTTPException:
+    with pytest.raises(HTTPException) as refused:
+        call()
+    return refused.value
+
+
+@pytest.fixture
+def accounts_db() -> Iterator[Engine]:
+    """A memory database with only the account tables."""
+    memory = sa.create_engine("sqlite://")
+    app_metadata.create_all(memory, tables=[users, api_tokens, web_sessions])
+    yield memory
+    memory.dispose()
+
+
+VIEWER = User(1, "vic", "viewer")
+EDITOR = User(2, "eve", "editor")
+SESSION_EDITOR = User(2, "eve", "editor", via="session", csrf_token="s3cret")
+
+
+def test_a_401_tells_the_client_to_send_a_bearer_token() -> None:
+    answer = auth.unauthorized("Why.")
+    assert (answer.status_code, answer.detail) == (401, "Why.")
+    assert answer.headers == {"WWW-Authenticate": 'Bearer realm="execdash"'}
+
+
+def test_require_role_refuses_an_unknown_role_and_names_its_dependency() -> None:
+    with pytest.raises(ValueError, match=r"^unknown role 'boss'$"):
+        auth.require_role("boss")
+    assert auth.require_role("editor").__name__ == "require_editor"
+
+
+def test_require_role_without_a_user_is_401_asking_for_credentials() -> None:
+    refused = _refused(lambda: auth.require_role("viewer")(_request(), None))
+    assert (refused.status_code, refused.detail) == (
+        401, "Log in or send an API token (Authorization: Bearer ...).",
+    )  # fmt: skip
+    assert refused.headers == {"WWW-Authenticate": 'Bearer realm="execdash"'}
+
+
+def test_require_role_lets_the_role_and_stronger_ones_through_and_names_the_gap() -> None:
+    editor_only = auth.require_role("editor")
+    assert editor_only(_request(), EDITOR) is EDITOR
+    assert editor_only(_request(), User(3, "ada", "admin")) is not None
+    refused = _refused(lambda: editor_only(_request(), VIEWER))
+    assert (refused.status_code, refused.detail) == (
+        403, "This needs the editor role; vic is a viewer.",
+    )  # fmt: skip
+
+
+def test_a_cookie_write_needs_the_sessions_exact_csrf_token() -> None:
+    write = auth.require_role("viewer")
+    for sent in ({}, {"X-CSRF-Token": "wrong"}, {"X-CSRF-Token": "s3cret "}):
+        refused = _refused(lambda sent=sent: write(_request("POST", sent), SESSION_EDITOR))
+        assert (refused.status_code, refused.detail) == (
+            403, "Missing or wrong X-CSRF-Token header for a cookie-authenticated write.",
+        )  # fmt: skip
+    assert write(_request("POST", {"X-CSRF-Token": "s3cret"}), SESSION_EDITOR) is SESSION_EDITOR
+    no_token = User(2, "eve", "editor", via="session", csrf_token=None)
+    assert _refused(lambda: write(_request("POST", {"X-CSRF-Token": ""}), no_token))
+
+
+def test_safe_methods_and_token_writes_need_no_csrf_token() -> None:
+    for method in ("GET", "HEAD", "OPTIONS"):
+        assert auth.require_role("viewer")(_request(method), SESSION_EDITOR) is SESSION_EDITOR
+    assert auth.require_role("editor")(_request("DELETE"), EDITOR) is EDITOR
+    assert _refused(lambda: auth.require_role("viewer")(_request("PATCH"), SESSION_EDITOR))
+
+
+def test_reads_are_open_unless_the_installation_locks_them() -> None:
+    assert auth.read_access(_request("GET"), None) is None
+    assert auth.read_access(_request("GET", read_requires_login=True), VIEWER) is VIEWER
+    refused = _refused(lambda: auth.read_access(_request("GET", read_requires_login=True), None))
+    assert (refused.status_code, refused.detail) == (
+        401,
+        "Reads need a login on this installation.",
+    )
+
+
+def test_current_user_comes_from_the_token_the_cookie_or_nobody(accounts_db: Engine) -> None:
+    with accounts_db.begin() as conn:
+        add_user(conn, "eve", PASSWORD, "editor")
+        token = create_token(conn, "eve")
+        session_id, csrf, _ = accounts.create_session(conn, User(1, "eve", "editor"))
+    bearer_token = HTTPAuthorizationCredentials(scheme="Bearer", credentials=token)
+    by_token = auth.current_user(_request(engine=accounts_db), bearer_token)
+    assert by_token == User(1, "eve", "editor", via="token")
+    cookie = {"Cookie": f"execdash_session={session_id}"}
+    by_cookie = auth.current_user(_request(headers=cookie, engine=accounts_db), None)
+    assert by_cookie == User(1, "eve", "editor", via="session", csrf_token=csrf)
+    assert auth.current_user(_request(engine=accounts_db), None) is None
+    empty = {"Cookie": "execdash_session="}
+    assert auth.current_user(_request(headers=empty, engine=accounts_db), None) is None
+    stale = {"Cookie": "execdash_session=gone"}
+    assert auth.current_user(_request(headers=stale, engine=accounts_db), None) is None
+
+
+def test_a_bad_token_is_401_even_beside_a_good_cookie(accounts_db: Engine) -> None:
+    with accounts_db.begin() as conn:
+        add_user(conn, "eve", PASSWORD, "editor")
+        session_id, _, _ = accounts.create_session(conn, User(1, "eve", "editor"))
+    cookie = {"Cookie": f"execdash_session={session_id}"}
+    bad = HTTPAuthorizationCredentials(scheme="Bearer", credentials="edt_nonsense")
+    refused = _refused(lambda: auth.current_user(_request(headers=cookie, engine=accounts_db), bad))
+    assert (refused.status_code, refused.detail) == (
+        401, "The API token is invalid, expired or revoked.",
+    )  # fmt: skip
+    assert refused.headers == {"WWW-Authenticate": 'Bearer realm="execdash"'}
+
+
+def test_a_user_already_authenticated_by_the_body_guard_is_not_looked_up_again() -> None:
+    request = _request()  # no engine: a lookup would fail
+    setattr(request.state, auth.USER_STATE_KEY, EDITOR)
+    bad = HTTPAuthorizationCredentials(scheme="Bearer", credentials="edt_nonsense")
+    assert auth.current_user(request, bad) is EDITOR
