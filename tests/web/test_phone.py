@@ -140,7 +140,9 @@ def test_desktop_tables_keep_their_header_row_and_columns(
 
 
 CHART_OPTIONS = """async () => {
-  const echarts = await import("/static/vendor/echarts.js");
+  // The page's own (fingerprinted) ECharts module: a second copy would know no chart.
+  const bundle = document.querySelector('link[rel="modulepreload"][href*="/vendor/echarts."]');
+  const echarts = await import(bundle.href);
   return [...document.querySelectorAll("[data-chart], .chart-box")].map((box) => {
     const chart = echarts.getInstanceByDom(box);
     if (!chart) return null;

@@ -10,7 +10,6 @@ import anyio
 from fastapi import FastAPI
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.openapi.utils import get_openapi
-from fastapi.staticfiles import StaticFiles
 
 from execdash import __version__
 from execdash.api import health, imports
@@ -35,7 +34,7 @@ from execdash.api.writes import WriteGate
 from execdash.config import Settings
 from execdash.db.engine import create_engine
 from execdash.web import pages
-from execdash.web.pages import STATIC_DIR
+from execdash.web.assets import serve as static_files
 
 
 def _openapi_with_problem(app: FastAPI) -> dict[str, Any]:
@@ -140,6 +139,6 @@ def create_app(settings: Settings, *, scheduler: bool = False) -> FastAPI:
         app.include_router(router)
     app.include_router(imports.router)
     app.include_router(pages.router)
-    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.include_router(static_files.router)
     app.openapi = lambda: _openapi_with_problem(app)  # type: ignore[method-assign]
     return app

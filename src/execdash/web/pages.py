@@ -18,11 +18,13 @@ from fastapi.templating import Jinja2Templates
 from execdash.api.accounts import User, user_for_session
 from execdash.api.auth import SESSION_COOKIE
 from execdash.config import Settings
+from execdash.web.assets.serve import ASSETS
 from execdash.web.nav import DOMAIN_PAGES, NAV, NavItem
 from execdash.web.security import secure
 
-STATIC_DIR = Path(__file__).with_name("static")
 TEMPLATES = Jinja2Templates(directory=Path(__file__).with_name("templates"))
+# `asset("js/app.js")` in a template gives the file's hashed, immutable URL (web/assets).
+TEMPLATES.env.globals["asset"] = ASSETS.url
 
 _KPI_KEY = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 

@@ -1,0 +1,1 @@
+"""Fingerprinted static assets: content-hashed file names served immutable, imports rewritten."""
