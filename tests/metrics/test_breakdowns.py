@@ -226,8 +226,12 @@ def test_customer_rollup_and_raw_orders_give_the_same_sums_and_counts(
 
 
 def test_a_kpi_without_dimensions_lists_none(any_engine: Engine) -> None:
-    with any_engine.connect() as conn, pytest.raises(BreakdownError, match="no breakdown"):
+    with any_engine.connect() as conn, pytest.raises(BreakdownError) as refused:
         kpi_breakdown(conn, W, "backlog", "customer")
+    assert str(refused.value) == (
+        "by='customer' is not valid; valid values: none (this KPI has no breakdown)"
+    )
+    assert (refused.value.field, refused.value.value, refused.value.valid) == ("by", "customer", ())
 
 
 orders = st.lists(
