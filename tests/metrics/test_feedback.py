@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from execdash.metrics import feedback
+from execdash.metrics.models import Breakdown
 from execdash.metrics.windows import resolve_window
 from tests.metrics.conftest import Put, d
 
@@ -81,3 +82,89 @@ def test_visits_per_month_are_the_same_from_the_daily_rollup_as_from_raw_rows(
         record_data_change(conn, ["page_visits"])
     assert visits() == raw
     assert raw == {d("2024-08"): 2.0, d("2024-09"): 3.0, d("2025-08"): 4.0}
+
+
+W3 = resolve_window("3m", "month", "2025-08")  # Jun–Aug 2025
+
+
+def _split(found: Breakdown) -> list[tuple[str, float, float | None]]:
+    return [(i.name, i.value, i.share) for i in found.items]
+
+
+def test_nps_buckets_split_at_six_and_nine_in_scale_order() -> None:
+    scores = [(0.0, 1.0), (6.0, 2.0), (7.0, 3.0), (8.0, 4.0), (9.0, 5.0), (10.0, 6.0)]
+    assert feedback.nps_buckets(scores) == [
+        ("Detractors (0-6)", 3.0),
+        ("Passives (7-8)", 7.0),
+        ("Promoters (9-10)", 11.0),
+    ]
+    assert feedback.nps_buckets([(6.5, 2.0)]) == [
+        ("Detractors (0-6)", 0.0),
+        ("Passives (7-8)", 2.0),
+        ("Promoters (9-10)", 0.0),
+    ]
+
+
+def test_nps_responses_by_bucket_count_the_windows_months_whatever_the_aspects_case(
+    any_engine: Engine, put: Put
+) -> None:
+    at = dt.datetime.fromisoformat
+    put(
+        "feedback_scores",
+        [
+            {"aspect": "nps", "score": 10, "created_at": at("2025-05-31 23:59")},  # before
+            {"aspect": "NPS", "score": 3, "created_at": at("2025-06-01 00:00")},  # first day
+            {"aspect": "Nps", "score": 9, "created_at": at("2025-07-15 12:00")},
+            {"aspect": "nps", "score": 10, "created_at": at("2025-08-31 23:59")},  # last day
+            {"aspect": "nps", "score": 7, "created_at": at("2025-08-31 23:59")},
+            {"aspect": "nps", "score": 0, "created_at": at("2025-09-01 00:00")},  # after
+            {"aspect": "csat", "score": 1, "created_at": at("2025-07-01 00:00")},
+        ],
+    )
+    with any_engine.connect() as conn:
+        found = feedback.score_buckets(conn, "nps", W3)
+        empty = feedback.score_buckets(conn, "nps", resolve_window("3m", "month", "2024-08"))
+    assert (found.dimension, found.measure, found.unit, found.total) == (
+        "bucket", "responses", "count", 4.0,
+    )  # fmt: skip
+    assert _split(found) == [
+        ("Detractors (0-6)", 1.0, 0.25),
+        ("Passives (7-8)", 1.0, 0.25),
+        ("Promoters (9-10)", 2.0, 0.5),
+    ]
+    assert (empty.dimension, empty.total, empty.items) == ("bucket", 0.0, [])
+
+
+def test_csat_responses_by_score_stay_in_score_order_with_a_star(
+    any_engine: Engine, put: Put
+) -> None:
+    at = dt.datetime(2025, 7, 1, 9, 0)
+    put(
+        "feedback_scores",
+        [{"aspect": "CSAT", "score": s, "created_at": at} for s in (5, 5, 5, 3.5, 4)]
+        + [{"aspect": "nps", "score": 2, "created_at": at}],
+    )
+    with any_engine.connect() as conn:
+        found = feedback.score_buckets(conn, "csat", W3)
+    assert (found.dimension, found.measure, found.unit, found.total) == (
+        "score", "responses", "count", 5.0,
+    )  # fmt: skip
+    assert _split(found) == [("3.5★", 1.0, 0.2), ("4★", 1.0, 0.2), ("5★", 3.0, 0.6)]
+
+
+def test_visits_by_page_count_the_windows_first_and_last_day_only_inside(
+    any_engine: Engine, put: Put
+) -> None:
+    put(
+        "page_visits",
+        [{"visit_date": d("2025-05-31"), "page_name": "home"}]
+        + [{"visit_date": d("2025-06-01"), "page_name": "home"}] * 3
+        + [{"visit_date": d("2025-08-31"), "page_name": "pricing"}]
+        + [{"visit_date": d("2025-09-01"), "page_name": "pricing"}],
+    )
+    with any_engine.connect() as conn:
+        found = feedback.visits_by_page(conn, W3)
+    assert (found.dimension, found.measure, found.unit, found.total) == (
+        "page", "page visits", "count", 4.0,
+    )  # fmt: skip
+    assert _split(found) == [("home", 3.0, 0.75), ("pricing", 1.0, 0.25)]

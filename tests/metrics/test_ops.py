@@ -44,3 +44,26 @@ def test_operations_overview(any_engine: Engine, put: Put) -> None:
     rates = [(r.device_type, r.repurchase_rate, r.rows) for r in result.repurchase_by_device_type]
     assert rates == [("A", pytest.approx(0.3), 2), ("B", 0.5, 1)]
     assert {s.key for s in result.series} >= {"uptime", "mtbf", "mttr", "service_cost"}
+
+
+def test_devices_with_a_fault_are_counted_by_device_type(any_engine: Engine, put: Put) -> None:
+    put(
+        "devices",
+        [
+            {"type": "pump", "fault_type": "seal"},
+            {"type": "pump", "fault_type": "motor"},
+            {"type": "pump", "fault_type": None},
+            {"type": "valve", "fault_type": "stuck"},
+            {"type": "valve", "fault_type": ""},
+            {"type": "meter", "fault_type": None},
+        ],
+    )
+    with any_engine.connect() as conn:
+        found = ops.faults_by_device_type(conn)
+    assert (found.dimension, found.measure, found.unit, found.total) == (
+        "device_type", "devices", "count", 3.0,
+    )  # fmt: skip
+    assert [(i.name, i.value, i.share) for i in found.items] == [
+        ("pump", 2.0, pytest.approx(2 / 3)),
+        ("valve", 1.0, pytest.approx(1 / 3)),
+    ]

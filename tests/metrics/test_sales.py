@@ -59,3 +59,36 @@ def test_sales_overview_from_daily_stages(any_engine: Engine, put: Put) -> None:
 def test_funnel_conversion_is_null_after_an_empty_stage() -> None:
     stages = sales.funnel({"Leads": 0.0, "MQL": 0.0, "SQL": None, "Won": None})
     assert [s.conversion for s in stages] == [None, None, None, None]
+
+
+@pytest.mark.parametrize(
+    ("dimension", "expected"),
+    [
+        ("industry", [("Food", 2.0, 0.5), ("(unknown)", 1.0, 0.25), ("Tech", 1.0, 0.25)]),
+        ("source", [("Web", 3.0, 0.75), ("Partner", 1.0, 0.25)]),
+    ],
+)
+def test_new_customers_split_by_industry_or_source_count_the_window_only(
+    any_engine: Engine, put: Put, dimension: str, expected: list[tuple[str, float, float]]
+) -> None:
+    rows = [
+        ("Food", "Web", "2025-05-31"),  # the day before the window
+        ("Food", "Web", "2025-06-01"),  # its first day
+        ("Food", "Web", "2025-07-10"),
+        (None, "Partner", "2025-08-31"),  # its last day
+        ("Tech", "Web", "2025-08-31"),
+        ("Tech", "Web", "2025-09-01"),  # the day after
+    ]
+    put(
+        "customers",
+        [
+            {"id": i, "name": f"c{i}", "industry": ind, "source": src, "created_at": d(day)}
+            for i, (ind, src, day) in enumerate(rows, start=1)
+        ],
+    )
+    with any_engine.connect() as conn:
+        found = sales.new_customers_by(conn, W, dimension)
+    assert (found.dimension, found.measure, found.unit, found.total) == (
+        dimension, "new customers", "count", 4.0,
+    )  # fmt: skip
+    assert [(i.name, i.value, i.share) for i in found.items] == expected
