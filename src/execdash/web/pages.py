@@ -46,6 +46,7 @@ PAGE_MODULES: dict[str, tuple[str, ...]] = {
     "kpi": ("kpi", "domain", "domains", "movements"),
     "alerts": ("alerts",),
     "login": ("login",),
+    "delivery": ("delivery",),
 }
 DOMAIN_MODULES = ("domain", "domains", "movements")
 
@@ -97,6 +98,12 @@ def kpi_page(request: Request, key: str) -> Response:
 def alerts_page(request: Request) -> Response:
     """Alerts and risks: filters for everyone, acknowledge/close and risk edits for editors."""
     return _render(request, "alerts.html", "alerts", "Alerts & risks")
+
+
+@router.get("/delivery", response_class=HTMLResponse)
+def delivery_page(request: Request) -> Response:
+    """Delivery (editors): channels with a test-send button, digest recipients, the log."""
+    return _render(request, "delivery.html", "delivery", "Delivery")
 
 
 @router.get("/docs", response_class=HTMLResponse)

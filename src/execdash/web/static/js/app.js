@@ -21,6 +21,7 @@ const PAGES = {
   kpi: () => import("./pages/kpi.js"),
   alerts: () => import("./pages/alerts.js"),
   login: () => import("./pages/login.js"),
+  delivery: () => import("./pages/delivery.js"),
 };
 
 function renderUserBox() {
