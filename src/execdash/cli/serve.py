@@ -45,6 +45,14 @@ def serve(
     from execdash.scheduler import ENABLE_VARIABLE
 
     settings = load_settings()
+    if schedule:  # the background jobs read these; a bad one is named now, not in a worker
+        from execdash.config import SettingsError
+        from execdash.delivery.settings import DeliverySettings
+
+        try:
+            DeliverySettings.from_env()
+        except SettingsError as exc:
+            raise typer.BadParameter(str(exc)) from None
     # Read by the protocol in this process and in every worker process started below.
     if header_timeout is not None:
         os.environ[deadlines.HEADER_TIMEOUT_VARIABLE] = str(header_timeout)

@@ -27,6 +27,9 @@ from execdash.delivery.settings import DeliverySettings
 
 router = APIRouter(prefix="/api/v1/delivery", tags=["delivery"])
 ERRORS = problem_responses(401, 403, 404, 422)
+SEND_ERRORS = problem_responses(401, 403, 404, 409, 422, 503)
+"""Sending also answers 409 (being sent by the worker, or no data for a digest) and 503
+(delivery settings in the environment are unusable)."""
 
 ChannelKind = Literal["email", "slack", "webhook"]
 Severity = Literal["low", "medium", "high"]
@@ -194,7 +197,7 @@ def delete_channel(channel_id: RowId, conn: WriteConn, _user: Editor) -> None:
         raise HTTPException(404, f"No channel with id {channel_id}.")
 
 
-@router.post("/channels/{channel_id}/test", response_model=SendResult, responses=ERRORS)
+@router.post("/channels/{channel_id}/test", response_model=SendResult, responses=SEND_ERRORS)
 def test_channel(channel_id: RowId, request: Request, user: Editor) -> SendResult:
     """Send a test message to the channel now; the answer says whether it arrived."""
     try:
@@ -255,7 +258,7 @@ def delete_recipient(recipient_id: RowId, conn: WriteConn, _user: Editor) -> Non
 @router.get(
     "/recipients/{recipient_id}/preview",
     response_class=HTMLResponse,
-    responses=ERRORS,
+    responses=SEND_ERRORS,
     description="The recipient's digest for the current period as one HTML page (charts "
     "embedded), exactly as it would be sent.",
 )
@@ -346,7 +349,7 @@ def delivery_log_list(
     return result
 
 
-@router.post("/log/{delivery_id}/retry", response_model=SendResult, responses=ERRORS)
+@router.post("/log/{delivery_id}/retry", response_model=SendResult, responses=SEND_ERRORS)
 def retry_delivery(delivery_id: RowId, request: Request, _user: Editor) -> SendResult:
     """Send a failed delivery again now (its attempts start over)."""
     from execdash.db.engine import begin_write
