@@ -7,11 +7,13 @@ import datetime as dt
 import pytest
 from sqlalchemy.engine import Engine
 
+from execdash.db.changes import record_data_change
 from execdash.metrics.queries import (
     by_month,
     expenses_by_month,
     latest_month,
     new_recurring_mrr,
+    new_recurring_mrr_many,
     orders_by_month,
     period_column,
 )
@@ -88,6 +90,28 @@ def test_new_mrr_window_boundaries(
         amount, customers = new_recurring_mrr(conn, d("2025-08"), d("2025-06"), d("2025-08-31"))
     august_from_acme = 40 + (70 if first_order.startswith("2025-08") else 0)
     assert (amount, customers) == ((august_from_acme, 1) if is_new else (None, 0))
+
+
+@pytest.mark.parametrize("rollups", [False, True], ids=["raw orders", "rollups"])
+def test_new_mrr_of_many_windows_equals_one_window_at_a_time(
+    small_company: Engine, rollups: bool
+) -> None:
+    if rollups:
+        with small_company.begin() as conn:
+            record_data_change(conn, ["orders"])
+    keys = [
+        (d("2025-08"), d("2024-09"), d("2025-08-31")),
+        (d("2024-08"), d("2023-09"), d("2024-08-31")),
+        (d("2025-08"), d("2025-09"), d("2025-09-30")),
+        *((d(m), d(m), d(m) + dt.timedelta(days=27)) for m in ("2025-02", "2025-03")),
+        (d("2025-08"), d("2025-08-02"), d("2025-08-20")),  # not whole months: raw orders
+        *((d(f"2025-{m:02d}"), d(f"2025-{m:02d}"), d(f"2025-{m + 1:02d}") - dt.timedelta(1))
+          for m in range(1, 9)),
+    ]  # fmt: skip
+    with small_company.connect() as conn:
+        many = new_recurring_mrr_many(conn, keys)
+        assert many == {k: new_recurring_mrr(conn, *k) for k in keys}
+    assert many[keys[0]] == (80.0, 2)
 
 
 def test_bad_period_keys_are_skipped() -> None:

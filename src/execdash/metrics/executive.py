@@ -28,7 +28,7 @@ from execdash.metrics.queries import (
     dated_in,
     expenses_by_month,
     month_of,
-    new_recurring_mrr,
+    new_recurring_mrr_many,
     orders_by_month,
     period_column,
     use_rollup,
@@ -129,10 +129,12 @@ def fetch_facts(
     recurring = orders_by_month(conn, first, last_day, RECURRING_TYPES)
     f.recurring_amount = {m: a for m, (a, _) in recurring.items()}
     f.expenses = expenses_by_month(conn, first, last_day)
-    for w in (window, prev, *sub_windows):
-        f.new_mrr[(w.start_month, w.end_month)] = new_recurring_mrr(
-            conn, w.end_month, w.start_date, w.end_date
-        )
+    asked = {(w.start_month, w.end_month): w for w in (window, prev, *sub_windows)}
+    new_mrr = new_recurring_mrr_many(
+        conn, [(w.end_month, w.start_date, w.end_date) for w in asked.values()]
+    )
+    for span, w in asked.items():
+        f.new_mrr[span] = new_mrr[(w.end_month, w.start_date, w.end_date)]
     f.pipeline_sql = pipeline_stage_by_month(conn, "SQL", first, last_day)
     f.won_deals = pipeline_stage_by_month(conn, "Won", first, last_day)
     return f, warnings

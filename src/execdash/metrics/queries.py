@@ -158,7 +158,8 @@ def new_recurring_mrr(
     Returns the amount (None when no such customer has an order that month) and the customers.
     """
     if month.day == 1 and use_rollup(conn, t.rollup_mrr_month_customer, first_from, first_to):
-        return _new_mrr_from_rollup(conn, month, first_from, first_to)
+        key = (month, first_from, first_to)
+        return _new_mrr_from_rollup(conn, [key])[key]
     o = s.orders
     first = (
         sa.select(o.c.customer_id, sa.func.min(o.c.order_date).label("first_date"))
@@ -180,18 +181,47 @@ def new_recurring_mrr(
     return (float(amount) if amount is not None else None), int(customers or 0)
 
 
+NewMrrKey = tuple[dt.date, dt.date, dt.date]
+"""Month, first day and last day of the range a new customer's first recurring order is in."""
+
+
+def new_recurring_mrr_many(
+    conn: sa.Connection, keys: Sequence[NewMrrKey]
+) -> dict[NewMrrKey, tuple[float | None, int]]:
+    """`new_recurring_mrr` of each key; whole-month keys read the rollups in one statement."""
+    out: dict[NewMrrKey, tuple[float | None, int]] = {}
+    fits = list(dict.fromkeys(k for k in keys if k[0].day == 1 and whole_months(k[1], k[2])))
+    if fits and use_rollup(conn, t.rollup_mrr_month_customer, fits[0][1], fits[0][2]):
+        out = _new_mrr_from_rollup(conn, fits)
+    for key in keys:
+        if key not in out:
+            out[key] = new_recurring_mrr(conn, *key)
+    return out
+
+
 def _new_mrr_from_rollup(
-    conn: sa.Connection, month: dt.date, first_from: dt.date, first_to: dt.date
-) -> tuple[float | None, int]:
+    conn: sa.Connection, keys: Sequence[NewMrrKey]
+) -> dict[NewMrrKey, tuple[float | None, int]]:
+    """Per key: the month's recurring amount of the customers whose first month is in range,
+    looked up by primary key from the few customers the first-month index names (one UNION)."""
     r, first = t.rollup_mrr_month_customer, t.rollup_recurring_first_month
-    query = (
-        sa.select(sa.func.sum(r.c.amount), sa.func.count(r.c.customer_id))
-        .select_from(r.join(first, first.c.customer_id == r.c.customer_id))
-        .where(
+    parts = [
+        sa.select(
+            sa.literal(i, sa.Integer).label("key"),
+            sa.func.sum(r.c.amount).label("amount"),
+            sa.func.count(r.c.customer_id).label("customers"),
+        ).where(
             r.c.month == month_key(month),
-            first.c.month >= month_key(first_from),
-            first.c.month <= month_key(first_to),
+            r.c.customer_id.in_(
+                sa.select(first.c.customer_id).where(
+                    first.c.month >= month_key(first_from), first.c.month <= month_key(first_to)
+                )
+            ),
         )
-    )
-    amount, customers = conn.execute(query).one()
-    return (float(amount) if amount is not None else None), int(customers or 0)
+        for i, (month, first_from, first_to) in enumerate(keys)
+    ]
+    query = parts[0] if len(parts) == 1 else sa.union_all(*parts)
+    out: dict[NewMrrKey, tuple[float | None, int]] = {}
+    for i, amount, customers in conn.execute(query):
+        out[keys[int(i)]] = (float(amount) if amount is not None else None), int(customers or 0)
+    return out
