@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 from sqlalchemy.engine import Engine
 
 from execdash.db.changes import record_data_change
-from execdash.metrics.breakdowns import orders_by_dimension
-from execdash.metrics.dimension_sums import window_sums
+from execdash.metrics.breakdowns import order_slices
+from execdash.metrics.dimension_sums import Measure, Part, Row, fetch, window_slices
 from tests.metrics.conftest import Put, d
 
 WINDOWS = [
@@ -21,11 +19,12 @@ WINDOWS = [
     (d("2026-01-01"), d("2026-03-31")),  # entirely after the data
     (d("2024-01-01"), d("2024-12-31")),  # entirely before the data
 ]
-KINDS: list[dict[str, object]] = [
-    {},
-    {"types": ("recognized",)},
-    {"types": ("booked",)},
-    {"types": ("recurring", "subscription")},
+MEASURES = [
+    Measure(Part(None), Part(None, "profit")),
+    Measure(Part(("recognized",)), Part(("recognized",), "profit")),
+    Measure(Part(("booked",))),
+    Measure(Part(("booked",)), Part(("recognized",))),  # book-to-bill: two disjoint type sets
+    Measure(Part(("recurring", "subscription")), scale=12.0),  # ARR
 ]
 
 
@@ -57,35 +56,33 @@ def _company(put: Put) -> None:
     )  # fmt: skip
 
 
-def _merged(
-    rows: list[tuple[str | None, float, float, int]],
-) -> dict[str | None, tuple[float, ...]]:
+def _merged(rows: list[Row]) -> dict[str | None, tuple[float | None, ...]]:
     """Rows by name (the running totals give one row per customer, names may repeat)."""
-    out: dict[str | None, tuple[float, ...]] = {}
-    for name, amount, profit, orders in rows:
-        a, p, n = out.get(name, (0.0, 0.0, 0))
-        out[name] = (a + amount, p + profit, n + orders)
+    out: dict[str | None, tuple[float | None, ...]] = {}
+    for name, value, den, orders in rows:
+        v, d, n = out.get(name, (0.0, None, 0))
+        out[name] = (v + value, den if d is None else d + (den or 0), (n or 0) + orders)
     return out
 
 
-def test_every_window_and_type_set_matches_the_raw_orders(any_engine: Engine, put: Put) -> None:
+def test_every_window_and_measure_matches_the_raw_orders(any_engine: Engine, put: Put) -> None:
     _company(put)
     cases = [
-        (w, dim, kw) for w in WINDOWS for dim in ("customer", "industry", "source") for kw in KINDS
+        (w, dim, m) for w in WINDOWS for dim in ("customer", "industry", "source") for m in MEASURES
     ]
     with any_engine.connect() as conn:
-        assert window_sums(conn, "customer", *WINDOWS[0]) is None  # not ready: nothing answered
-        raw = [_merged(orders_by_dimension(conn, dim, *w, **kw)) for w, dim, kw in cases]  # type: ignore[arg-type]
+        assert window_slices(conn, "customer", *WINDOWS[0], MEASURES[0]) is None  # not ready
+        raw = [_merged(fetch(conn, order_slices(conn, dim, *w, m))) for w, dim, m in cases]
     with any_engine.begin() as conn:
         record_data_change(conn, ["orders"])  # rebuilds the rollups and marks them ready
     with any_engine.connect() as conn:
-        for (w, dim, kw), expected in zip(cases, raw, strict=True):
-            found = window_sums(conn, dim, *w, **kw)  # type: ignore[arg-type]
+        for (w, dim, m), expected in zip(cases, raw, strict=True):
+            found = window_slices(conn, dim, *w, m)
             assert found is not None
-            got = _merged(found)
-            assert got.keys() == expected.keys(), (w, dim, kw)
+            got = _merged(fetch(conn, found))
+            assert got.keys() == expected.keys(), (w, dim, m)
             for name, sums in expected.items():
-                assert got[name] == pytest.approx(sums), (w, dim, kw, name)
+                assert got[name] == pytest.approx(sums), (w, dim, m, name)
 
 
 def test_two_customers_of_one_name_come_as_two_rows_with_their_order_counts(
@@ -94,9 +91,10 @@ def test_two_customers_of_one_name_come_as_two_rows_with_their_order_counts(
     _company(put)
     with any_engine.begin() as conn:
         record_data_change(conn, ["orders"])
-        found = window_sums(conn, "customer", d("2025-01-01"), d("2025-06-30"))
-    assert found is not None
-    assert sorted(found, key=str) == [
+        found = window_slices(conn, "customer", d("2025-01-01"), d("2025-06-30"), MEASURES[0])
+        assert found is not None
+        rows = fetch(conn, found)
+    assert sorted(rows, key=str) == [
         ("Acme", 12.5, 2.0, 1),
         ("Acme", 170.0, 45.0, 2),
         ("Bolt", 530.0, 53.0, 2),
@@ -104,10 +102,22 @@ def test_two_customers_of_one_name_come_as_two_rows_with_their_order_counts(
     ]
 
 
-def test_a_type_set_not_kept_is_left_to_the_rollup(any_engine: Engine, put: Put) -> None:
+def test_book_to_bill_counts_the_orders_of_both_type_sets(any_engine: Engine, put: Put) -> None:
     _company(put)
     with any_engine.begin() as conn:
         record_data_change(conn, ["orders"])
-        assert window_sums(conn, "industry", d("2025-01-01"), d("2025-06-30"), types=("x",)) is None
-        span = (dt.date(2025, 1, 1), dt.date(2025, 6, 30))
-        assert window_sums(conn, "source", *span, types=("booked", "recognized")) is None
+        found = window_slices(conn, "industry", d("2025-01-01"), d("2025-06-30"), MEASURES[3])
+        assert found is not None
+        rows = fetch(conn, found)
+    assert sorted(rows, key=str) == [("Retail", 0.0, 500.0, 1), ("Retail", 70.0, 100.0, 2)]
+
+
+def test_a_type_set_not_kept_is_left_to_the_rollup(any_engine: Engine, put: Put) -> None:
+    _company(put)
+    span = (d("2025-01-01"), d("2025-06-30"))
+    with any_engine.begin() as conn:
+        record_data_change(conn, ["orders"])
+        assert window_slices(conn, "industry", *span, Measure(Part(("x",)))) is None
+        assert window_slices(conn, "source", *span, Measure(Part(("booked", "recognized")))) is None
+        every_and_booked = Measure(Part(None), Part(("booked",)))  # would count orders twice
+        assert window_slices(conn, "source", *span, every_and_booked) is None

@@ -22,8 +22,15 @@ from execdash.db import rollups
 from execdash.db import schema as s
 from execdash.db import tables as t
 from execdash.metrics import formulas
-from execdash.metrics.attribution import TOP_N, Slice, Tile, reconcile
-from execdash.metrics.dimension_sums import window_sums
+from execdash.metrics.attribution import TOP_N, Tile, settle
+from execdash.metrics.dimension_sums import (
+    Measure,
+    Part,
+    Slices,
+    dimension_column,
+    no_denominator,
+    window_slices,
+)
 from execdash.metrics.formulas import Facts
 from execdash.metrics.models import KpiBreakdown
 from execdash.metrics.queries import (
@@ -35,6 +42,7 @@ from execdash.metrics.queries import (
     use_rollup,
     whole_months,
 )
+from execdash.metrics.ranking import rank_in_sql
 from execdash.metrics.series import aggregate
 from execdash.metrics.windows import Window, month_end, month_key
 
@@ -72,70 +80,63 @@ class BreakdownError(ValueError):
         super().__init__(f"{field}={value!r} is not valid; valid values: {allowed}")
 
 
-Row = tuple[str | None, float, float, int]
-"""Dimension value, Σ amount, Σ profit, number of orders."""
+def order_slices(
+    conn: sa.Connection, dimension: str, start: dt.date, end: dt.date, measure: Measure
+) -> Slices:
+    """One row per customer with orders of the measure's types dated in `[start, end]`: its
+    customer, industry or source and the `dimension_sums.LABELS` sums (names may repeat).
 
-
-def orders_by_dimension(
-    conn: sa.Connection,
-    dimension: str,
-    start: dt.date,
-    end: dt.date,
-    *,
-    types: Sequence[str] | None = None,
-) -> list[Row]:
-    """Σ amount, Σ profit and count of orders dated in `[start, end]` by customer, industry or
-    source (optionally only orders of `types`).
-
-    Whole months are read from the running totals per customer (two rows per customer, names
-    may repeat) once they are ready, else from the month × customer × type rollup; other ranges
-    from the raw orders.
+    Whole months are read from the running totals per customer (two rows per customer) once
+    they are ready, else from the month × customer × type rollup; other ranges from the raw
+    orders.
     """
     if whole_months(start, end):
-        found = window_sums(conn, dimension, start, end, types=types)
+        found = window_slices(conn, dimension, start, end, measure)
         if found is not None:
             return found
-    c = s.customers
-    column = {"customer": c.c.name, "industry": c.c.industry, "source": c.c.source}[dimension]
     r = t.rollup_orders_month_customer
+    columns: dict[str, sa.ColumnElement[float]]
     if whole_months(start, end) and rollups.is_ready(conn, rollups.by_target(r.name)):
-        customer, kind, amount, profit = r.c.customer_id, r.c.type, r.c.amount, r.c.profit
+        customer, kind = r.c.customer_id, r.c.type
+        columns = {"amount": r.c.amount, "profit": r.c.profit}
         count: sa.ColumnElement[int] = sa.func.sum(r.c.orders)
         dated = [r.c.month >= month_key(start), r.c.month <= month_key(end)]
     else:
         o = s.orders
-        customer, kind, amount, profit = o.c.customer_id, o.c.type, o.c.amount, o.c.profit
+        customer, kind = o.c.customer_id, o.c.type
+        columns = {"amount": o.c.amount, "profit": o.c.profit}
         count = sa.func.count()
         dated = dated_in(o.c.order_date, start, end)
+
+    def total(part: Part) -> sa.ColumnElement[float]:
+        value = columns[part.measure]
+        if part.types is not None:
+            value = sa.case((kind.in_(list(part.types)), value), else_=0)
+        return sa.func.sum(value)
+
+    value = total(measure.value)
+    if measure.scale != 1:
+        value = value * measure.scale
+    den = no_denominator() if measure.denominator is None else total(measure.denominator)
     per_customer = sa.select(
         customer.label("customer_id"),
-        sa.func.sum(amount).label("amount"),
-        sa.func.sum(profit).label("profit"),
+        value.label("value"),
+        den.label("den"),
         count.label("orders"),
     ).where(*dated)
-    if types is not None:
-        per_customer = per_customer.where(kind.in_(list(types)))
+    if measure.counted is not None:
+        per_customer = per_customer.where(kind.in_(list(measure.counted)))
     # Sum per customer id first (a narrow GROUP BY), then name the few thousand groups.
     sums = per_customer.group_by(customer).subquery()
-    query = (
-        sa.select(
-            column,
-            sa.func.sum(sums.c.amount),
-            sa.func.sum(sums.c.profit),
-            sa.func.sum(sums.c.orders),
-        )
-        .select_from(sums.outerjoin(c, c.c.id == sums.c.customer_id))
-        .group_by(column)
-    )
-    return [
-        (r_[0], float(r_[1] or 0), float(r_[2] or 0), int(r_[3] or 0)) for r_ in conn.execute(query)
-    ]
+    c = s.customers
+    return sa.select(
+        dimension_column(dimension).label("label"), sums.c.value, sums.c.den, sums.c.orders
+    ).select_from(sums.outerjoin(c, c.c.id == sums.c.customer_id))
 
 
-def product_revenue_by_name(
-    conn: sa.Connection, start: dt.date, end: dt.date
-) -> list[tuple[str | None, float, int]]:
-    """Σ top_products_daily.revenue dated in `[start, end]` and its row count, by product."""
+def product_slices(conn: sa.Connection, start: dt.date, end: dt.date) -> Slices:
+    """Σ top_products_daily.revenue dated in `[start, end]` by product, with its row count as
+    the `dimension_sums.LABELS` columns (the count in `orders`)."""
     r = t.rollup_product_revenue_month
     count: sa.ColumnElement[int]
     if use_rollup(conn, r, start, end):
@@ -145,8 +146,16 @@ def product_revenue_by_name(
         p = s.top_products_daily
         name, revenue, count = p.c.name, p.c.revenue, sa.func.count()
         dated = dated_in(p.c.period, start, end)
-    rows = conn.execute(sa.select(name, sa.func.sum(revenue), count).where(*dated).group_by(name))
-    return [(n, float(v or 0), int(k or 0)) for n, v, k in rows]
+    return (
+        sa.select(
+            name.label("label"),
+            sa.func.sum(revenue).label("value"),
+            no_denominator().label("den"),
+            count.label("orders"),
+        )
+        .where(*dated)
+        .group_by(name)
+    )
 
 
 def _trend(conn: sa.Connection, window: Window, column: str) -> dict[dt.date, float]:
@@ -195,52 +204,48 @@ def _orders(n: int) -> str:
     return f"{n:,} order" + ("" if n == 1 else "s")
 
 
+MEASURE_OF: dict[str, Measure] = {
+    "revenue": Measure(Part(("recognized",))),
+    "gm": Measure(Part(None, "profit"), Part(None, "amount")),
+    "book_to_bill": Measure(Part(("booked",)), Part(("recognized",))),
+    "arr": Measure(Part(RECURRING_TYPES), scale=12.0),
+}
+"""What each KPI's slices add up: revenue from recognized orders, gross profit over amount,
+booked over recognized, 12 × the recurring orders of the window's last month."""
+
+OVER: dict[str, str] = {
+    "revenue": "recognized orders",
+    "gm": "all orders",
+    "book_to_bill": "booked and recognized orders",
+}
+
+
 def kpi_breakdown(
     conn: sa.Connection, window: Window, key: str, dimension: str, *, top: int | None = TOP_N
 ) -> KpiBreakdown:
     """KPI `key` on `window` split by `dimension`, adding up to the tile (top `top` + 'other';
-    `top=None` keeps every slice)."""
+    `top=None` keeps every slice); the slices are merged, ranked and capped in SQL."""
     valid = DIMENSIONS.get(key, ())
     if dimension not in valid:
         raise BreakdownError("by", dimension, valid)
     tile = tile_of(conn, window, key)
     missing = "(no customer)" if dimension == "customer" else "(unknown)"
     start, end = window.start_date, window.end_date
-
-    def done(slices: list[Slice], over: str, rows: int) -> KpiBreakdown:
-        return reconcile(
-            tile, slices, dimension=dimension, measure=MEASURES[key], unit="currency",
-            over=over, rows=rows, top=top, missing=missing,
-        )  # fmt: skip
-
     if dimension == "product":
-        products = product_revenue_by_name(conn, start, end)
-        n = sum(k for _, _, k in products)
-        return done(
-            [Slice(name, v) for name, v, _ in products],
-            f"daily product revenue (top_products_daily), {n:,} product-days",
-            n,
-        )
-    if key == "arr":
-        month = window.end_month
-        rows = orders_by_dimension(conn, dimension, month, month_end(month), types=RECURRING_TYPES)
-        n = sum(r[3] for r in rows)
-        return done(
-            [Slice(name, 12 * a) for name, a, _, _ in rows],
-            f"12 × subscription and recurring orders in {window.end_month:%b %Y}, {_orders(n)}",
-            n,
-        )
-    if key == "gm":
-        rows = orders_by_dimension(conn, dimension, start, end)
-        n = sum(r[3] for r in rows)
-        return done([Slice(name, p, a) for name, a, p, _ in rows], f"all orders, {_orders(n)}", n)
-    recognized = orders_by_dimension(conn, dimension, start, end, types=("recognized",))
-    n = sum(r[3] for r in recognized)
-    if key == "revenue":
-        slices = [Slice(name, a) for name, a, _, _ in recognized]
-        return done(slices, f"recognized orders, {_orders(n)}", n)
-    booked = orders_by_dimension(conn, dimension, start, end, types=("booked",))
-    n += sum(r[3] for r in booked)
-    slices = [Slice(name, a, 0.0) for name, a, _, _ in booked]
-    slices += [Slice(name, 0.0, a) for name, a, _, _ in recognized]
-    return done(slices, f"booked and recognized orders, {_orders(n)}", n)
+        rows = product_slices(conn, start, end)
+    elif key == "arr":
+        start, end = window.end_month, month_end(window.end_month)
+        rows = order_slices(conn, dimension, start, end, MEASURE_OF[key])
+    else:
+        rows = order_slices(conn, dimension, start, end, MEASURE_OF[key])
+    ranked, n = rank_in_sql(conn, rows, top=top, missing=missing)
+    if dimension == "product":
+        over = f"daily product revenue (top_products_daily), {n:,} product-days"
+    elif key == "arr":
+        over = f"12 × subscription and recurring orders in {window.end_month:%b %Y}, {_orders(n)}"
+    else:
+        over = f"{OVER[key]}, {_orders(n)}"
+    return settle(
+        tile, ranked, dimension=dimension, measure=MEASURES[key], unit="currency",
+        over=over, rows=n,
+    )  # fmt: skip

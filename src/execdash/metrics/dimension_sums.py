@@ -8,15 +8,59 @@ the same cost for a quarter as for two years.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 
 from execdash.db import cumulative, rollups
 from execdash.db import schema as s
 
-Row = tuple[str | None, float, float, int]
-"""Dimension value, Σ amount, Σ profit, number of orders."""
+Types = tuple[str, ...] | None
+"""An order-type set (None = every order, including those without a type)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """One additive order measure: Σ `measure` (amount or profit) of the orders of `types`."""
+
+    types: Types
+    measure: str = "amount"
+
+
+@dataclass(frozen=True, slots=True)
+class Measure:
+    """What a slice adds up from orders: its value and, for a ratio KPI, its denominator."""
+
+    value: Part
+    denominator: Part | None = None
+    scale: float = 1.0
+    """Factor applied to the value (12 for an annualised run rate)."""
+
+    @property
+    def parts(self) -> tuple[Part, ...]:
+        """The value part, then the denominator part if any."""
+        return (self.value,) if self.denominator is None else (self.value, self.denominator)
+
+    @property
+    def counted(self) -> Types:
+        """The order types whose orders a slice counts: every part's types (None = all)."""
+        if any(p.types is None for p in self.parts):
+            return None
+        return tuple(sorted({kind for p in self.parts for kind in p.types or ()}))
+
+
+Slices = sa.Select[*tuple[Any, ...]]
+"""A select of one row per slice with the `LABELS` columns."""
+
+LABELS = ("label", "value", "den", "orders")
+"""Columns of every per-slice select: dimension value, Σ value, Σ denominator, orders."""
+
+
+def dimension_column(dimension: str) -> sa.ColumnElement[str | None]:
+    """The customers column a breakdown by `dimension` (customer, industry, source) names."""
+    c = s.customers
+    return {"customer": c.c.name, "industry": c.c.industry, "source": c.c.source}[dimension]
 
 
 def usable(conn: sa.Connection) -> bool:
@@ -25,52 +69,83 @@ def usable(conn: sa.Connection) -> bool:
     return cumulative.is_ready(conn) and rollups.is_ready(conn, base)
 
 
-def window_sums(
-    conn: sa.Connection,
-    dimension: str,
-    start: dt.date,
-    end: dt.date,
-    *,
-    types: Sequence[str] | None = None,
-) -> list[Row] | None:
-    """Σ amount, Σ profit and count of orders in the whole months `start…end` (only `types`, or
-    all) per customer (names may repeat), industry or source; only slices with orders. None when
-    the running totals cannot answer (that type set is not kept, or they are not ready)."""
-    kind = cumulative.kind_of(types)
-    if kind is None or not usable(conn):
+def _kinds(measure: Measure) -> list[str] | None:
+    """The kept type sets of the measure's parts (disjoint unless equal), or None if not kept."""
+    kinds = [cumulative.kind_of(p.types) for p in measure.parts]
+    if any(k is None for k in kinds):
+        return None
+    distinct = list(dict.fromkeys(k for k in kinds if k is not None))
+    if len(distinct) > 1 and any(cumulative.CLASSES[k] is None for k in distinct):
+        return None  # 'all' overlaps every other set: its orders would be counted twice
+    return [k for k in kinds if k is not None]
+
+
+def window_slices(
+    conn: sa.Connection, dimension: str, start: dt.date, end: dt.date, measure: Measure
+) -> Slices | None:
+    """One row per customer with orders of the measure's types in the whole months
+    `start…end`: its `dimension` value and the `LABELS` sums (names may repeat). None when the
+    running totals cannot answer (a type set not kept, or they are not ready)."""
+    kinds = _kinds(measure)
+    if kinds is None or not usable(conn):
         return None
     cum = cumulative.CUM
     lo, hi = cumulative.month_span(conn, cum)
     before, last = cumulative.window_month_keys(start, end)
     if lo is None or hi is None or last < lo:
-        return []
+        return no_slices()
     # Past the latest data month every total stays as it was in that month.
     before, last = min(before, hi), min(last, hi)
     e, p = cum.alias("e"), cum.alias("p")
 
-    def delta(measure: str) -> sa.ColumnElement[float]:
-        name = f"{kind}_{measure}"
-        return e.c[name] - sa.func.coalesce(p.c[name], 0)
+    def delta(kind: str, name: str) -> sa.ColumnElement[float]:
+        column = f"{kind}_{name}"
+        return e.c[column] - sa.func.coalesce(p.c[column], 0)
 
+    value = delta(kinds[0], measure.value.measure)
+    if measure.scale != 1:
+        value = value * measure.scale
+    den: sa.ColumnElement[Any] = no_denominator()
+    if measure.denominator is not None:
+        den = delta(kinds[1], measure.denominator.measure)
+    orders = sum((delta(k, "orders") for k in dict.fromkeys(kinds)), sa.literal(0))
     c = s.customers
-    column = {"customer": c.c.name, "industry": c.c.industry, "source": c.c.source}[dimension]
-    # By customer: grouped by id, which the index scan yields in order (no sort), one name each.
-    key = e.c.customer_id if dimension == "customer" else column
-    label = sa.func.max(column) if dimension == "customer" else column
-    query = (
+    return (
         sa.select(
-            label,
-            sa.func.sum(delta("amount")),
-            sa.func.sum(delta("profit")),
-            sa.func.sum(delta("orders")),
+            dimension_column(dimension).label("label"),
+            value.label("value"),
+            den.label("den"),
+            orders.label("orders"),
         )
         .select_from(
             e.outerjoin(
                 p, sa.and_(p.c.month == before, p.c.customer_id == e.c.customer_id)
             ).outerjoin(c, c.c.id == e.c.customer_id)
         )
-        .where(e.c.month == last, delta("orders") > 0)
-        .group_by(key)
+        .where(e.c.month == last, orders > 0)
     )
-    rows = conn.execute(query).all()  # one fetchall: iterating fetches row by row
-    return [(n, float(a or 0), float(pr or 0), int(k or 0)) for n, a, pr, k in rows]
+
+
+def no_denominator() -> sa.ColumnElement[float | None]:
+    """The `den` of a slice that has none: a typed NULL (PostgreSQL cannot sum an untyped one)."""
+    return sa.cast(sa.null(), sa.Float)
+
+
+def no_slices() -> Slices:
+    """A select of the `LABELS` columns with no row."""
+    types: tuple[type[sa.types.TypeEngine[Any]], ...] = (sa.Text, sa.Float, sa.Float, sa.Integer)
+    nulls = [sa.cast(sa.null(), k).label(n) for n, k in zip(LABELS, types, strict=True)]
+    return sa.select(*nulls).where(sa.false())
+
+
+def fetch(conn: sa.Connection, rows: Slices) -> list[Row]:
+    """Every row of a per-slice select (tests and uncapped callers)."""
+    found = conn.execute(rows).all()  # one fetchall: iterating fetches row by row
+    return [
+        (r[0], float(r[1] or 0), None if r[2] is None else float(r[2]), int(r[3] or 0))
+        for r in found
+    ]
+
+
+Row = tuple[str | None, float, float | None, int]
+"""Dimension value, Σ value, Σ denominator (None unless a ratio), number of orders."""
