@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from rich.console import Console
 from rich.table import Table
 
-from bench import dataset, importspeed, load, postgres, reference, refresh, uncached, writes
+from bench import cpu, dataset, importspeed, load, postgres, reference, refresh, uncached, writes
 
 RESULTS = Path(__file__).parent / "results.json"
 # Cache hits: a few pages asked again and again, reported apart and never compared with DuckDB.
@@ -120,7 +120,9 @@ def _tables(results: dict[str, Any]) -> list[Table]:
     columns = (
         "endpoint",
         "execdash",
-        "CPU",
+        "server CPU",
+        "CPU in-process",
+        "DB CPU",
         "raw SQL",
         "DuckDB",
         "DuckDB CPU",
@@ -130,13 +132,17 @@ def _tables(results: dict[str, Any]) -> list[Table]:
     for column in columns:
         first.add_column(column, justify="left" if column == "endpoint" else "right")
     refs = results["references"]
+    in_process = results.get("cpu", {})
     for path, m in results["http"]["uncached"].items():
         workload = uncached.ENDPOINTS[path]
         ref = refs.get(workload) if workload else None
+        own = in_process.get(path)
         first.add_row(
             path,
             _spread(m),
             f"{m['server_cpu_ms']:.0f}",
+            "—" if own is None else _spread(own["cpu"]),
+            f"{own['database_cpu_ms']:.0f}" if own and "database_cpu_ms" in own else "—",
             "—" if ref is None else f"{ref['raw_sql_ms']:.1f}",
             "—" if ref is None else f"{ref['duckdb_ms']:.1f}",
             "—" if ref is None else f"{ref['duckdb_cpu_ms']:.0f}",
@@ -202,6 +208,8 @@ def main() -> None:
         raw.close()
         console.log("HTTP")
         http = keep("http", _serve(url, args, latest))
+        console.log("CPU per uncached answer, in-process")
+        keep("cpu", cpu.measure(url, samples=args.samples))
         if args.backend == "postgresql":
             console.log("1 and 2 workers")
             keep("workers", _workers(url, args))

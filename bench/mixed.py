@@ -64,17 +64,22 @@ async def _events(port: int, rate: float, stop_at: float) -> dict[int, int]:
     return statuses
 
 
-async def _phase(port: int, readers: int, seconds: float, rate: float) -> dict[str, Any]:
+async def _phase(server: load.Server, readers: int, seconds: float, rate: float) -> dict[str, Any]:
+    port = server.port
     latencies: list[float] = []
+    cpu = server.cpu_seconds()
     started = time.perf_counter()
     stop_at = started + seconds
     tasks = [_reader(port, n, stop_at, latencies) for n in range(readers)]
     events = _events(port, rate, stop_at) if rate > 0 else asyncio.sleep(0, result={})
     *errors, statuses = await asyncio.gather(*tasks, events)
     elapsed = time.perf_counter() - started
+    cpu = server.cpu_seconds() - cpu
     latencies.sort()
     return {
         "rps": len(latencies) / elapsed,
+        "reads": len(latencies),
+        "server_cpu_s": cpu,
         "p50_ms": load._pct(latencies, 0.50),
         "p99_ms": load._pct(latencies, 0.99),
         "errors": sum(errors),
@@ -91,11 +96,11 @@ def run(url: str, rounds: int, seconds: float, readers: int, rate: float) -> dic
     server = load.start(url, dataset.CACHE / "server-mixed.log")
     try:
         with load._runner() as runner:
-            runner.run(_phase(server.port, readers, 2.0, 0))  # warm: every answer cached
+            runner.run(_phase(server, readers, 2.0, 0))  # warm: every answer cached
             phases: dict[str, list[dict[str, Any]]] = {"read_only": [], "mixed": []}
             for _ in range(rounds):
-                phases["read_only"].append(runner.run(_phase(server.port, readers, seconds, 0)))
-                phases["mixed"].append(runner.run(_phase(server.port, readers, seconds, rate)))
+                phases["read_only"].append(runner.run(_phase(server, readers, seconds, 0)))
+                phases["mixed"].append(runner.run(_phase(server, readers, seconds, rate)))
     finally:
         server.stop()
     out: dict[str, Any] = {"readers": readers, "events_per_s": rate, "rounds": rounds}
@@ -110,6 +115,17 @@ def run(url: str, rounds: int, seconds: float, readers: int, rate: float) -> dic
         m["rps"] / r["rps"] for r, m in zip(phases["read_only"], phases["mixed"], strict=True)
     ]
     out["mixed_to_read_only"] = _spread(ratios)
+    # What the machine cannot blur: server CPU per read, and per event once the reads' share
+    # of a mixed phase is taken out; then the throughput a dedicated core would keep.
+    per_read = [r["server_cpu_s"] / max(r["reads"], 1) for r in phases["read_only"]]
+    per_event = []
+    for r, m in zip(phases["read_only"], phases["mixed"], strict=True):
+        events_ = sum(m["events"].values())
+        reads_cpu = m["reads"] * r["server_cpu_s"] / max(r["reads"], 1)
+        per_event.append(max(m["server_cpu_s"] - reads_cpu, 0.0) / max(events_, 1))
+    out["server_cpu_ms_per_read"] = _spread([x * 1000 for x in per_read])
+    out["server_cpu_ms_per_event"] = _spread([x * 1000 for x in per_event])
+    out["core_share_of_events"] = statistics.median(per_event) * rate
     events: dict[str, int] = {}
     for run_ in phases["mixed"]:
         for status, count in run_["events"].items():
