@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import json
+import time
 
 import orjson
 import pytest
@@ -17,7 +18,7 @@ from execdash.api import create_app
 from execdash.api.cache import ResponseCache
 from execdash.config import Settings
 from execdash.db import schema
-from execdash.db.changes import record_data_change
+from execdash.db.changes import catch_up, record_data_change
 from tests.api.conftest import bearer
 
 GZIP = {"Accept-Encoding": "gzip"}
@@ -158,3 +159,38 @@ def test_writes_and_pages_pass_through_untagged(client: TestClient, rows: Engine
     assert "etag" not in client.get("/").headers
     assert "etag" not in client.post("/api/v1/alerts/1/acknowledge").headers
     assert _cache(client).misses == 0
+
+
+def test_a_slow_catch_up_delays_a_read_by_at_most_its_wait_and_finishes_at_shutdown(
+    settings: Settings, rows: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An import holding the derived tables makes a catch-up slow; readers answer from the raw
+    rows after `CATCH_UP_WAIT_S` instead of waiting for it, and shutdown lets it finish."""
+    from execdash.api import readlayer
+
+    finished: list[bool] = []
+    real = readlayer._catch_up_now
+
+    def slow_catch_up(engine: Engine) -> bool:
+        time.sleep(1.5)
+        done = real(engine)
+        finished.append(done)
+        return done
+
+    with rows.begin() as conn:  # nothing stale to start with
+        catch_up(conn)
+    monkeypatch.setattr(readlayer, "_catch_up_now", slow_catch_up)
+    with TestClient(create_app(settings)) as client:
+        assert client.get("/api/v1/alerts").status_code == 200
+        with rows.begin() as conn:  # another program: its trigger leaves a stale mark
+            conn.execute(sa.text("INSERT INTO user_events (event_type, event_time) "
+                                 "VALUES ('drilldown', '2025-06-01 10:00:00')"))  # fmt: skip
+        began = time.monotonic()
+        answer = client.get("/api/v1/alerts?limit=1")
+        waited = time.monotonic() - began
+        assert answer.status_code == 200
+        assert waited < 1.0, f"the read waited {waited:.2f} s for the catch-up"
+        assert not finished  # still running when the read was answered
+    assert finished == [True]  # shutdown waited for it
+    with rows.connect() as conn:
+        assert conn.execute(sa.text("SELECT count(*) FROM execdash_stale")).scalar_one() == 0

@@ -60,6 +60,7 @@ class Sample:
     seconds: float
     status: int  # 0: no HTTP answer (connection reset, timeout)
     error: str = ""
+    path: str = ""
 
 
 @dataclass
@@ -149,11 +150,11 @@ class Drill:
             response = await client.request(method, url, **kwargs)  # type: ignore[arg-type]
         except httpx2.HTTPError as exc:
             elapsed = time.perf_counter() - began
-            self.result.samples.append(Sample(kind, started, elapsed, 0, repr(exc)))
+            self.result.samples.append(Sample(kind, started, elapsed, 0, repr(exc), url))
             return None
         elapsed = time.perf_counter() - began
         error = response.text[:300] if response.status_code >= 500 else ""
-        self.result.samples.append(Sample(kind, started, elapsed, response.status_code, error))
+        self.result.samples.append(Sample(kind, started, elapsed, response.status_code, error, url))
         return response
 
     def _client(self) -> httpx2.AsyncClient:

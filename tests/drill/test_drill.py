@@ -27,6 +27,7 @@ import pytest
 import sqlalchemy as sa
 
 from execdash.api import accounts
+from execdash.cli.ingest import DEFAULT_NICE
 from execdash.db import migrate, schema
 from execdash.db.engine import create_engine
 from execdash.db.tables import alert_status
@@ -148,8 +149,16 @@ def _report(result: DrillResult, backend: str) -> str:
         f"{result.p99_ms('read', *during):.1f} ms ({result.count('read', *during)} reads); "
         f"write p99 {result.p99_ms('write'):.0f} ms, event p99 {result.p99_ms('event'):.0f} ms; "
         f"health p99 {result.p99_ms('health'):.1f} ms; "
-        f"client loop lag p99 {result.p99_ms('client-lag'):.1f} ms"
+        f"client loop lag p99 {result.p99_ms('client-lag'):.1f} ms; "
+        f"slowest reads during the import: {_slowest(result, *during)}"
     )
+
+
+def _slowest(result: DrillResult, start: float, end: float, count: int = 3) -> str:
+    """The slowest reads in [start, end), with their paths, to say where a slowdown came from."""
+    reads = [s for s in result.samples if s.kind == "read" and start <= s.started < end]
+    reads.sort(key=lambda s: s.seconds, reverse=True)
+    return ", ".join(f"{s.path} {s.seconds * 1000:.0f} ms" for s in reads[:count]) or "none"
 
 
 def _drill(url: str, tmp_path: Path, backend: str) -> None:
@@ -163,7 +172,7 @@ def _drill(url: str, tmp_path: Path, backend: str) -> None:
             alert_ids,
             risk_ids,
             command,
-            {"EXECDASH_DATABASE_URL": url},
+            {"EXECDASH_DATABASE_URL": url, "EXECDASH_IMPORT_NICE": str(DEFAULT_NICE)},
             SECONDS,
         )
         result = asyncio.run(drill.run())

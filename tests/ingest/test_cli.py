@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -88,3 +90,28 @@ def test_backup_writes_a_copy_and_postgres_gets_a_clear_message(
     again = runner.invoke(app, ["backup", str(tmp_path / "copy.db")], env=env)
     assert again.exit_code == 1
     assert "already exists" in again.stderr
+
+
+def test_an_import_lowers_its_own_cpu_priority_by_the_nice_setting(tmp_path: Path) -> None:
+    """Batch work yields the CPU to a server on the same machine (`--nice`, default 10)."""
+    code = (
+        "import os; from execdash.cli.ingest import yield_cpu; "
+        "before = os.nice(0); yield_cpu({n}); print(os.nice(0) - before)"
+    )
+    for increment in (10, 3, 0):
+        done = subprocess.run(
+            [sys.executable, "-c", code.format(n=increment)],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        assert int(done.stdout) == increment
+
+
+def test_a_nice_setting_out_of_range_is_refused_naming_the_option(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    path = write(tmp_path, "expenses.csv", "id,cost,date\n")
+    result = runner.invoke(app, ["import", str(path), "--nice", "25"], env=env)
+    assert result.exit_code == 2
+    assert "--nice" in result.output

@@ -39,6 +39,11 @@ COMPRESS_OFF_LOOP = 16 * 1024
 """Bodies at least this large are compressed in a worker thread, so hits never wait on zlib."""
 CATCH_UP_RETRY_S = 1.0
 """After a catch-up could not run (the database was busy), wait this long before another try."""
+CATCH_UP_WAIT_S = 0.2
+"""The longest a read waits for a catch-up it started; after that it answers from the raw rows
+(right, only slower), so an import holding the derived tables never stalls the dashboard."""
+CATCH_UP_SHUTDOWN_S = 10.0
+"""At shutdown, how long a running catch-up is given to finish."""
 WATCH_S = 1.0
 """How often the server looks for writes by other programs when no request comes."""
 BACKGROUND = "execdash.background"
@@ -213,12 +218,14 @@ class ReadLayer:
                 log.exception("watching for data changes failed")
 
     async def _catch_up(self) -> None:
-        """Recompute what other programs' writes left stale, once however many requests wait."""
+        """Start recomputing what other programs' writes left stale (once however many requests
+        ask), and give it at most `CATCH_UP_WAIT_S` before answering from the raw rows."""
         if self.engine is None or time.monotonic() < self._catch_up_after:
             return  # readers use the raw rows of a stale rollup meanwhile: still right, slower
         if self._catching_up is None or self._catching_up.done():
             self._catching_up = asyncio.create_task(self._run_catch_up(self.engine))
-        await asyncio.shield(self._catching_up)
+        if not self._writing:  # a catch-up first lets this server's writes finish: never wait
+            await asyncio.wait({self._catching_up}, timeout=CATCH_UP_WAIT_S)
 
     async def _run_catch_up(self, engine: Engine) -> None:
         deadline = time.monotonic() + CATCH_UP_RETRY_S
@@ -228,7 +235,9 @@ class ReadLayer:
             self._catch_up_after = time.monotonic() + CATCH_UP_RETRY_S
             return
         try:
-            await anyio.to_thread.run_sync(_catch_up_now, engine)
+            if not await anyio.to_thread.run_sync(_catch_up_now, engine):
+                # another transaction (an import) holds the derived tables: try again later
+                self._catch_up_after = time.monotonic() + CATCH_UP_RETRY_S
         except sa.exc.OperationalError as exc:  # busy: another writer holds the database
             log.info("catch-up postponed: %s", exc.orig)
             self._catch_up_after = time.monotonic() + CATCH_UP_RETRY_S
@@ -326,6 +335,8 @@ class ReadLayer:
                     self._watching.cancel()
                 if self.warmer is not None:
                     await self.warmer.aclose()
+                if self._catching_up is not None and not self._catching_up.done():
+                    await asyncio.wait({self._catching_up}, timeout=CATCH_UP_SHUTDOWN_S)
                 await self.probe.aclose()
             return message
 
@@ -336,16 +347,18 @@ CATCH_UP_BUSY_MS = 100
 """On SQLite, how long a catch-up waits for another writer before it is postponed."""
 
 
-def _catch_up_now(engine: Engine) -> None:
-    """One catch-up transaction (in a worker thread), giving way at once to a busy writer."""
+def _catch_up_now(engine: Engine) -> bool:
+    """One catch-up transaction (in a worker thread), giving way at once to a busy writer;
+    False when it gave way or found nothing to do."""
     sqlite = engine.dialect.name == "sqlite"
     with engine.connect() as conn:
         if sqlite:
             default = conn.exec_driver_sql("PRAGMA busy_timeout").scalar_one()
             conn.exec_driver_sql(f"PRAGMA busy_timeout={CATCH_UP_BUSY_MS}")
         try:
-            catch_up(conn)
+            done = catch_up(conn)
             conn.commit()
+            return done
         finally:
             if sqlite:
                 conn.rollback()

@@ -70,10 +70,22 @@ def lock_derived_tables(conn: sa.Connection) -> None:
     catchup.lock(conn, wait=True)
 
 
+def _feeds_derived(named: set[str]) -> bool:
+    """True when a change to `named` (all tables when empty) must rewrite a rollup or a
+    materialised KPI table in its own transaction."""
+    from execdash.metrics import materialise  # metrics imports db; import here to avoid a cycle
+
+    if not named:
+        return True
+    return any(r.source.name in named for r in ROLLUPS) or materialise.needs_refresh(named)
+
+
 def record_data_change(
     conn: sa.Connection,
     tables: Iterable[str] = (),
     hints: dict[str, rollups.Hint] | None = None,
+    *,
+    wait: bool = True,
 ) -> int:
     """Bump the versions of `tables` (all when empty) in the caller's transaction; return the
     data version.
@@ -83,9 +95,18 @@ def record_data_change(
     period the triggers marked stale and the refresh did not cover. When the change can move an
     executive KPI, the materialised tables (`timeframe_window`, `executive_kpis`) are rewritten in
     the same transaction, so they never disagree with the API.
+
+    A change that feeds no derived table (an alert acknowledged, a risk edited) never waits for
+    the derived tables' lock, and neither does one made with `wait=False` (a usage event): when
+    another transaction, such as an import, holds that lock, the change only bumps versions and
+    leaves its stale marks (written by the triggers) to the next catch-up, whose answers from the
+    raw rows meanwhile are the same. So small writes never queue behind an import on PostgreSQL.
     """
     named = set(tables)
-    lock_derived_tables(conn)
+    must_wait = wait and _feeds_derived(named)
+    if not catchup.lock(conn, wait=must_wait):
+        versions.bump(conn, named)
+        return versions.total(conn)
     rollups.refresh(conn, named, hints)
     changed = named | catchup.apply(conn, _covered(named, hints))
     versions.bump(conn, changed if named else None)

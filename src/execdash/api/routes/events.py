@@ -129,5 +129,5 @@ def log_event(
     inserted = conn.execute(user_events.insert().values(event_type=event_type, event_time=when))
     event_meta.store(conn, int(inserted.inserted_primary_key[0]), raw)  # type: ignore[index]
     day = when.date()  # only that day's rollup row is recomputed, not the whole events table
-    record_data_change(conn, ["user_events"], {"user_events": (day, day)})
+    record_data_change(conn, ["user_events"], {"user_events": (day, day)}, wait=False)
     return Logged()
