@@ -108,7 +108,7 @@ def _peak_rss_mb(db: Path, csv_path: Path) -> tuple[float, float]:
     env = {**os.environ, "EXECDASH_DATABASE_URL": f"sqlite:///{db}"}
     started = time.perf_counter()
     process = subprocess.Popen(
-        [EXECDASH, "import", str(csv_path), "--table", "orders"],
+        [EXECDASH, "import", str(csv_path), "--table", "orders", "--nice", "0"],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
