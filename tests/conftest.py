@@ -19,7 +19,7 @@ from tests.postgres_server import find_bindir, running_postgres
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 # An in-process `execdash import` (CliRunner) would lower the test worker's own CPU priority for
-# good; the drill passes the shipped default to its `execdash import` subprocess explicitly.
+# good; the drill passes the shipped default (auto) to its `execdash import` subprocess.
 os.environ.setdefault("EXECDASH_IMPORT_NICE", "0")
 
 # Property tests check answers, not speed (speed is `make bench`'s job): no per-example deadline,

@@ -27,7 +27,6 @@ import pytest
 import sqlalchemy as sa
 
 from execdash.api import accounts
-from execdash.cli.ingest import DEFAULT_NICE
 from execdash.db import migrate, schema
 from execdash.db.engine import create_engine
 from execdash.db.tables import alert_status
@@ -172,7 +171,7 @@ def _drill(url: str, tmp_path: Path, backend: str) -> None:
             alert_ids,
             risk_ids,
             command,
-            {"EXECDASH_DATABASE_URL": url, "EXECDASH_IMPORT_NICE": str(DEFAULT_NICE)},
+            {"EXECDASH_DATABASE_URL": url, "EXECDASH_IMPORT_NICE": "auto"},
             SECONDS,
         )
         result = asyncio.run(drill.run())

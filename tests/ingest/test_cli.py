@@ -10,6 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from execdash.cli import app
+from execdash.cli.ingest import nice_increment
 from tests.ingest.conftest import write
 
 runner = CliRunner()
@@ -112,6 +113,13 @@ def test_a_nice_setting_out_of_range_is_refused_naming_the_option(
     env: dict[str, str], tmp_path: Path
 ) -> None:
     path = write(tmp_path, "expenses.csv", "id,cost,date\n")
-    result = runner.invoke(app, ["import", str(path), "--nice", "25"], env=env)
-    assert result.exit_code == 2
-    assert "--nice" in result.output
+    for bad in ("25", "-1", "low"):
+        result = runner.invoke(app, ["import", str(path), "--nice", bad], env=env)
+        assert result.exit_code == 1
+        assert f"--nice {bad!r} is not 'auto' or a whole number from 0 to 19" in result.stderr
+
+
+def test_auto_nice_lowers_priority_on_postgresql_only() -> None:
+    assert nice_increment("auto", "postgresql") == 10
+    assert nice_increment("AUTO", "sqlite") == 0
+    assert nice_increment("7", "sqlite") == 7

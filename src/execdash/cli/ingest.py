@@ -66,10 +66,28 @@ def _user() -> str | None:
         return None
 
 
-DEFAULT_NICE = 10
-"""An import is batch work: on a machine that also serves the dashboard, the server's readers
-come first (CFS gives a nice-10 process about a tenth of a contended core; alone it runs at
-full speed)."""
+POSTGRES_NICE = 10
+"""How much an import lowers its CPU priority on PostgreSQL by default (`--nice auto`)."""
+
+
+def nice_increment(raw: str, backend: str) -> int:
+    """The CPU priority increment for `--nice` (`auto`, or 0-19) on `backend`.
+
+    An import is batch work. On PostgreSQL it never waits for the server's writes, so `auto`
+    lowers its priority by 10: beside a busy server on the same cores the scheduler gives the
+    readers the CPU first (alone, it runs at full speed). On SQLite `auto` keeps it: there the
+    import must win the database's one write lock between the server's writes, and a
+    low-priority process wakes too late to catch those gaps.
+    """
+    if raw.strip().lower() == "auto":
+        return POSTGRES_NICE if backend == "postgresql" else 0
+    try:
+        value = int(raw)
+    except ValueError:
+        value = -1
+    if not 0 <= value <= 19:
+        fail(f"--nice {raw!r} is not 'auto' or a whole number from 0 to 19")
+    return value
 
 
 def yield_cpu(increment: int) -> None:
@@ -87,14 +105,12 @@ def import_(
         list[str] | None, typer.Option("--map", help="Rename a column: old=new (repeatable).")
     ] = None,
     dry_run: bool = typer.Option(False, "--dry-run", help="Validate and report; write nothing."),
-    nice: int = typer.Option(
-        DEFAULT_NICE,
+    nice: str = typer.Option(
+        "auto",
         "--nice",
-        min=0,
-        max=19,
         envvar="EXECDASH_IMPORT_NICE",
-        help="Lower this process's CPU priority by N (0 keeps it), so a dashboard served from "
-        "the same machine stays responsive while the import runs.",
+        help="Lower this process's CPU priority by N (0-19; 0 keeps it), so a dashboard served "
+        "from the same machine stays responsive. auto: 10 on PostgreSQL, 0 on SQLite.",
     ),
 ) -> None:
     """Import CSV, JSON/JSON Lines or XLSX files, all-or-nothing, and log the import."""
@@ -102,12 +118,14 @@ def import_(
 
     if mode not in MODES:
         fail(f"--mode {mode!r} is not one of {', '.join(MODES)}")
-    yield_cpu(nice)
     try:
         mapping = parse_mapping(map_ or [])
     except ValueError as exc:
         fail(str(exc))
-    engine = open_engine(load_settings())
+    settings = load_settings()
+    increment = nice_increment(nice, settings.database_url.split(":", 1)[0].split("+", 1)[0])
+    engine = open_engine(settings)
+    yield_cpu(increment)
     upgrade_database(engine)
     size = sum(_size(p) for p in paths)
     show = sys.stderr.isatty() and size >= PROGRESS_MIN_BYTES
