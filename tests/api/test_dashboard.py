@@ -7,7 +7,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 
 from execdash.api import reads
-from execdash.db.changes import data_version
+from execdash.db import schema
+from execdash.db.changes import data_version, record_data_change
 from tests.api.conftest import bearer
 
 Q = "?range=3m&as_of=2025-06"
@@ -60,6 +61,21 @@ def test_dashboard_lists_and_metadata(
     recognized = body["revenue_trend"][0]
     assert recognized["key"] == "recognized"
     assert [p["value"] for p in recognized["points"]] == [200.0, 300.0, 500.0]
+
+
+def test_dashboard_counts_every_open_item_beyond_the_lists_it_sends(
+    client: TestClient, company: Engine
+) -> None:
+    body = client.get(f"/api/v1/dashboard{Q}").json()
+    assert (body["alerts_total"], body["risks_total"], body["at_risk_total"]) == (3, 2, 3)
+    with company.begin() as conn:
+        for n in range(8):
+            extra = {"type": "finance", "title": f"Extra {n}", "severity": "low"}
+            conn.execute(schema.alerts.insert().values(**extra))
+        record_data_change(conn, ["alerts"])
+    body = client.get(f"/api/v1/dashboard{Q}").json()
+    assert len(body["alerts"]) == 6  # the newest six are listed ...
+    assert body["alerts_total"] == 11  # ... and the page can say "and 5 more"
 
 
 def test_quarters_follow_each_series_kind(client: TestClient, company: Engine) -> None:

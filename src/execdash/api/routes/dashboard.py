@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -39,8 +41,11 @@ class Dashboard(BaseModel):
     kpis: list[Kpi] = Field(description="The ten executive KPIs in display order.")
     revenue_trend: list[Series] = Field(description="recognized, booked, backlog series.")
     alerts: list[Alert] = Field(description="Newest alerts that are not closed (at most 6).")
+    alerts_total: int = Field(description="How many alerts are not closed (listed: the newest).")
     risks: list[Risk] = Field(description="Risks not closed, soonest due first (at most 6).")
+    risks_total: int = Field(description="How many risks are not closed.")
     at_risk: list[AtRiskCustomer] = Field(description="Top 10 customers by expected loss.")
+    at_risk_total: int = Field(description="How many customers are flagged at risk.")
     warnings: list[DataQualityWarning] = Field(description="Data-quality warnings.")
     last_data_update: UtcDateTime | None = Field(
         description="When a table the overview reads last changed, by any program (UTC)."
@@ -50,10 +55,25 @@ class Dashboard(BaseModel):
     )
 
 
+def count_rows(conn: sa.Connection, query: sa.Select[Any]) -> int:
+    """How many rows `query` gives (a list's total when only its first few are sent)."""
+    return int(conn.execute(sa.select(sa.func.count()).select_from(query.subquery())).scalar_one())
+
+
+def open_alerts() -> sa.Select[Any]:
+    """Alerts that are still open or acknowledged."""
+    return alerts_query(exclude_closed=True)
+
+
+def unclosed_risks() -> sa.Select[Any]:
+    """Risks that are not closed."""
+    return risks_query().where(sa.func.coalesce(risks.c.status, "open") != "closed")
+
+
 def newest_alerts(conn: sa.Connection, limit: int = NEWEST) -> list[Alert]:
     """The newest alerts that are still open or acknowledged."""
     rows = conn.execute(
-        alerts_query(exclude_closed=True)
+        open_alerts()
         .order_by(alerts.c.created_at.desc().nulls_last(), alerts.c.id.desc())
         .limit(limit)
     )
@@ -63,10 +83,7 @@ def newest_alerts(conn: sa.Connection, limit: int = NEWEST) -> list[Alert]:
 def open_risks(conn: sa.Connection, limit: int = NEWEST) -> list[Risk]:
     """Risks that are not closed, soonest due first (no due date last)."""
     rows = conn.execute(
-        risks_query()
-        .where(sa.func.coalesce(risks.c.status, "open") != "closed")
-        .order_by(risks.c.due.asc().nulls_last(), risks.c.id.asc())
-        .limit(limit)
+        unclosed_risks().order_by(risks.c.due.asc().nulls_last(), risks.c.id.asc()).limit(limit)
     )
     return [Risk.model_validate(dict(r._mapping)) for r in rows]
 
@@ -100,8 +117,11 @@ def dashboard(
         kpis=kpis,
         revenue_trend=finance.revenue_trend(conn, window),
         alerts=newest_alerts(conn),
+        alerts_total=count_rows(conn, open_alerts()),
         risks=open_risks(conn),
+        risks_total=count_rows(conn, unclosed_risks()),
         at_risk=at_risk[:TOP_AT_RISK],
+        at_risk_total=len(at_risk),
         warnings=list(warnings.values()),
         last_data_update=last_data_update(conn, READS),
         data_version=data_version(conn, READS),

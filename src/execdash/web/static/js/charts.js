@@ -271,12 +271,19 @@ const resizer = new ResizeObserver((entries) => {
   for (const entry of entries) instanceOf(entry.target)?.resize();
 });
 
-// Printing changes the boxes' sizes (print.css); fit the canvases to them and back afterwards.
-for (const event of ["beforeprint", "afterprint"]) {
-  window.addEventListener(event, () => {
-    for (const box of live.keys()) instanceOf(box)?.resize();
-  });
+// Printing lays the page out again (print.css). Chromium switches to print media, and calls this,
+// before it paints the sheets (page.pdf() included), so each canvas is redrawn at its printed
+// box's size, then again at the screen's when printing ends.
+function fitCanvases() {
+  for (const box of live.keys()) {
+    const chart = instanceOf(box);
+    if (!chart) continue;
+    chart.resize({ animation: { duration: 0 } });
+    chart.getZr().flush(); // paint now: no animation frame comes before the sheets are printed
+  }
 }
+window.matchMedia("print").addEventListener("change", fitCanvases);
+window.addEventListener("afterprint", fitCanvases);
 
 /** Redraw every chart on the page (after a theme switch, so colours follow the theme). */
 export function redrawCharts() {

@@ -12,14 +12,26 @@ export function canEdit() {
   return Boolean(user && (user.role === "editor" || user.role === "admin"));
 }
 
+// The printed page's header line: the window, how far the data go, when they last changed.
+const printContext = { window: "", data: "", updated: "" };
+
+function showPrintContext() {
+  const line = document.getElementById("print-window");
+  if (!line) return;
+  const printedOn = new Date().toLocaleDateString("en-GB", { day: "numeric", month: "short", year: "numeric" });
+  line.textContent = [printContext.window, printContext.data, printContext.updated, `printed ${printedOn}`]
+    .filter(Boolean).join(" · ");
+}
+
 /** Show the window the numbers cover, e.g. "Sep 2024 – Aug 2025 · by month". */
 export function showTimeframe(timeframe) {
   const label = document.getElementById("window-label");
   if (!label || !timeframe) return;
   const text = `${formatPeriod(timeframe.start_month)} – ${formatPeriod(timeframe.end_month)} · by ${timeframe.granularity}`;
   label.textContent = text;
-  const printed = document.getElementById("print-window");
-  if (printed) printed.textContent = `· ${text}`;
+  printContext.window = text;
+  printContext.data = timeframe.data_last_month ? `data to ${formatPeriod(timeframe.data_last_month)}` : "no data yet";
+  showPrintContext();
   showAsOf(timeframe);
   showDataBanner(timeframe);
 }
@@ -61,4 +73,6 @@ function showDataBanner(timeframe) {
 export function showDataUpdated(value) {
   const box = document.getElementById("data-updated");
   if (box) box.textContent = value ? `Data last updated ${formatDate(value)}` : "";
+  printContext.updated = value ? `last updated ${formatDate(value)}` : "";
+  showPrintContext();
 }

@@ -2,6 +2,7 @@
 // it comes from (with the API answer holding it in the tooltip), then what to act on.
 import { getJSON } from "./api.js";
 import { h, fill } from "./dom.js";
+import { printOverflow } from "./printing.js";
 
 function sentence(statement) {
   return h("li", { class: `summary-${statement.tone}`, dataset: { topic: statement.topic } },
@@ -22,5 +23,7 @@ export async function renderSummary(container, params) {
     h("details", { class: "how summary-rules" },
       h("summary", {}, "How is this written?"),
       h("div", { class: "how-body" }, h("ul", {}, (body.rules || []).map((r) => h("li", { text: r }))))));
+  const list = container.querySelector(".summary-list");
+  printOverflow([...list.children], list, ["finding", "findings"]);
   return body;
 }

@@ -74,11 +74,13 @@ function deltaBadge(kpi) {
   const words = kpi.favourable === true ? "favourable" : kpi.favourable === false ? "unfavourable" : "no clear change";
   const change = formatChange(kpi);
   const text = noChange ? "— no previous" : `${arrow} ${change}`;
+  // On paper (black and white) the colour is gone: the word says which way is good.
+  const verdict = noChange ? null : kpi.favourable === true ? "better" : kpi.favourable === false ? "worse" : null;
   return h("span", {
     class: `delta ${tone}`,
     title: vs || "Change versus the previous window of the same length",
     "aria-label": noChange ? "No previous value to compare with" : `${change} ${vs || "versus the previous window"}, ${words}`,
-  }, text);
+  }, text, verdict ? h("span", { class: "print-only delta-word", text: ` ${verdict}` }) : null);
 }
 
 function inputValue(input, kpi) {

@@ -11,6 +11,7 @@ import { formatDate, formatValue } from "../format.js";
 import { severityBadge } from "./alerts.js";
 import { trendRows, kpiSeriesValues } from "../shapes.js";
 import { renderSummary } from "../summary.js";
+import { printOverflow } from "../printing.js";
 
 export const HEADLINE = ["revenue", "backlog", "uptime", "nrr", "gm", "payback"];
 export const HIGHLIGHTS = ["book_to_bill", "coverage_months", "arr", "forecast"];
@@ -44,7 +45,7 @@ function renderRevenueChart(data) {
   });
 }
 
-function renderAlerts(alerts) {
+function renderAlerts(alerts, total) {
   const list = document.getElementById("overview-alerts");
   if (!alerts.length) {
     fill(list, h("li", { class: "muted", text: "No open alerts." }));
@@ -55,9 +56,10 @@ function renderAlerts(alerts) {
     h("div", { class: "item-main" },
       h("div", { class: "item-title", text: a.title }),
       h("div", { class: "item-meta", text: [a.type, formatDate(a.created_at), a.status].filter(Boolean).join(" · ") })))));
+  printOverflow([...list.children], list, ["open alert", "open alerts"], { total });
 }
 
-function renderRisks(risks) {
+function renderRisks(risks, total) {
   const list = document.getElementById("overview-risks");
   const open = risks.filter((r) => (r.status || "open") !== "closed");
   if (!open.length) {
@@ -70,6 +72,7 @@ function renderRisks(risks) {
       h("div", { class: "item-title", text: r.title }),
       h("div", { class: "item-meta" }, r.owner || "No owner", " · due ",
         h("span", { class: r.overdue ? "overdue" : null }, formatDate(r.due), r.overdue ? " (overdue)" : ""))))));
+  printOverflow([...list.children], list, ["open risk", "open risks"], { total });
 }
 
 function renderWarnings(warnings) {
@@ -80,8 +83,9 @@ function renderWarnings(warnings) {
     h("ul", {}, warnings.map((w) => h("li", { text: `${w.table}.${w.column}${w.period ? ` ${w.period}` : ""}: ${w.message}` }))));
 }
 
-function renderAtRisk(rows) {
-  tableCard(document.getElementById("at-risk-table"), {
+function renderAtRisk(rows, total) {
+  const card = document.getElementById("at-risk-table");
+  tableCard(card, {
     title: "At-risk customers by expected loss",
     filename: "at-risk-customers",
     rows,
@@ -94,6 +98,8 @@ function renderAtRisk(rows) {
       { key: "reason", label: "Reason", format: (v) => v || "—" },
     ],
   });
+  const wrap = card.querySelector(".table-wrap");
+  if (wrap) printOverflow([...wrap.querySelectorAll("tbody tr")], wrap, ["at-risk customer", "at-risk customers"], { total });
 }
 
 // Where each tile's sparkline comes from: the cheapest response that carries that KPI per period.
@@ -141,9 +147,9 @@ export async function load(view, painted = () => {}) {
   painted(); // the new numbers are on screen
   await new Promise((resolve) => requestAnimationFrame(resolve)); // paint the tiles before the chart
   renderRevenueChart(data);
-  renderAlerts(data.alerts || []);
-  renderRisks(data.risks || []);
-  renderAtRisk(data.at_risk || []);
+  renderAlerts(data.alerts || [], data.alerts_total);
+  renderRisks(data.risks || [], data.risks_total);
+  renderAtRisk(data.at_risk || [], data.at_risk_total);
   renderWarnings(data.warnings || []);
   const summaryCard = document.getElementById("summary-card");
   await Promise.all([
