@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import dataclasses
+import shutil
+import ssl
+import subprocess
 from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
 
 import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult
 
 from execdash.delivery.settings import SmtpSettings
 from execdash.delivery.transport import DeliveryError, post_json, send_email
+from tests.conftest import require
 from tests.delivery.conftest import Mailbox, Receiver, free_port
 
 
@@ -76,3 +84,99 @@ def test_an_unreachable_url_is_transient() -> None:
     with pytest.raises(DeliveryError, match="cannot reach") as caught:
         post_json(f"http://127.0.0.1:{free_port()}/x", b"{}", {}, 2)
     assert caught.value.transient
+
+
+@pytest.fixture
+def certificate(tmp_path: Path) -> tuple[Path, Path]:
+    """A self-signed certificate for 127.0.0.1 (the test's own CA file)."""
+    require(shutil.which("openssl") is not None, "openssl is not installed")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    return cert, key
+
+
+def _server_context(certificate: tuple[Path, Path]) -> ssl.SSLContext:
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(*certificate)
+    return context
+
+
+def test_starttls_with_a_login_delivers_over_an_encrypted_connection(
+    certificate: tuple[Path, Path],
+) -> None:
+    box = Mailbox()
+    logins: list[tuple[bytes, bytes]] = []
+
+    def check(
+        _server: object, _session: object, _envelope: object, _mechanism: str, auth_data: Any
+    ) -> AuthResult:
+        logins.append((auth_data.login, auth_data.password))
+        return AuthResult(success=auth_data.password == b"s3cret")
+
+    port = free_port()
+    controller = Controller(
+        box,
+        hostname="127.0.0.1",
+        port=port,
+        tls_context=_server_context(certificate),
+        require_starttls=True,
+        authenticator=check,
+        auth_require_tls=True,
+    )
+    controller.start()
+    try:
+        smtp = SmtpSettings(
+            host="127.0.0.1",
+            port=port,
+            security="starttls",
+            username="dash",
+            password="s3cret",
+            timeout=5,
+            ca_file=str(certificate[0]),
+        )
+        assert "1 recipient" in send_email(smtp, _message())
+        assert logins == [(b"dash", b"s3cret")]
+        with pytest.raises(DeliveryError, match="CERTIFICATE_VERIFY_FAILED"):
+            send_email(dataclasses.replace(smtp, ca_file=None), _message())  # not a trusted CA
+    finally:
+        controller.stop()
+    assert len(box.messages) == 1
+
+
+def test_implicit_tls_delivers(certificate: tuple[Path, Path]) -> None:
+    box = Mailbox()
+    port = free_port()
+    controller = Controller(
+        box, hostname="127.0.0.1", port=port, ssl_context=_server_context(certificate)
+    )
+    controller.start()
+    try:
+        smtp = SmtpSettings(
+            host="127.0.0.1", port=port, security="tls", timeout=5, ca_file=str(certificate[0])
+        )
+        assert "1 recipient" in send_email(smtp, _message())
+    finally:
+        controller.stop()
+    assert box.messages[0]["Subject"] == "Hello"
