@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sqlite3
+from pathlib import Path
+
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
@@ -68,3 +71,25 @@ def test_openapi_documents_problem_schema(client: TestClient) -> None:
     assert "Problem" in spec["components"]["schemas"]
     responses = spec["paths"]["/api/v1/alerts"]["post"]["responses"]
     assert "application/problem+json" in responses["403"]["content"]
+
+
+def test_a_database_never_upgraded_answers_503_saying_what_to_run(tmp_path: Path) -> None:
+    """The app created straight from the factory on an empty file (no `execdash serve`, which
+    upgrades first): every data route says what to run, none answers 500."""
+    empty = tmp_path / "empty.db"
+    sqlite3.connect(empty).close()
+    settings = Settings(database_url=f"sqlite:///{empty}")
+    with TestClient(create_app(settings), raise_server_exceptions=False) as client:
+        for method, path, body in (
+            ("GET", "/api/v1/kpis", None),
+            ("GET", "/api/executive-dashboard", None),
+            ("GET", "/api/v1/imports", None),
+            ("POST", "/api/v1/auth/login", {"username": "a", "password": "b"}),
+            ("POST", "/api/events", {"event_type": "drilldown"}),
+        ):
+            answer = client.request(method, path, json=body)
+            assert answer.status_code == 503, (path, answer.text)
+            text = answer.json().get("detail") or answer.json()["message"]
+            assert "run `execdash db upgrade`" in text, path
+            assert answer.headers["retry-after"] == "60"
+        assert client.get("/api/health").status_code == 200

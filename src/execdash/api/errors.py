@@ -14,11 +14,13 @@ connection the server is about to drop.
 from __future__ import annotations
 
 import logging
+import sqlite3
 from collections.abc import Sequence
 from http import HTTPStatus
 from typing import Any
 
 import orjson
+import psycopg
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
@@ -29,7 +31,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from execdash.api.guard.headers import add_security_headers
 from execdash.api.writes import RETRY_AFTER_SECONDS, WriteBusy
-from execdash.db.engine import is_contention
+from execdash.db.engine import is_contention, is_missing_schema
 
 PROBLEM_JSON = "application/problem+json"
 OWN_API = "/api/v1"
@@ -172,7 +174,21 @@ async def _write_busy(request: Request, exc: Exception) -> Response:
     return busy_response(request.url.path, str(exc))
 
 
+NOT_UPGRADED = (
+    "The database has no execdash tables yet: run `execdash db upgrade` (`execdash serve` "
+    "does it at start), then retry."
+)
+
+
+def not_upgraded_response(instance: str) -> Response:
+    """503: the server runs on a database that was never upgraded to execdash's schema."""
+    return problem_response(503, NOT_UPGRADED, instance, headers={"Retry-After": "60"})
+
+
 async def _database(request: Request, exc: Exception) -> Response:
+    if is_missing_schema(exc):
+        log.error("%s %s: %s (%s)", request.method, request.url.path, NOT_UPGRADED, exc)
+        return not_upgraded_response(request.url.path)
     if is_contention(exc):
         log.warning("database busy on %s %s: %s", request.method, request.url.path, exc)
         return busy_response(request.url.path, type(getattr(exc, "orig", exc)).__name__)
@@ -186,6 +202,8 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(WriteBusy, _write_busy)
     app.add_exception_handler(DBAPIError, _database)
     app.add_exception_handler(PoolTimeout, _database)
+    app.add_exception_handler(sqlite3.OperationalError, _database)
+    app.add_exception_handler(psycopg.Error, _database)
     app.add_exception_handler(Exception, _unexpected)
 
 

@@ -28,10 +28,12 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from execdash.api import reads
 from execdash.api.cache import Entry, RawHeaders, ResponseCache, make_entry
+from execdash.api.errors import NOT_UPGRADED, not_upgraded_response
 from execdash.api.etag import Tagger, is_tagged, matches, wants_csv
 from execdash.api.versionprobe import DataVersions, VersionProbe
 from execdash.api.warmer import Warmer
 from execdash.db.changes import catch_up
+from execdash.db.engine import is_missing_schema
 
 log = logging.getLogger(__name__)
 
@@ -116,7 +118,14 @@ class ReadLayer:
                 if_none_match += b"," + value
             elif name == b"accept-encoding":
                 encodings += value
-        versions = await self.probe.read()
+        try:
+            versions = await self.probe.read()
+        except Exception as exc:
+            if not is_missing_schema(exc):
+                raise
+            log.error("%s: %s (%s)", path, NOT_UPGRADED, exc)
+            await not_upgraded_response(path)(scope, receive, send)
+            return
         if versions.stale:
             await self._catch_up()
         self._observe(versions)

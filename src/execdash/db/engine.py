@@ -119,6 +119,16 @@ def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
 
 
+def is_missing_schema(exc: BaseException) -> bool:
+    """True when `exc` says a table does not exist: the database was never upgraded."""
+    original = exc.orig if isinstance(exc, sa.exc.DBAPIError) else exc
+    if isinstance(original, sqlite3.OperationalError):
+        return str(original).startswith("no such table")
+    if isinstance(original, psycopg.Error):
+        return original.sqlstate == "42P01"  # undefined_table
+    return False
+
+
 def is_contention(exc: BaseException) -> bool:
     """True when `exc` means "another writer is in the way" (retry later), not a broken request."""
     if isinstance(exc, sa.exc.TimeoutError):  # no pooled connection came free in time
