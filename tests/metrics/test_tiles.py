@@ -79,3 +79,36 @@ def test_an_incomplete_window_makes_the_change_not_comparable_and_not_favourable
     full = make_kpi("revenue", "Revenue", "currency", 50.0, 100.0, EMPTY,
                     coverage=coverage_of(window, set(window.months) | held))  # fmt: skip
     assert (full.comparable, full.favourable) == (True, False)
+
+
+def test_a_tile_carries_everything_it_was_given_beside_its_change() -> None:
+    from execdash.metrics.models import DataQualityWarning, ForecastDetail
+
+    warning = DataQualityWarning(
+        table="ops_uptime", column="uptime", period="2025-08", value=99.0, message="read as 0.99"
+    )
+    forecast = ForecastDetail(
+        method="trailing_3m_mean", month="2025-09", value=102.0, lower=None, upper=None,
+        interval=None, history_months=3, pipeline_estimate=None,
+    )  # fmt: skip
+    provenance = Provenance(formula="Σ recognized", inputs=[], months=["2025-08"])
+    kpi = make_kpi(
+        "revenue", "Revenue", "currency", 110.0, 100.0, provenance,
+        good="down", warnings=[warning], forecast=forecast, basis="booked",
+    )  # fmt: skip
+    assert (kpi.key, kpi.label, kpi.unit, kpi.value, kpi.previous) == (
+        "revenue", "Revenue", "currency", 110.0, 100.0,
+    )  # fmt: skip
+    assert (kpi.delta, kpi.direction, kpi.favourable, kpi.good_direction) == (
+        pytest.approx(0.1), "up", False, "down",
+    )  # fmt: skip
+    assert (kpi.change, kpi.change_unit, kpi.coverage, kpi.comparable) == (
+        10.0, "relative", None, True,
+    )  # fmt: skip
+    assert kpi.provenance == provenance
+    assert kpi.warnings == [warning]
+    assert kpi.forecast == forecast
+    assert kpi.basis == "booked"
+    bare = make_kpi("revenue", "Revenue", "currency", None, 100.0, EMPTY)
+    assert (bare.warnings, bare.forecast, bare.basis, bare.change) == ([], None, None, None)
+    assert make_kpi("revenue", "Revenue", "currency", 1.0, None, EMPTY).change is None
