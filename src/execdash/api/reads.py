@@ -23,10 +23,12 @@ def _names(*tables: object) -> frozenset[str]:
     return frozenset(str(getattr(table, "name", table)) for table in tables)
 
 
-DRILLDOWNS = KPIS | _names(s.customers, s.top_products_daily)
+PLANS = _names(t.plans, t.plan_targets)
+"""The active plan every KPI is compared with."""
+DRILLDOWNS = KPIS | PLANS | _names(s.customers, s.top_products_daily)
 """A KPI's series and its breakdowns by customer, industry, source and product."""
 ALERTS = _names(s.alerts, t.alert_status)
-OVERVIEW = KPIS | ALERTS | _names(s.risks, s.retention_at_risk, s.customers)
+OVERVIEW = KPIS | PLANS | ALERTS | _names(s.risks, s.retention_at_risk, s.customers)
 """The dashboard: KPIs, revenue trend, newest alerts, open risks, customers at risk."""
 
 SALES = _names(
@@ -79,14 +81,18 @@ READS: tuple[tuple[str, frozenset[str]], ...] = (
     ("/api/v1/at-risk-customers", _names(s.retention_at_risk)),
     ("/api/v1/customers", _names(s.customers)),
     ("/api/v1/feedback", _names(s.customers, s.feedback)),
-    ("/api/v1/finance", _names(s.revenue_trend, s.orders, s.expenses, s.customers)),
+    ("/api/v1/plans/lines", PLANS | _names(s.revenue_trend)),
+    ("/api/v1/plans/template", PLANS | _names(s.revenue_trend)),
+    ("/api/v1/plans", PLANS),
+    ("/api/v1/finance", PLANS | _names(s.revenue_trend, s.orders, s.expenses, s.customers)),
     ("/api/v1/sales", SALES),
     (  # with the MRR movements, from the recurring orders
         "/api/v1/retention",
-        _names(s.revenue_trend, s.retention_nrr, s.retention_at_risk, s.customers, s.orders),
+        PLANS
+        | _names(s.revenue_trend, s.retention_nrr, s.retention_at_risk, s.customers, s.orders),
     ),
     ("/api/v1/summary", OVERVIEW | DRILLDOWNS),  # KPIs, their drivers, MRR bridge, signals
-    ("/api/v1/operations", OPERATIONS),
+    ("/api/v1/operations", OPERATIONS | PLANS),
     ("/api/v1/supply", SUPPLY),
     ("/api/v1/telemetry", TELEMETRY),
     ("/api/v1/products", _names(s.revenue_trend, s.top_products_daily, s.top_products)),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from execdash.cli import db, delivery, demo, ingest, refresh, serve, summary, users
+from execdash.cli import db, delivery, demo, ingest, plan, refresh, serve, summary, users
 
 app = typer.Typer(
     name="execdash",
@@ -20,6 +20,7 @@ app.add_typer(users.tokens_app, name="tokens")
 app.add_typer(delivery.digest_app, name="digest")
 app.add_typer(delivery.recipients_app, name="recipients")
 app.add_typer(delivery.channels_app, name="channels")
+app.add_typer(plan.plan_app, name="plan")
 app.command("serve")(serve.serve)
 app.command("demo")(demo.demo)
 app.command("refresh")(refresh.refresh)

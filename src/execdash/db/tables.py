@@ -372,3 +372,47 @@ delivery_alerts_seen = sa.Table(
 )
 """The version of each `alerts` row last queued for delivery (SHA-256 of its type, title,
 description and severity), so a new or changed alert is found from the table itself."""
+
+# --- Plans (migration 0012): named, versioned monthly targets per KPI (and segment) --------------
+
+PLAN_SEGMENT_KINDS = ("", "industry", "product")
+"""What a target is set for: the whole company (`''`), one industry or one product."""
+
+plans = sa.Table(
+    PREFIX + "plans",
+    app_metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("active", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("source", sa.Text),
+    sa.Column("created_by", sa.Text),
+    sa.Column("created_at", sa.DateTime, nullable=False, server_default=NOW),
+    sa.UniqueConstraint("name", "version", name="uq_plans_name_version"),
+    sa.CheckConstraint("version >= 1", name="ck_plans_version"),
+    sqlite_autoincrement=True,
+)
+"""One version of a named plan ("Budget FY2026" v2); at most one row is `active`."""
+
+plan_targets = sa.Table(
+    PREFIX + "plan_targets",
+    app_metadata,
+    sa.Column(
+        "plan_id",
+        sa.Integer,
+        sa.ForeignKey(PREFIX + "plans.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("kpi", sa.Text, primary_key=True),
+    sa.Column("month", sa.Text, primary_key=True),
+    sa.Column("segment_kind", sa.Text, primary_key=True, server_default=sa.text("''")),
+    sa.Column("segment", sa.Text, primary_key=True, server_default=sa.text("''")),
+    sa.Column("target", sa.Float, nullable=False),
+    sa.Column("updated_by", sa.Text),
+    sa.Column("updated_at", sa.DateTime, nullable=False, server_default=NOW),
+    sa.CheckConstraint(
+        "segment_kind IN ('','industry','product')", name="ck_plan_targets_segment_kind"
+    ),
+)
+"""A plan's target for one KPI in one month (`YYYY-MM`), for the company or one segment; rates
+are stored as 0–1 ratios like the data."""

@@ -92,6 +92,43 @@ def forecast_next(values: Sequence[float]) -> Forecast:
     return trailing_mean(values)
 
 
+def holt_path(
+    values: Sequence[float], alpha: float, beta: float, phi: float, steps: int
+) -> list[float]:
+    """The next `steps` values of a fitted damped Holt model: level + (φ + … + φ^h) × trend."""
+    level, trend = values[0], values[1] - values[0]
+    for y in values[1:]:
+        predicted = level + phi * trend
+        new_level = alpha * y + (1 - alpha) * predicted
+        trend = beta * (new_level - level) + (1 - beta) * phi * trend
+        level = new_level
+    path, damping = [], 0.0
+    for h in range(1, steps + 1):
+        damping += phi**h
+        path.append(level + damping * trend)
+    return path
+
+
+def project(
+    values: Sequence[float], steps: int, growth: float = TRAILING_GROWTH
+) -> tuple[ForecastMethod, list[float]]:
+    """The next `steps` monthly values by the revenue forecast's own method: damped Holt with
+    the parameters `holt_damped` chooses (12+ months), else the trailing 3-month mean × `growth`
+    (1.02 for revenue; 1 for a rate or a stock) held flat; `none` and no values without history."""
+    if steps <= 0:
+        return ("holt_damped" if len(values) >= MIN_HOLT_MONTHS else "trailing_3m_mean"), []
+    if len(values) >= MIN_HOLT_MONTHS:
+        fit = holt_damped(values)
+        assert fit.alpha is not None
+        assert fit.beta is not None
+        assert fit.phi is not None
+        return "holt_damped", holt_path(values, fit.alpha, fit.beta, fit.phi, steps)
+    if not values:
+        return "none", []
+    last = values[-3:]
+    return "trailing_3m_mean", [sum(last) / len(last) * growth] * steps
+
+
 def pipeline_estimate(
     pipeline: float | None,
     win_rate: float | None,

@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from execdash.metrics.planned import PlanComparison, PlanPoint
 from execdash.metrics.windows import Window
 
 Unit = Literal[
@@ -168,6 +169,9 @@ class Kpi(_Model):
     )
     basis: str | None = Field(
         default=None, description="What period the value is measured over, when not the window."
+    )
+    plan: PlanComparison | None = Field(
+        default=None, description="The KPI against the active plan (null without an active plan)."
     )
 
 
@@ -363,6 +367,13 @@ class KpiDrilldown(_Model):
         default=None,
         description="Forecast only: monthly recognized revenue of the window, whatever the "
         "granularity, so the forecast month can be drawn after it.",
+    )
+    plan_series: Series | None = Field(
+        default=None, description="The active plan per period, aggregated like the KPI."
+    )
+    off_plan: list[PlanPoint] = Field(
+        default_factory=list,
+        description="The window's periods with a plan, furthest off plan (worst) first.",
     )
 
 

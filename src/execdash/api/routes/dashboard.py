@@ -23,6 +23,7 @@ from execdash.db.changes import data_version, last_data_update
 from execdash.db.schema import alerts, risks
 from execdash.metrics import executive, finance, retention
 from execdash.metrics.models import AtRiskCustomer, DataQualityWarning, Kpi, Series, Timeframe
+from execdash.plans.attach import with_plan
 
 READS = tables_for("/api/v1/dashboard")
 
@@ -105,7 +106,7 @@ def dashboard(
         trend = finance.revenue_trend(conn, window)
         return series_csv(f"revenue-trend-{window_slug(window)}.csv", trend)
     settings = settings_of(request)
-    kpis = executive.kpis(conn, window)
+    kpis = with_plan(conn, window, executive.kpis(conn, window))
     at_risk, at_risk_warnings = retention.at_risk(conn)
     warnings = {(w.table, w.column, w.period, w.value): w for k in kpis for w in k.warnings}
     for w in at_risk_warnings:

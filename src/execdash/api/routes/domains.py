@@ -27,6 +27,7 @@ from execdash.metrics.models import (
     TelemetryOverview,
 )
 from execdash.metrics.windows import Window
+from execdash.plans.attach import COMPARED, with_plan
 
 router = APIRouter(prefix="/api/v1", tags=["domains"], responses=problem_responses(401, 422))
 
@@ -67,6 +68,8 @@ def _overview_endpoint(name: str, build: Overview) -> Callable[..., DomainOvervi
         format: FormatParam = "json",
     ) -> DomainOverview | Response:
         overview = build(conn, window)
+        if any(k.key in COMPARED for k in overview.kpis):
+            overview = overview.model_copy(update={"kpis": with_plan(conn, window, overview.kpis)})
         if wants_csv(request, format):
             return series_csv(f"{name}-{window_slug(window)}.csv", overview.series)
         return overview

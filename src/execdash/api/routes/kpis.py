@@ -17,6 +17,7 @@ from execdash.api.window import WindowParam, invalid_parameter, window_slug
 from execdash.metrics import drilldown, executive
 from execdash.metrics.formulas import KPI_KEYS
 from execdash.metrics.models import Kpi, KpiDrilldown, Timeframe
+from execdash.plans.attach import with_drill_plan, with_plan
 
 router = APIRouter(prefix="/api/v1/kpis", tags=["kpis"])
 
@@ -38,7 +39,9 @@ def unknown_kpi(key: str) -> HTTPException:
 @router.get("", response_model=KpiList, responses=problem_responses(401, 422))
 def list_kpis(conn: ReadConn, _user: Reader, window: WindowParam) -> KpiList:
     """The ten executive KPIs with deltas, favourability and provenance."""
-    return KpiList(timeframe=Timeframe.of(window), kpis=executive.kpis(conn, window))
+    return KpiList(
+        timeframe=Timeframe.of(window), kpis=with_plan(conn, window, executive.kpis(conn, window))
+    )
 
 
 @router.get(
@@ -62,7 +65,7 @@ def kpi_drilldown(
     if key not in KPI_KEYS:
         raise unknown_kpi(key)
     try:
-        result = drilldown.drilldown(conn, window, key, by)
+        result = with_drill_plan(conn, window, drilldown.drilldown(conn, window, key, by))
     except drilldown.DrilldownError as exc:
         raise invalid_parameter(exc.field, str(exc)) from None
     if wants_csv(request, format):

@@ -1,0 +1,102 @@
+"""The active plan put beside the numbers of a window: on KPI tiles, as chart lines and as the
+drill-down's months furthest off plan. SQL here, the math in `compare`."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+
+from execdash.metrics.executive import fetch_facts
+from execdash.metrics.formulas import KPI_DEFS, Facts
+from execdash.metrics.models import Kpi, KpiDrilldown, Series
+from execdash.metrics.windows import Window, add_months
+from execdash.plans import store
+from execdash.plans.aggregate import company_targets
+from execdash.plans.catalog import PLANNABLE
+from execdash.plans.compare import PlanRef, compare_kpi, needed_windows, off_plan, plan_series
+
+Targets = dict[str, dict[dt.date, float]]
+COMPARED = frozenset(PLANNABLE) | {"forecast"}
+"""KPIs a plan is shown on: every plannable one, and the forecast (against the revenue plan)."""
+HISTORY_MONTHS = 24
+"""The landing forecasts from at least this window's facts (48 months back with its previous)."""
+
+
+def fiscal_start_of(window: Window) -> int:
+    """The window's fiscal year start month (January until the fiscal calendar says otherwise)."""
+    return int(getattr(window, "fiscal_start", 1))
+
+
+def active_targets(conn: sa.Connection) -> tuple[PlanRef, Targets] | None:
+    """The active plan and its company-level targets by KPI and month, or None."""
+    ref = store.active_plan(conn)
+    if ref is None:
+        return None
+    kinds = {k: p.kind for k, p in PLANNABLE.items()}
+    return ref, company_targets(store.rows_of(conn, ref.id), kinds)
+
+
+def plan_facts(conn: sa.Connection, window: Window, targets: Targets) -> Facts:
+    """The monthly facts a comparison needs: the window's and enough history to forecast from."""
+    history = Window(
+        "24m", "month", add_months(window.end_month, 1 - HISTORY_MONTHS), window.end_month
+    )
+    subs = needed_windows(window, targets, fiscal_start_of(window))
+    if window.start_month < history.start_month:
+        subs.append(Window(window.range_key, "month", window.start_month, window.end_month))
+    facts, _ = fetch_facts(conn, history, subs)
+    return facts
+
+
+def with_plan(conn: sa.Connection, window: Window, kpis: list[Kpi]) -> list[Kpi]:
+    """`kpis` with their comparison against the active plan (unchanged without one)."""
+    found = active_targets(conn)
+    if found is None:
+        return kpis
+    ref, targets = found
+    facts = plan_facts(conn, window, targets)
+    start = fiscal_start_of(window)
+    return [
+        k.model_copy(update={"plan": compare_kpi(k, window, facts, targets, ref, start)})
+        if k.key in COMPARED
+        else k
+        for k in kpis
+    ]
+
+
+def plan_lines(conn: sa.Connection, window: Window) -> list[Series]:
+    """The active plan of every plannable KPI per period of the window (empty without a plan)."""
+    found = active_targets(conn)
+    if found is None:
+        return []
+    ref, targets = found
+    return [plan_series(window, key, targets, ref) for key in PLANNABLE if targets.get(key)]
+
+
+def with_drill_plan(conn: sa.Connection, window: Window, drill: KpiDrilldown) -> KpiDrilldown:
+    """A drill-down with its KPI against the plan, the plan line and the months off plan."""
+    if drill.key not in COMPARED:
+        return drill
+    found = active_targets(conn)
+    if found is None:
+        return drill
+    ref, targets = found
+    facts = plan_facts(conn, window, targets)
+    kpi = drill.kpi.model_copy(
+        update={
+            "plan": compare_kpi(drill.kpi, window, facts, targets, ref, fiscal_start_of(window))
+        }
+    )
+    line = plan_series(window, drill.key, targets, ref)
+    good = next(d[3] for d in KPI_DEFS if d[0] == drill.key)
+    actual = drill.actuals if drill.key == "forecast" and drill.actuals else drill.series
+    if drill.key == "forecast":
+        line = plan_series(
+            Window(window.range_key, "month", window.start_month, window.end_month),
+            drill.key,
+            targets,
+            ref,
+        )
+    rows = off_plan(actual, line, "revenue" if drill.key == "forecast" else drill.key, good)
+    return drill.model_copy(update={"kpi": kpi, "plan_series": line, "off_plan": rows})
