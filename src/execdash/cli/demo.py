@@ -43,3 +43,10 @@ def demo(
         fail("the database already holds data; use an empty database for the demo company")
     summary = generate(engine, seed=seed, orders=orders, months=months, end_month=end)
     out.print(summary)
+    from execdash.demo.plans import write_plans
+
+    budget, reforecast = write_plans(engine, summary.end_month)
+    out.print(
+        f"plans: {budget.name!r} and {reforecast.name!r} (active), see `execdash plan list`",
+        highlight=False,
+    )
