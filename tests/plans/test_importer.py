@@ -125,7 +125,8 @@ def test_import_is_all_or_nothing_and_versions_by_name(engine: Engine, tmp_path:
     assert (report.ok, ref, _counts(engine)) == (True, None, (0, 0))
     _, first = import_plan(engine, good, "Budget", activate=True)
     _, second = import_plan(engine, good, "Budget")
-    assert first is not None and second is not None
+    assert first is not None
+    assert second is not None
     assert (first.version, second.version) == (1, 2)
     assert _counts(engine) == (2, 4)
     report, ref = import_plan(engine, good, "  ")
