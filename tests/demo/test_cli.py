@@ -33,6 +33,7 @@ def test_generates_into_an_empty_database_and_prints_the_summary(
     assert "rows/s" in result.stdout
     assert "2024-08 … 2025-08" in result.stdout
     assert _orders(sqlite_url) == 1500
+    assert "plans: 'Budget FY2025' and 'Reforecast Q2 FY2025' (active)" in result.stdout
 
 
 def test_refuses_a_database_that_already_holds_data(runner: CliRunner, sqlite_url: str) -> None:
