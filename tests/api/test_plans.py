@@ -186,8 +186,23 @@ def test_drilldown_lists_months_furthest_off_plan(
     ]  # fmt: skip
     lines = client.get("/api/v1/plans/lines?range=6m&granularity=quarter").json()
     assert lines["plan"]["name"] == "Budget 2025"
-    revenue = next(s for s in lines["series"] if s["key"] == "plan_revenue")
+    revenue = next(s for s in lines["series"] if s["key"] == "plan_recognized")
     assert [(p["period"], p["value"]) for p in revenue["points"]] == [
         ("2025-Q1", 600.0),
         ("2025-Q2", 600.0),
     ]
+
+
+def test_charts_get_the_plan_line_of_their_series(
+    client: TestClient, company: Engine, tokens: dict[str, str]
+) -> None:
+    assert client.get("/api/v1/dashboard?range=6m").json()["plan_lines"] == []
+    _import(client, tokens["editor"], BUDGET, activate="true")
+    dash = client.get("/api/v1/dashboard?range=6m").json()
+    assert [s["key"] for s in dash["plan_lines"]] == ["plan_recognized"]
+    ops = client.get("/api/v1/operations?range=6m").json()
+    line = next(s for s in ops["series"] if s["key"] == "plan_uptime")
+    assert [p["value"] for p in line["points"]] == [None, None, None, 0.98, 0.98, 0.98]
+    assert next(k for k in ops["kpis"] if k["key"] == "uptime")["plan"]["months"] == 3
+    finance = client.get("/api/v1/finance?range=6m").json()
+    assert "plan_recognized" in [s["key"] for s in finance["series"]]

@@ -65,13 +65,26 @@ def with_plan(conn: sa.Connection, window: Window, kpis: list[Kpi]) -> list[Kpi]
     ]
 
 
-def plan_lines(conn: sa.Connection, window: Window) -> list[Series]:
-    """The active plan of every plannable KPI per period of the window (empty without a plan)."""
+SERIES_OF = {"revenue": "recognized"}
+"""The chart series a KPI's plan is drawn against, where its key differs from the KPI's."""
+
+
+def plan_lines(
+    conn: sa.Connection, window: Window, series_keys: frozenset[str] | None = None
+) -> list[Series]:
+    """The active plan per period of the window, one series per planned KPI keyed `plan_<series
+    key>` (`plan_recognized` for revenue); only those drawn against `series_keys` when given."""
     found = active_targets(conn)
     if found is None:
         return []
     ref, targets = found
-    return [plan_series(window, key, targets, ref) for key in PLANNABLE if targets.get(key)]
+    lines = []
+    for key in PLANNABLE:
+        drawn = SERIES_OF.get(key, key)
+        if targets.get(key) and (series_keys is None or drawn in series_keys):
+            line = plan_series(window, key, targets, ref)
+            lines.append(line.model_copy(update={"key": f"plan_{drawn}"}))
+    return lines
 
 
 def with_drill_plan(conn: sa.Connection, window: Window, drill: KpiDrilldown) -> KpiDrilldown:

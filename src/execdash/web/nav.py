@@ -29,4 +29,5 @@ NAV: tuple[NavItem, ...] = (
     NavItem("overview", "/", "Overview"),
     *DOMAIN_PAGES,
     NavItem("alerts", "/alerts", "Alerts & risks"),
+    NavItem("plans", "/plans", "Plans"),
 )

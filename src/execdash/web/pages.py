@@ -45,6 +45,7 @@ PAGE_MODULES: dict[str, tuple[str, ...]] = {
     "overview": ("overview", "alerts"),
     "kpi": ("kpi", "domain", "domains", "movements"),
     "alerts": ("alerts",),
+    "plans": ("plans",),
     "login": ("login",),
     "delivery": ("delivery",),
 }
@@ -104,6 +105,12 @@ def alerts_page(request: Request) -> Response:
 def delivery_page(request: Request) -> Response:
     """Delivery (editors): channels with a test-send button, digest recipients, the log."""
     return _render(request, "delivery.html", "delivery", "Delivery")
+
+
+@router.get("/plans", response_class=HTMLResponse)
+def plans_page(request: Request) -> Response:
+    """Plans: the active plan's targets for the window (editable by editors), versions, import."""
+    return _render(request, "plans.html", "plans", "Plans")
 
 
 @router.get("/docs", response_class=HTMLResponse)

@@ -23,7 +23,7 @@ from execdash.db.changes import data_version, last_data_update
 from execdash.db.schema import alerts, risks
 from execdash.metrics import executive, finance, retention
 from execdash.metrics.models import AtRiskCustomer, DataQualityWarning, Kpi, Series, Timeframe
-from execdash.plans.attach import with_plan
+from execdash.plans.attach import plan_lines, with_plan
 
 READS = tables_for("/api/v1/dashboard")
 
@@ -47,6 +47,11 @@ class Dashboard(BaseModel):
     risks_total: int = Field(description="How many risks are not closed.")
     at_risk: list[AtRiskCustomer] = Field(description="Top 10 customers by expected loss.")
     at_risk_total: int = Field(description="How many customers are flagged at risk.")
+    plan_lines: list[Series] = Field(
+        default_factory=list,
+        description="The active plan per period (key plan_recognized, plan_backlog, …); empty "
+        "without an active plan.",
+    )
     warnings: list[DataQualityWarning] = Field(description="Data-quality warnings.")
     last_data_update: UtcDateTime | None = Field(
         description="When a table the overview reads last changed, by any program (UTC)."
@@ -117,6 +122,7 @@ def dashboard(
         currency_symbol=settings.currency_symbol,
         kpis=kpis,
         revenue_trend=finance.revenue_trend(conn, window),
+        plan_lines=plan_lines(conn, window, frozenset({"recognized", "backlog"})),
         alerts=newest_alerts(conn),
         alerts_total=count_rows(conn, open_alerts()),
         risks=open_risks(conn),

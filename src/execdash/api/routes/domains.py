@@ -27,7 +27,7 @@ from execdash.metrics.models import (
     TelemetryOverview,
 )
 from execdash.metrics.windows import Window
-from execdash.plans.attach import COMPARED, with_plan
+from execdash.plans.attach import COMPARED, plan_lines, with_plan
 
 router = APIRouter(prefix="/api/v1", tags=["domains"], responses=problem_responses(401, 422))
 
@@ -69,7 +69,13 @@ def _overview_endpoint(name: str, build: Overview) -> Callable[..., DomainOvervi
     ) -> DomainOverview | Response:
         overview = build(conn, window)
         if any(k.key in COMPARED for k in overview.kpis):
-            overview = overview.model_copy(update={"kpis": with_plan(conn, window, overview.kpis)})
+            keys = frozenset(s.key for s in overview.series)
+            overview = overview.model_copy(
+                update={
+                    "kpis": with_plan(conn, window, overview.kpis),
+                    "series": [*overview.series, *plan_lines(conn, window, keys)],
+                }
+            )
         if wants_csv(request, format):
             return series_csv(f"{name}-{window_slug(window)}.csv", overview.series)
         return overview

@@ -20,6 +20,7 @@ const PAGES = {
   marketing: () => import("./pages/domain.js"),
   kpi: () => import("./pages/kpi.js"),
   alerts: () => import("./pages/alerts.js"),
+  plans: () => import("./pages/plans.js"),
   login: () => import("./pages/login.js"),
   delivery: () => import("./pages/delivery.js"),
 };

@@ -4,6 +4,7 @@ import { h } from "./dom.js";
 import { formatValue, formatChange, formatPeriod } from "./format.js";
 import { POPOVER_DIMENSION, fillPopoverDrivers } from "./drivers.js";
 import { readView, viewParams } from "./state.js";
+import { planBlock, planHow } from "./plan.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 
@@ -112,6 +113,7 @@ function howComputed(kpi) {
       list,
       span ? h("p", { class: "muted", text: `Months: ${span}` }) : null,
       forecast ? h("p", { class: "muted", text: `Method: ${forecast.method.replace(/_/g, " ")}` }) : null,
+      planHow(kpi),
       POPOVER_DIMENSION[kpi.key] ? h("div", { class: "how-drivers", dataset: { kpi: kpi.key } }, h("p", { class: "muted", text: "Loading what drove it…" })) : null));
 }
 
@@ -140,6 +142,7 @@ export function kpiTile(kpi, { href, values } = {}) {
     coverageText(kpi) ? h("span", { class: "tile-coverage", text: coverageText(kpi) }) : null,
     h("div", { class: "tile-foot" }, deltaBadge(kpi), spark),
     previousText(kpi) ? h("span", { class: "tile-prev", text: previousText(kpi) }) : null,
+    planBlock(kpi),
     howComputed(kpi));
   if (kpi.value === null || kpi.value === undefined) {
     tile.title = "No data for this window";

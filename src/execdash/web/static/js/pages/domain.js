@@ -10,6 +10,7 @@ import { showTimeframe } from "../context.js";
 import { formatValue } from "../format.js";
 import { seriesByKey } from "../shapes.js";
 import { DOMAINS } from "./domains.js";
+import { withPlanLine } from "../plan.js";
 
 /** The executive KPIs, which have a drill-down endpoint of their own. */
 export const EXECUTIVE_KPIS = new Set([
@@ -66,7 +67,9 @@ function renderEntry(grid, entry, data, byKey, used, view) {
   const list = entry.series.map((k) => byKey.get(k)).filter(Boolean);
   if (!list.length) return;
   for (const s of list) used.add(s.key);
-  chartCard(card(grid, entry.wide), seriesSpec(entry.title, list, {
+  const planned = list.findIndex((s) => byKey.has(`plan_${s.key}`));
+  if (planned >= 0) used.add(`plan_${list[planned].key}`);
+  chartCard(card(grid, entry.wide), withPlanLine(seriesSpec(entry.title, list, {
     type: entry.type,
     types: entry.types,
     axisOf: entry.axisOf,
@@ -76,7 +79,7 @@ function renderEntry(grid, entry, data, byKey, used, view) {
     filename: entry.filename,
     note: entry.note,
     empty: entry.empty || `No ${entry.title.toLowerCase()} data in this window (${entry.source || "no rows for these months"}).`,
-  }));
+  }), planned >= 0 ? byKey.get(`plan_${list[planned].key}`) : null, Math.max(planned, 0)));
 }
 
 export async function load(view) {
@@ -95,7 +98,7 @@ export async function load(view) {
   const used = new Set();
   const waits = layout.charts.map((entry) => renderEntry(grid, entry, data, byKey, used, view));
   for (const s of data.series || []) {
-    if (!used.has(s.key)) renderEntry(grid, { title: s.label, series: [s.key] }, data, byKey, used, view);
+    if (!used.has(s.key) && !s.key.startsWith("plan_")) renderEntry(grid, { title: s.label, series: [s.key] }, data, byKey, used, view);
   }
   await Promise.all(waits);
 }

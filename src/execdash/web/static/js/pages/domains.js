@@ -4,9 +4,6 @@ import { tableCard } from "../tables.js";
 import { formatValue } from "../format.js";
 import { mrrMovements } from "./movements.js";
 
-/** Uptime target drawn on the operations chart (an SLA of 99.0%; the data hold no target). */
-export const UPTIME_TARGET = 0.99;
-
 function funnel(container, data) {
   const stages = data.funnel || [];
   chartCard(container, {
@@ -86,7 +83,7 @@ export const DOMAINS = {
   operations: {
     endpoint: "/api/v1/operations",
     charts: [
-      { title: "Uptime against target", series: ["uptime"], type: "line", targets: [UPTIME_TARGET], wide: true, note: `Dashed line: ${formatValue(UPTIME_TARGET, "ratio")} uptime target.`, source: "ops_uptime" },
+      { title: "Uptime against plan", series: ["uptime"], type: "line", wide: true, source: "ops_uptime" },
       { title: "MTBF and MTTR", series: ["mtbf", "mttr"], types: ["bar", "line"], axisOf: [0, 1], axes: [{ unit: "hours", name: "MTBF" }, { unit: "hours", name: "MTTR" }], source: "ops_reliability" },
       { title: "DOA, defect and warranty rates", series: ["doa", "defect", "warranty"], type: "line", axes: [{ unit: "ratio" }], source: "ops_quality" },
       { title: "Service cost per device", series: ["service_cost"], source: "ops_service_cost" },

@@ -7,10 +7,11 @@ import { chartCard, seriesSpec, breakdownSpec } from "../charts.js";
 import { tableCard } from "../tables.js";
 import { viewParams } from "../state.js";
 import { showTimeframe } from "../context.js";
-import { formatValue, formatPeriod } from "../format.js";
+import { formatValue, formatPeriod, formatDelta, formatPoints } from "../format.js";
 import { EXECUTIVE_KPIS } from "./domain.js";
 import { DOMAINS } from "./domains.js";
 import { renderDrivers, renderUnexplained } from "../drivers.js";
+import { withPlanLine } from "../plan.js";
 
 const BY_KEY = "by";
 
@@ -193,6 +194,31 @@ function renderForecast(drill) {
   });
 }
 
+/** The periods furthest off plan, worst first, with plan, actual and variance. */
+function renderOffPlan(drill) {
+  const card = document.getElementById("kpi-off-plan");
+  if (!card) return;
+  const rows = drill.off_plan || [];
+  card.hidden = !drill.plan_series;
+  if (!drill.plan_series) return;
+  const unit = drill.kpi.unit;
+  const points = drill.kpi.plan?.variance_unit === "points";
+  const fmt = (v) => formatValue(v, unit, drill.key, { compact: false });
+  tableCard(card, {
+    title: `${drill.key === "forecast" ? "Months" : "Periods"} furthest off plan (${drill.plan_series.label})`,
+    filename: `${drill.key}-off-plan`,
+    rows: rows.slice(0, 6),
+    empty: "No period of this window has both a plan and an actual.",
+    columns: [
+      { key: "period", label: "Period", format: (v) => formatPeriod(v) },
+      { key: "plan", label: "Plan", num: true, format: fmt },
+      { key: "actual", label: "Actual", num: true, format: fmt },
+      { key: "variance", label: "Variance", num: true, format: (v, r) => h("span", { class: `plan-variance ${r.favourable ? "good" : "bad"}`, text: `${points ? formatPoints(v, drill.key) : formatDelta(r.variance_pct)} (${formatValue(v, unit, drill.key)})` }) },
+      { key: "favourable", label: "Against plan", format: (v) => (v ? "at or better than plan" : "worse than plan") },
+    ],
+  });
+}
+
 export async function load(view) {
   const key = document.body.dataset.kpi;
   const domain = new URLSearchParams(location.search).get("domain");
@@ -205,15 +231,16 @@ export async function load(view) {
   fill(document.getElementById("kpi-tile"), kpiTile(drill.kpi, { values: series?.points.map((p) => p.value) }));
   const seriesBox = document.getElementById("kpi-series");
   if (series) {
-    chartCard(seriesBox, seriesSpec(`${series.label || drill.kpi.label} per ${drill.timeframe.granularity}`, [series], {
+    chartCard(seriesBox, withPlanLine(seriesSpec(`${series.label || drill.kpi.label} per ${drill.timeframe.granularity}`, [series], {
       type: series.kind === "flow" ? "bar" : "line",
       filename: `${drill.key}-series`,
       empty: `No ${drill.kpi.label.toLowerCase()} data in this window.`,
-    }));
+    }), drill.key === "forecast" ? null : drill.plan_series, 0));
   } else {
     fill(seriesBox, h("div", { class: "empty", text: `${drill.kpi.label} has no series per period.` }));
   }
   renderForecast(drill);
+  renderOffPlan(drill);
   renderBreakdown(drill, () => load(view));
   renderTable(drill);
   const why = document.getElementById("kpi-drivers");

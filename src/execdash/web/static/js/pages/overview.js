@@ -12,6 +12,7 @@ import { severityBadge } from "./alerts.js";
 import { trendRows, kpiSeriesValues } from "../shapes.js";
 import { renderSummary } from "../summary.js";
 import { printOverflow } from "../printing.js";
+import { withPlanLine, rankedByPlan, STATUS_WORDS, STATUS_TONES, formatVariance, landingText, planSpan } from "../plan.js";
 
 export const HEADLINE = ["revenue", "backlog", "uptime", "nrr", "gm", "payback"];
 export const HIGHLIGHTS = ["book_to_bill", "coverage_months", "arr", "forecast"];
@@ -29,7 +30,8 @@ function renderTiles(container, keys, kpis, view, sparks) {
 
 function renderRevenueChart(data) {
   const rows = trendRows(data);
-  chartCard(document.getElementById("revenue-chart"), {
+  const plan = (data.plan_lines || []).find((s) => s.key === "plan_recognized");
+  chartCard(document.getElementById("revenue-chart"), withPlanLine({
     title: "Revenue: recognized and booked, with backlog",
     filename: "revenue-trend",
     categories: rows.map((r) => r.period),
@@ -42,6 +44,32 @@ function renderRevenueChart(data) {
       { name: "Backlog (period end)", key: "backlog", unit: "currency", type: "line", axis: 1, data: rows.map((r) => r.backlog) },
     ],
     empty: "No revenue data in this window: revenue_trend has no rows for these months. Import revenue or pick an earlier as-of month.",
+  }, plan, 0));
+}
+
+/** The "vs plan" view: every KPI with a plan, ranked by how far its plan period lands off plan. */
+function renderVsPlan(kpis, view) {
+  const card = document.getElementById("plan-card");
+  if (!card) return;
+  const ranked = rankedByPlan(kpis);
+  const any = kpis.find((k) => k.plan);
+  card.hidden = !any;
+  if (!any) return;
+  tableCard(card, {
+    title: `Against plan: ${any.plan.plan_name} v${any.plan.plan_version}, furthest off plan first`,
+    filename: "kpis-vs-plan",
+    rows: ranked.map(({ kpi }) => ({ kpi, key: kpi.key, label: kpi.label, status: kpi.plan.status, landing: landingText(kpi), months: planSpan(kpi.plan), plan: kpi.plan.plan, actual: kpi.plan.actual, variance: kpi.plan.variance, variance_pct: kpi.plan.variance_pct, attainment: kpi.plan.attainment })),
+    empty: "No KPI has a target in this window.",
+    columns: [
+      { key: "label", label: "KPI", format: (v, r) => h("a", { href: drillHref(r.key, view), "data-keep-query": true, text: v }) },
+      { key: "status", label: "Status", format: (v) => (v ? h("span", { class: `plan-status ${STATUS_TONES[v]}`, text: STATUS_WORDS[v] }) : "—") },
+      { key: "landing", label: "Plan period", format: (v) => v || "—" },
+      { key: "months", label: "Window months planned" },
+      { key: "plan", label: "Plan", num: true, format: (v, r) => formatValue(v, r.kpi.unit, r.key) },
+      { key: "actual", label: "Actual", num: true, format: (v, r) => formatValue(v, r.kpi.unit, r.key) },
+      { key: "variance", label: "Variance", num: true, format: (v, r) => formatVariance(r.kpi.plan, r.key) },
+      { key: "attainment", label: "Attainment", num: true, format: (v) => formatValue(v, "ratio") },
+    ],
   });
 }
 
@@ -147,6 +175,7 @@ export async function load(view, painted = () => {}) {
   painted(); // the new numbers are on screen
   await new Promise((resolve) => requestAnimationFrame(resolve)); // paint the tiles before the chart
   renderRevenueChart(data);
+  renderVsPlan(kpis, view);
   renderAlerts(data.alerts || [], data.alerts_total);
   renderRisks(data.risks || [], data.risks_total);
   renderAtRisk(data.at_risk || [], data.at_risk_total);
