@@ -46,6 +46,7 @@ PAGES = [
     "/kpi/revenue",
     "/kpi/forecast",
     "/alerts",
+    "/plans",
     "/login",
 ]
 

@@ -55,7 +55,8 @@ function renderGrid(detail, timeframe, reload) {
     h("th", { scope: "row", text: label }),
     months.map((month) => {
       const value = targets.get(`${key}|${month}`);
-      if (!edit) return h("td", { class: "num", text: value === undefined ? "—" : formatValue(value, unit, key, { compact: false }) });
+      const cell = (content) => h("td", { class: "num", dataset: { label: formatPeriod(month) } }, h("span", { class: "cell" }, content));
+      if (!edit) return cell(value === undefined ? "—" : formatValue(value, unit, key, { compact: false }));
       const input = h("input", {
         type: "text", inputmode: "decimal", value: editable(key, value), dataset: { kpi: key, month },
         "aria-label": `${label} target for ${formatPeriod(month)}${PERCENT.has(key) ? " (percent)" : ""}`,
@@ -71,11 +72,11 @@ function renderGrid(detail, timeframe, reload) {
           input.setAttribute("aria-invalid", "true");
         }
       });
-      return h("td", { class: "num" }, input);
+      return cell(input);
     })));
   fill(box,
     h("p", { class: "muted", text: edit ? "Change a cell and leave it to save that target (rates in percent; empty removes it)." : "Sign in as an editor to change targets." }),
-    h("div", { class: "plan-grid-wrap" }, h("table", { class: "plan-grid" }, h("thead", {}, head), h("tbody", {}, rows))));
+    h("div", { class: "plan-grid-wrap", dataset: { table: "plan-targets" } }, h("table", { class: "stack-table plan-grid" }, h("thead", {}, head), h("tbody", {}, rows))));
 }
 
 function renderVersions(plans, reload) {
@@ -91,7 +92,7 @@ function renderVersions(plans, reload) {
       { key: "targets", label: "Targets", num: true },
       { key: "first_month", label: "Months", format: (v, r) => (v ? `${formatPeriod(v)} – ${formatPeriod(r.last_month)}` : "—") },
       { key: "created_at", label: "Created", format: (v, r) => `${formatDate(v)}${r.created_by ? ` by ${r.created_by}` : ""}` },
-      { key: "id", label: "", format: (v, r) => {
+      { key: "id", label: "Actions", format: (v, r) => {
         const csv = h("a", { href: `/api/v1/plans/${v}?format=csv`, download: "", text: "CSV", "aria-label": `Download ${r.name} version ${r.version} as CSV` });
         if (!edit || r.active) return csv;
         return h("span", { class: "row-actions" }, csv, h("button", {
