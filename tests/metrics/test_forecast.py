@@ -55,3 +55,31 @@ def test_pipeline_estimate_is_pipeline_times_win_rate_times_mean_won_deal() -> N
     assert pipeline_estimate(10.0, 0.25, 4.0, 400.0) == pytest.approx(250.0)
     assert pipeline_estimate(10.0, 0.25, 0.0, 400.0) is None
     assert pipeline_estimate(None, 0.25, 4.0, 400.0) is None
+
+
+def test_project_continues_the_chosen_holt_model_step_by_step() -> None:
+    from execdash.metrics.forecast import holt_damped, holt_path, project
+
+    values = [100.0 + 4 * i + (i % 3) for i in range(18)]
+    method, path = project(values, 3)
+    fit = holt_damped(values)
+    assert method == "holt_damped"
+    assert path[0] == pytest.approx(fit.value)
+    assert fit.alpha is not None
+    assert fit.beta is not None
+    assert fit.phi is not None
+    assert path == holt_path(values, fit.alpha, fit.beta, fit.phi, 3)
+    # each step adds the next damped share of the trend: φ^h × trend
+    assert (path[2] - path[1]) == pytest.approx((path[1] - path[0]) * fit.phi)
+
+
+def test_project_with_short_history_holds_the_trailing_mean() -> None:
+    from execdash.metrics.forecast import project
+
+    assert project([10.0, 20.0, 30.0, 40.0], 2) == ("trailing_3m_mean", [pytest.approx(30.6)] * 2)
+    assert project([10.0, 20.0, 30.0, 40.0], 2, growth=1.0) == (
+        "trailing_3m_mean",
+        [pytest.approx(30.0)] * 2,
+    )
+    assert project([], 3) == ("none", [])
+    assert project([1.0], 0) == ("trailing_3m_mean", [])
