@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from sqlalchemy.engine import Engine
 
@@ -22,6 +23,17 @@ pytestmark = pytest.mark.browser
 
 SCREENSHOTS = Path(__file__).parents[2] / "screenshots"
 MINUS = "\u2212"
+WARM = (
+    "/api/v1/dashboard",
+    "/api/v1/finance",
+    "/api/v1/retention",
+    "/api/v1/operations",
+    "/api/v1/kpis/payback",
+    "/api/v1/kpis/coverage_months",
+    "/api/v1/kpis/uptime",
+    "/api/v1/kpis/revenue",
+    "/api/v1/summary",
+)
 STATUS = {"on_track": "ON TRACK", "at_risk": "AT RISK", "off_track": "OFF TRACK"}
 
 
@@ -32,6 +44,10 @@ def plan_url(demo_engine: Engine) -> Iterator[str]:
     with demo_engine.begin() as conn:
         add_user(conn, "eddie", PASSWORD, "editor")
     with serving(Settings(database_url=str(demo_engine.url))) as base:
+        # Compute the answers once before a page waits for them (the server caches each one):
+        # on a machine this busy the first uncached overview can take longer than a page's wait.
+        for path in WARM:
+            assert httpx.get(base + path, timeout=180).status_code == 200
         yield base
 
 
