@@ -200,3 +200,25 @@ def test_rule_names_the_thresholds_in_the_kpis_unit() -> None:
     )
     assert "0.5 pts below" in rule_text("uptime", "points", "up", "FY2026")
     assert "0.005× below" in rule_text("book_to_bill", "points", "up", "FY2026")
+
+
+def test_against_plan_makes_the_plan_the_kpis_comparison() -> None:
+    from execdash.plans.compare import against_plan
+
+    facts = _facts()
+    kpi = _kpi("revenue", facts)
+    kpi = kpi.model_copy(update={"plan": compare_kpi(kpi, WINDOW, facts, _budget(), BUDGET)})
+    moved = against_plan(kpi)
+    assert (moved.value, moved.previous, moved.change) == (600.0, 660.0, -60.0)
+    assert moved.delta == pytest.approx(-60 / 660)
+    assert (moved.direction, moved.favourable, moved.comparable) == ("down", False, True)
+    assert moved.coverage is not None
+    assert (moved.coverage.previous_start_month, moved.coverage.previous_end_month) == (
+        "2026-01",
+        "2026-06",
+    )
+    short = {"revenue": dict.fromkeys(MONTHS[3:], 110.0)}  # April–December only
+    partial = kpi.model_copy(update={"plan": compare_kpi(kpi, WINDOW, facts, short, BUDGET)})
+    withheld = against_plan(partial)
+    assert (withheld.previous, withheld.comparable, withheld.favourable) == (330.0, False, None)
+    assert against_plan(_kpi("revenue", facts)).previous is None  # no plan: unchanged

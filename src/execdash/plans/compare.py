@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from execdash.metrics import tiles
 from execdash.metrics.formulas import KPI_DEFS, Facts, Formula
 from execdash.metrics.models import Kpi, Series, SeriesPoint
 from execdash.metrics.planned import PlanComparison, PlanPeriod, PlanPoint, PlanStatus
@@ -286,3 +287,36 @@ def needed_windows(
     if planned and planned[0] <= window.end_month:
         out.append(Window("12m", "month", planned[0], min(window.end_month, planned[-1])))
     return out
+
+
+def against_plan(kpi: Kpi) -> Kpi:
+    """`kpi` with its change measured against its plan instead of an earlier window: previous =
+    the plan for the window; the change is withheld (not comparable) unless the plan covers every
+    month of the window, the same rule as for a previous window with missing months."""
+    p = kpi.plan
+    if p is None:
+        return kpi
+    comparable = p.plan is not None and p.months == p.window_months
+    relative = tiles.delta(kpi.value, p.plan)
+    moved = tiles.direction(relative)
+    coverage = kpi.coverage
+    if coverage is not None:
+        coverage = coverage.model_copy(
+            update={
+                "previous": p.months,
+                "previous_complete": comparable,
+                "previous_start_month": p.start_month or coverage.previous_start_month,
+                "previous_end_month": p.end_month or coverage.previous_end_month,
+            }
+        )
+    return kpi.model_copy(
+        update={
+            "previous": p.plan,
+            "change": kpi.value - p.plan if kpi.value is not None and p.plan is not None else None,
+            "delta": relative,
+            "direction": moved,
+            "favourable": tiles.favourable(moved, kpi.good_direction) if comparable else None,
+            "comparable": comparable and (coverage is None or coverage.complete),
+            "coverage": coverage,
+        }
+    )
