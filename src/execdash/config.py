@@ -59,6 +59,20 @@ def seconds_setting(env: Mapping[str, str], name: str, default: float) -> float:
     return value
 
 
+def fiscal_year_start(env: Mapping[str, str]) -> int:
+    """The fiscal year's first month from `EXECDASH_FISCAL_YEAR_START` (1–12), 1 when unset."""
+    raw = env.get("EXECDASH_FISCAL_YEAR_START")
+    if raw is None or raw.strip() == "":
+        return 1
+    value = raw.strip()
+    if not value.isdigit() or not 1 <= int(value) <= 12:
+        raise SettingsError(
+            f"EXECDASH_FISCAL_YEAR_START={raw!r} is not a month number 1-12 "
+            "(the month the fiscal year starts, e.g. 4 for April)"
+        )
+    return int(value)
+
+
 def _rate(env: Mapping[str, str], name: str, default: str) -> str:
     raw = (env.get(name) or "").strip() or default
     from limits import parse_many  # only the server needs it; keep CLI start-up short
@@ -88,6 +102,8 @@ class Settings:
     """Rate limit of anonymous `POST /api/events` per client address (`limits` notation)."""
     events_rate_total: str = DEFAULT_EVENTS_RATE_TOTAL
     """Rate limit of anonymous `POST /api/events` from all clients together."""
+    fiscal_year_start: int = 1
+    """The fiscal year's first month (1–12): YTD, quarters and "last year" follow it."""
 
     @property
     def currency_symbol(self) -> str:
@@ -114,4 +130,5 @@ class Settings:
                 env, "EXECDASH_EVENTS_RATE_PER_CLIENT", DEFAULT_EVENTS_RATE_PER_CLIENT
             ),
             events_rate_total=_rate(env, "EXECDASH_EVENTS_RATE_TOTAL", DEFAULT_EVENTS_RATE_TOTAL),
+            fiscal_year_start=fiscal_year_start(env),
         )

@@ -100,3 +100,31 @@ def test_refresh_command_prints_what_it_wrote(sqlite_url: str, engine: Engine) -
     assert "coverage_months" in result.output
     with engine.connect() as conn:
         assert _stored(conn)["revenue"][:2] == (10.0, "$")
+
+
+def test_the_ytd_row_starts_at_the_configured_fiscal_year(small_company: Engine) -> None:
+    with small_company.begin() as conn:
+        refresh(conn, "£", fiscal_start=4)  # latest month Aug 2025: FY2026 began April 2025
+    with small_company.connect() as conn:
+        ytd = conn.execute(
+            sa.select(s.timeframe_window.c.start_date, s.timeframe_window.c.end_date).where(
+                s.timeframe_window.c.range == "ytd"
+            )
+        ).one()
+    assert tuple(ytd) == (dt.date(2025, 4, 1), dt.date(2025, 8, 31))
+
+
+def test_refresh_command_follows_the_fiscal_year_setting(sqlite_url: str, engine: Engine) -> None:
+    with engine.begin() as conn:
+        conn.execute(
+            s.revenue_trend.insert(),
+            [{"period": "2025-08", "recognized": 10, "booked": 12, "backlog": 30}],
+        )
+    env = {"EXECDASH_DATABASE_URL": sqlite_url, "EXECDASH_FISCAL_YEAR_START": "7"}
+    result = CliRunner().invoke(app, ["refresh"], env=env)
+    assert result.exit_code == 0, result.output
+    assert "ytd  2025-07-01 … 2025-08-31" in result.output
+    bad = CliRunner().invoke(app, ["refresh"], env={**env, "EXECDASH_FISCAL_YEAR_START": "13"})
+    assert bad.exit_code == 1
+    assert "EXECDASH_FISCAL_YEAR_START='13' is not a month number 1-12" in bad.output
+    assert "Traceback" not in bad.output

@@ -125,3 +125,84 @@ def test_add_months_crosses_years_both_ways() -> None:
     assert add_months(dt.date(2024, 11, 1), 3) == dt.date(2025, 2, 1)
     assert add_months(dt.date(2024, 1, 1), -1) == dt.date(2023, 12, 1)
     assert Window("3m", "month", dt.date(2024, 1, 1), dt.date(2024, 3, 1)).length == 3
+
+
+@pytest.mark.parametrize(
+    ("start", "as_of", "first", "previous", "last_year"),
+    [
+        # January: YTD from January; Jan 2026 alone is a one-month YTD
+        (1, "2026-01", "2026-01", ("2025-12", "2025-12"), ("2025-01", "2025-01")),
+        (1, "2025-12", "2025-01", ("2024-01", "2024-12"), ("2024-01", "2024-12")),
+        # UK, April: Mar 2026 closes FY2026 (Apr 2025 .. Mar 2026); Apr 2026 opens FY2027
+        (4, "2026-03", "2025-04", ("2024-04", "2025-03"), ("2024-04", "2025-03")),
+        (4, "2026-04", "2026-04", ("2026-03", "2026-03"), ("2025-04", "2025-04")),
+        (4, "2026-01", "2025-04", ("2024-06", "2025-03"), ("2024-04", "2025-01")),  # 10 months
+        # July: Dec 2025 is six months into FY2026 (Jul 2025 .. Jun 2026)
+        (7, "2025-12", "2025-07", ("2025-01", "2025-06"), ("2024-07", "2024-12")),
+        (7, "2026-06", "2025-07", ("2024-07", "2025-06"), ("2024-07", "2025-06")),
+        (7, "2026-07", "2026-07", ("2026-06", "2026-06"), ("2025-07", "2025-07")),
+    ],
+)
+def test_ytd_starts_at_the_fiscal_year_start_and_compares_with_either_baseline(
+    start: int, as_of: str, first: str, previous: tuple[str, str], last_year: tuple[str, str]
+) -> None:
+    w = resolve_window("ytd", "month", as_of, fiscal_start=start)
+    assert (w.month_keys[0], w.as_of) == (first, as_of)
+    prev = w.previous()
+    assert (prev.month_keys[0], prev.as_of) == previous
+    ly = resolve_window("ytd", "month", as_of, fiscal_start=start, compare="last_year").previous()
+    assert (ly.month_keys[0], ly.as_of) == last_year
+
+
+def test_uk_quarters_of_a_year_ending_february_are_fiscal_and_flag_the_partial_one() -> None:
+    w = resolve_window("12m", "quarter", "2026-02", fiscal_start=4)
+    periods = [(p.key, p.partial, p.months_held, p.start_month) for p in w.periods]
+    assert periods == [
+        ("FY2025-Q4", True, 1, dt.date(2025, 1, 1)),  # Mar 2025 of Jan..Mar 2025
+        ("FY2026-Q1", False, 3, dt.date(2025, 4, 1)),
+        ("FY2026-Q2", False, 3, dt.date(2025, 7, 1)),
+        ("FY2026-Q3", False, 3, dt.date(2025, 10, 1)),
+        ("FY2026-Q4", True, 2, dt.date(2026, 1, 1)),  # Jan, Feb 2026
+    ]
+
+
+def test_july_quarters_of_a_fiscal_ytd_start_in_july() -> None:
+    w = resolve_window("ytd", "quarter", "2026-01", fiscal_start=7)
+    assert [(p.key, p.months_held) for p in w.periods] == [
+        ("FY2026-Q1", 3),
+        ("FY2026-Q2", 3),
+        ("FY2026-Q3", 1),
+    ]
+
+
+def test_last_year_of_a_fiscal_quarter_is_the_same_quarter_a_year_before() -> None:
+    w = resolve_window("3m", "quarter", "2025-06", fiscal_start=4, compare="last_year")
+    assert [p.key for p in w.periods] == ["FY2026-Q1"]
+    assert [p.key for p in w.previous().periods] == ["FY2025-Q1"]
+
+
+def test_a_bad_fiscal_start_names_it() -> None:
+    with pytest.raises(WindowError) as info:
+        resolve_window("ytd", fiscal_start=13)
+    assert info.value.field == "fiscal_start"
+
+
+@given(
+    st.sampled_from(RANGES),
+    st.integers(min_value=1, max_value=12),
+    st.integers(min_value=2000 * 12, max_value=2100 * 12),
+)
+def test_fiscal_quarters_hold_every_window_month_once_and_never_span_fiscal_years(
+    range_key: str, start: int, index: int
+) -> None:
+    end = dt.date(index // 12, index % 12 + 1, 1)
+    w = resolve_window(range_key, "quarter", f"{end:%Y-%m}", fiscal_start=start)
+    assert tuple(m for p in w.periods for m in p.months) == w.months
+    for p in w.periods:
+        assert add_months(p.start_month, 2) == p.end_month
+        assert (p.start_month.month - start) % 3 == 0
+        assert all(p.start_month <= m <= p.end_month for m in p.months)
+    if range_key == "ytd":
+        assert w.start_month.month == start
+        assert w.length <= 12
+        assert w.previous().end_month == add_months(w.start_month, -1)

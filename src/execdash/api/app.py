@@ -128,6 +128,7 @@ def create_app(settings: Settings, *, scheduler: bool = False) -> FastAPI:
         probe=app.state.version_probe,
         cache=app.state.response_cache,
         engine=app.state.engine,
+        salt=f"fy{settings.fiscal_year_start}|{settings.currency}",
     )
     # Writes: credentials checked and body caps applied before any body byte is read.
     app.add_middleware(BodyGuard, settings=settings)

@@ -1,9 +1,12 @@
 """ETags for reads: the data version plus everything else that shapes the body.
 
 A GET under `/api/` (except health and auth) is tagged `"v<version>-<digest>"`, the digest
-hashing the path, the sorted query string, the negotiated format (csv/json) and the current
-month (the default window on an empty database). These functions work on the raw ASGI values
-so a cache hit never builds a Request; `readlayer.ReadLayer` decides when to use them.
+hashing the path, the sorted query string (with `compare`), the negotiated format (csv/json),
+the current month (the default window on an empty database) and the installation's settings
+that shape answers (the fiscal year's start month and the currency), so a restart with another
+fiscal year never answers 304 to a body computed under the old one. These functions work on
+the raw ASGI values so a cache hit never builds a Request; `readlayer.ReadLayer` decides when
+to use them.
 """
 
 from __future__ import annotations
@@ -42,16 +45,18 @@ def current_month() -> str:
     return f"{now.tm_year:04d}-{now.tm_mon:02d}"
 
 
-def _digest(path: str, query: bytes, csv: bool, month: str) -> str:
+def _digest(path: str, query: bytes, csv: bool, month: str, salt: str) -> str:
     pairs = sorted(parse_qsl(query.decode("latin-1"), keep_blank_values=True))
-    key = f"{path}?{urlencode(pairs)}|{'csv' if csv else 'json'}|{month}"
+    key = f"{path}?{urlencode(pairs)}|{'csv' if csv else 'json'}|{month}|{salt}"
     return hashlib.sha256(key.encode()).hexdigest()[:20]
 
 
 class Tagger:
-    """Computes tags, remembering the version-free digest of each request shape it has seen."""
+    """Computes tags, remembering the version-free digest of each request shape it has seen;
+    `salt` names the settings that shape every answer (e.g. `fy4|GBP`)."""
 
-    def __init__(self) -> None:
+    def __init__(self, salt: str = "") -> None:
+        self.salt = salt
         self._memo: dict[tuple[str, bytes, bool, str], str] = {}
 
     def tag(self, version: int, path: str, query: bytes, csv: bool) -> str:
@@ -61,7 +66,7 @@ class Tagger:
         if digest is None:
             if len(self._memo) >= MAX_MEMO:
                 self._memo.clear()
-            digest = self._memo[key] = _digest(*key)
+            digest = self._memo[key] = _digest(*key, self.salt)
         return f'"v{version}-{digest}"'
 
 

@@ -78,12 +78,13 @@ class ReadLayer:
         probe: VersionProbe,
         cache: ResponseCache | None,
         engine: Engine | None = None,
+        salt: str = "",
     ) -> None:
         self.app = app
         self.probe = probe
         self.cache = cache
         self.engine = engine
-        self.tagger = Tagger()
+        self.tagger = Tagger(salt)
         self.computed = 0  # endpoint runs for cacheable misses (what single flight saves)
         self._inflight: dict[str, asyncio.Event] = {}
         self._catching_up: asyncio.Task[None] | None = None

@@ -1,13 +1,15 @@
-"""The `range`, `granularity` and `as_of` query parameters every metric endpoint shares."""
+"""The `range`, `granularity`, `as_of` and `compare` query parameters every metric endpoint
+shares; the fiscal year's start month comes from the settings (`EXECDASH_FISCAL_YEAR_START`)."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Query
+from fastapi import Depends, Query, Request
 from fastapi.exceptions import RequestValidationError
 
 from execdash.api.deps import ReadConn
+from execdash.metrics.comparisons import COMPARISONS, DEFAULT_COMPARISON
 from execdash.metrics.queries import data_months
 from execdash.metrics.windows import Granularity, RangeKey, Window, WindowError, resolve_window
 
@@ -21,10 +23,23 @@ def invalid_parameter(name: str, message: str, location: str = "query") -> Reque
     )
 
 
+def fiscal_start_of(request: Request) -> int:
+    """The installation's fiscal year start month (1 when the app has no settings)."""
+    settings = getattr(request.app.state, "settings", None)
+    return int(getattr(settings, "fiscal_year_start", 1))
+
+
+def _compare_help() -> str:
+    options = "; ".join(f"{c.key}: {c.against}" for c in COMPARISONS.values())
+    return f"What every change and previous value is measured against — {options}."
+
+
 def window_of(
+    request: Request,
     conn: ReadConn,
     range: Annotated[
-        RangeKey, Query(description="3m, 6m, 12m, 24m or ytd (January to the end month).")
+        RangeKey,
+        Query(description="3m, 6m, 12m, 24m or ytd (the fiscal year's first month to the end)."),
     ] = "12m",
     granularity: Annotated[Granularity, Query(description="month or quarter periods.")] = "month",
     as_of: Annotated[
@@ -35,11 +50,22 @@ def window_of(
             examples=["2025-08"],
         ),
     ] = None,
+    compare: Annotated[
+        str, Query(description=_compare_help(), examples=list(COMPARISONS))
+    ] = DEFAULT_COMPARISON,
 ) -> Window:
     """The reporting window asked for, ending at `as_of` or the latest month with data."""
     first, last = data_months(conn)
     try:
-        return resolve_window(range, granularity, as_of, last, first_month=first)
+        return resolve_window(
+            range,
+            granularity,
+            as_of,
+            last,
+            first_month=first,
+            fiscal_start=fiscal_start_of(request),
+            compare=compare,
+        )
     except WindowError as exc:
         raise invalid_parameter(exc.field, str(exc)) from None
 
@@ -49,5 +75,7 @@ WindowParam = Annotated[Window, Depends(window_of)]
 
 
 def window_slug(window: Window) -> str:
-    """`12m-month-2025-08`: the part of a CSV file name that says which window it holds."""
-    return f"{window.range_key}-{window.granularity}-{window.as_of}"
+    """`12m-month-2025-08`: the part of a CSV file name that says which window it holds (with
+    `-vs-last_year` when the changes are not against the previous period)."""
+    slug = f"{window.range_key}-{window.granularity}-{window.as_of}"
+    return slug if window.comparison == DEFAULT_COMPARISON else f"{slug}-vs-{window.comparison}"

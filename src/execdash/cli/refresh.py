@@ -27,7 +27,7 @@ def refresh(
         if full:
             for name, rows in rollups.rebuild_all(conn).items():
                 out.print(f"rebuilt {name}: {rows:,} rows")
-        done = run_refresh(conn, settings.currency_symbol)
+        done = run_refresh(conn, settings.currency_symbol, fiscal_start=settings.fiscal_year_start)
     out.print(f"as_of {done.as_of}: wrote {len(done.windows)} rows to timeframe_window")
     for w in done.windows:
         out.print(f"  {w.range_key:>4}  {w.start_date} … {w.end_date}")

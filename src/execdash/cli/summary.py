@@ -15,6 +15,11 @@ def summary(
     as_of: str | None = typer.Option(
         None, "--as-of", help="End month YYYY-MM; default: the latest month with revenue data."
     ),
+    compare: str = typer.Option(
+        "previous",
+        "--compare",
+        help="What changes are measured against: previous (period) or last_year.",
+    ),
     ask: str | None = typer.Option(
         None, "--ask", help="Answer one question (e.g. 'why did revenue move?') instead."
     ),
@@ -24,6 +29,7 @@ def summary(
     from execdash.db import migrate
     from execdash.insights import ask as questions
     from execdash.insights.summary import summarise
+    from execdash.metrics.comparisons import comparison
     from execdash.metrics.queries import latest_month
     from execdash.metrics.windows import WindowError, resolve_window
 
@@ -33,9 +39,18 @@ def summary(
         fail("the database is not at the current schema; run `execdash db upgrade` first")
     with engine.connect() as conn:
         try:
-            window = resolve_window(range_, "month", as_of, latest_month(conn))
+            window = resolve_window(
+                range_,
+                "month",
+                as_of,
+                latest_month(conn),
+                fiscal_start=settings.fiscal_year_start,
+                compare=compare,
+            )
         except WindowError as exc:
-            flag = {"range": "--range", "as_of": "--as-of"}.get(exc.field, exc.field)
+            flag = {"range": "--range", "as_of": "--as-of", "compare": "--compare"}.get(
+                exc.field, exc.field
+            )
             fail(f"{flag} {exc.value!r} is not valid; expected {exc.expected}", 2)
         inputs = gather(conn, window, settings.currency_symbol)
     engine.dispose()
@@ -51,7 +66,12 @@ def summary(
                 for line in lines:
                     out.print(f"- {line}")
         return
-    out.print(f"[bold]{first} … {last}[/] compared with the {window.length} months before\n")
+    prev = window.previous()
+    against = comparison(window.comparison).against
+    out.print(
+        f"[bold]{first} … {last}[/] compared with the {against}, "
+        f"{prev.month_keys[0]} … {prev.as_of}\n"
+    )
     for statement in written.statements:
         out.print(f"- {statement.text}")
     if written.actions:

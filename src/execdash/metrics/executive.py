@@ -157,6 +157,7 @@ def coverage(window: Window, now: Result, before: Result) -> Coverage:
         previous_complete=previous == needed_before,
         previous_start_month=month_key(prev.start_month),
         previous_end_month=month_key(prev.end_month),
+        compare=window.comparison,
     )
 
 

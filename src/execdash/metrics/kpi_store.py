@@ -27,10 +27,12 @@ _KPIS = TypeAdapter(list[Kpi])
 
 
 def key(window: Window, data: dict[str, int]) -> str:
-    """The app_meta key of one window's KPIs computed from tables at versions `data`."""
+    """The app_meta key of one window's KPIs computed from tables at versions `data` (the
+    fiscal start and the comparison are part of it: they change the previous values)."""
     w = window
     stamp = ",".join(f"{name}={version}" for name, version in sorted(data.items()))
-    return f"{PREFIX}{w.range_key}:{w.granularity}:{w.start_month}:{w.end_month}@{stamp}"
+    shape = f"{w.range_key}:{w.granularity}:{w.start_month}:{w.end_month}"
+    return f"{PREFIX}{shape}:fy{w.fiscal_start}:{w.comparison}@{stamp}"
 
 
 def store(conn: sa.Connection, window: Window, kpis: list[Kpi], tables: Iterable[str]) -> None:

@@ -1,7 +1,9 @@
 """Rewrite the seed's materialised tables `timeframe_window` and `executive_kpis` from live data.
 
-They hold the default view (12m, month, latest as_of) so tools reading the seed tables directly
-see exactly what the API serves; `record_data_change` calls `refresh` in the writer's transaction.
+They hold the default view (12m, month, latest as_of, changes against the previous period) so
+tools reading the seed tables directly see exactly what the API serves; the `ytd` row starts at
+the configured fiscal year's first month (`EXECDASH_FISCAL_YEAR_START`). `record_data_change`
+calls `refresh` in the writer's transaction.
 """
 
 from __future__ import annotations
@@ -35,9 +37,14 @@ class Refreshed:
     kpis: list[Kpi]
 
 
-def default_window(conn: sa.Connection, today: dt.date | None = None) -> Window:
+def default_window(
+    conn: sa.Connection, today: dt.date | None = None, fiscal_start: int | None = None
+) -> Window:
     """The window the materialised tables describe: 12m, month, ending at the latest data month."""
-    return resolve_window(DEFAULT_RANGE, DEFAULT_GRANULARITY, None, latest_month(conn), today)
+    start = configured_fiscal_start() if fiscal_start is None else fiscal_start
+    return resolve_window(
+        DEFAULT_RANGE, DEFAULT_GRANULARITY, None, latest_month(conn), today, fiscal_start=start
+    )
 
 
 def needs_refresh(tables: set[str]) -> bool:
@@ -45,21 +52,41 @@ def needs_refresh(tables: set[str]) -> bool:
     return not tables or bool(tables & KPI_SOURCE_TABLES)
 
 
+def configured() -> Settings:
+    """The settings from the environment, the defaults when they are unusable (the server and
+    the CLI refuse to start with an unusable value, so this only shields a library caller)."""
+    try:
+        return Settings.from_env()
+    except SettingsError:
+        return Settings()
+
+
 def configured_symbol() -> str:
     """The configured currency's symbol (EXECDASH_CURRENCY), £ when it is unset or unusable."""
-    try:
-        return Settings.from_env().currency_symbol
-    except SettingsError:
-        return "£"
+    return configured().currency_symbol
+
+
+def configured_fiscal_start() -> int:
+    """The configured fiscal year start month (EXECDASH_FISCAL_YEAR_START), 1 when unset."""
+    return configured().fiscal_year_start
 
 
 def refresh(
-    conn: sa.Connection, currency_symbol: str | None = None, today: dt.date | None = None
+    conn: sa.Connection,
+    currency_symbol: str | None = None,
+    today: dt.date | None = None,
+    fiscal_start: int | None = None,
 ) -> Refreshed:
     """Rewrite both tables in the caller's transaction and return what was written."""
-    currency_symbol = currency_symbol or configured_symbol()
+    if currency_symbol is None or fiscal_start is None:
+        settings = configured()
+        currency_symbol = currency_symbol or settings.currency_symbol
+        fiscal_start = settings.fiscal_year_start if fiscal_start is None else fiscal_start
     latest = latest_month(conn)
-    windows = [resolve_window(r, DEFAULT_GRANULARITY, None, latest, today) for r in RANGES]
+    windows = [
+        resolve_window(r, DEFAULT_GRANULARITY, None, latest, today, fiscal_start=fiscal_start)
+        for r in RANGES
+    ]
     window = next(w for w in windows if w.range_key == DEFAULT_RANGE)
     values = kpis(conn, window, fresh=True)
     kpi_store.store(conn, window, values, SOURCE_TABLES)

@@ -7,6 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from execdash.metrics import fiscal
+from execdash.metrics.comparisons import DEFAULT_COMPARISON, comparison
 from execdash.metrics.planned import PlanComparison, PlanPoint
 from execdash.metrics.windows import Window
 
@@ -33,8 +35,26 @@ class Timeframe(_Model):
     start_date: dt.date = Field(description="First day of the first month (inclusive).")
     end_date: dt.date = Field(description="Last day of the last month (inclusive).")
     months: int = Field(description="Number of months in the window.")
-    previous_start_date: dt.date = Field(description="First day of the previous window.")
-    previous_end_date: dt.date = Field(description="Last day of the previous window.")
+    previous_start_date: dt.date = Field(
+        description="First day of the window the changes compare with (see `compare`)."
+    )
+    previous_end_date: dt.date = Field(
+        description="Last day of the window the changes compare with (see `compare`)."
+    )
+    compare: str = Field(
+        default=DEFAULT_COMPARISON,
+        description="What every change and previous value is measured against: previous "
+        "(the same number of months just before) or last_year (the same months a year earlier).",
+    )
+    compare_label: str = Field(
+        default="previous period", description="The comparison in words, e.g. 'previous period'."
+    )
+    fiscal_year_start: int = Field(
+        default=1, description="The fiscal year's first month (1-12); YTD and quarters follow it."
+    )
+    fiscal_year: str = Field(
+        default="", description="The fiscal year holding the end month, e.g. FY2026."
+    )
     data_first_month: str | None = Field(
         default=None, description="First month with data in revenue_trend (YYYY-MM)."
     )
@@ -64,6 +84,10 @@ class Timeframe(_Model):
             months=window.length,
             previous_start_date=prev.start_date,
             previous_end_date=prev.end_date,
+            compare=window.comparison,
+            compare_label=comparison(window.comparison).against,
+            fiscal_year_start=window.fiscal_start,
+            fiscal_year=fiscal.fiscal_year_label(window.end_month, window.fiscal_start),
             data_first_month=f"{first:%Y-%m}" if first else None,
             data_last_month=f"{last:%Y-%m}" if last else None,
             beyond_data=last is not None and window.end_month > last,
@@ -125,6 +149,10 @@ class Coverage(_Model):
     previous_complete: bool = Field(description="Every month of the previous window has data.")
     previous_start_month: str = Field(description="First month of the previous window, YYYY-MM.")
     previous_end_month: str = Field(description="Last month of the previous window, YYYY-MM.")
+    compare: str = Field(
+        default=DEFAULT_COMPARISON,
+        description="The comparison the previous window is: previous or last_year.",
+    )
 
 
 class Kpi(_Model):
@@ -178,7 +206,10 @@ class Kpi(_Model):
 class SeriesPoint(_Model):
     """One period of a series."""
 
-    period: str = Field(description="YYYY-MM or YYYY-Qn.")
+    period: str = Field(
+        description="YYYY-MM, YYYY-Qn (calendar quarters) or FY2026-Q1 (fiscal quarters when "
+        "the fiscal year does not start in January)."
+    )
     value: float | None = Field(description="The period's value (null when no data).")
     partial: bool = Field(description="True when the window holds only part of the quarter.")
     months: int = Field(description="Months of the period inside the window.")

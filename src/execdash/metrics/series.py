@@ -127,6 +127,7 @@ def coverage_of(window: Window, held: Collection[dt.date]) -> Coverage:
         previous_complete=previous == prev.length,
         previous_start_month=month_key(prev.start_month),
         previous_end_month=month_key(prev.end_month),
+        compare=window.comparison,
     )
 
 

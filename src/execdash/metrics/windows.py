@@ -1,7 +1,9 @@
 """Pure date math for reporting windows: whole calendar months ending at `as_of`, and their periods.
 
 A window never touches the database; `resolve_window` is given the latest month with data so the
-API, the CLI and the materialiser all agree on the same months.
+API, the CLI and the materialiser all agree on the same months. A window also carries the fiscal
+year's start month (YTD and quarters follow it, see `fiscal`) and the comparison its changes are
+measured against (`previous()`, see `comparisons`).
 """
 
 from __future__ import annotations
@@ -11,6 +13,10 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from typing import Literal
+
+from execdash.metrics import comparisons, fiscal
+from execdash.metrics.comparisons import DEFAULT_COMPARISON
+from execdash.metrics.fiscal import DEFAULT_FISCAL_START
 
 RangeKey = Literal["3m", "6m", "12m", "24m", "ytd"]
 Granularity = Literal["month", "quarter"]
@@ -43,9 +49,9 @@ def month_key(month: dt.date) -> str:
     return f"{month.year:04d}-{month.month:02d}"
 
 
-def quarter_key(month: dt.date) -> str:
-    """`YYYY-Qn` for the calendar quarter holding `month`."""
-    return f"{month.year:04d}-Q{(month.month - 1) // 3 + 1}"
+def quarter_key(month: dt.date, fiscal_start: int = DEFAULT_FISCAL_START) -> str:
+    """`YYYY-Qn` (calendar quarters) or `FY2026-Q1` (fiscal start ≠ 1): the quarter of `month`."""
+    return fiscal.quarter_key(month, fiscal_start)
 
 
 def month_end(month: dt.date) -> dt.date:
@@ -111,6 +117,10 @@ class Window:
     """First month with data in `revenue_trend`, when known (not part of equality)."""
     data_last: dt.date | None = field(default=None, compare=False)
     """Latest month with data in `revenue_trend`, when the resolver knew it."""
+    fiscal_start: int = DEFAULT_FISCAL_START
+    """The fiscal year's first month (1–12): YTD starts there and quarters are counted from it."""
+    comparison: str = DEFAULT_COMPARISON
+    """The key of the comparison `previous()` returns (`comparisons.COMPARISONS`)."""
 
     @property
     def start_date(self) -> dt.date:
@@ -143,9 +153,21 @@ class Window:
         return month_key(self.end_month)
 
     def previous(self) -> Window:
-        """The same number of months immediately before `start_month`, at the same granularity."""
-        end = add_months(self.start_month, -1)
-        return Window(self.range_key, self.granularity, add_months(end, 1 - self.length), end)
+        """The window every change is measured against: the chosen comparison's baseline (by
+        default the same number of months immediately before `start_month`)."""
+        return comparisons.comparison(self.comparison).baseline(self)
+
+    def shifted(self, months: int) -> Window:
+        """This window moved by `months` (negative: earlier), same length, granularity and
+        settings, without the data bounds."""
+        return Window(
+            self.range_key,
+            self.granularity,
+            add_months(self.start_month, months),
+            add_months(self.end_month, months),
+            fiscal_start=self.fiscal_start,
+            comparison=self.comparison,
+        )
 
     def trailing(self, months: int) -> tuple[dt.date, ...]:
         """The `months` months ending at `end_month` (e.g. the 6 of the coverage denominator)."""
@@ -153,15 +175,15 @@ class Window:
 
     @property
     def periods(self) -> tuple[Period, ...]:
-        """The window's months or calendar quarters, oldest first, partial quarters flagged."""
+        """The window's months or (fiscal) quarters, oldest first, partial quarters flagged."""
         if self.granularity == "month":
             return tuple(Period(month_key(m), m, m, (m,), partial=False) for m in self.months)
         groups: dict[str, list[dt.date]] = {}
         for m in self.months:
-            groups.setdefault(quarter_key(m), []).append(m)
+            groups.setdefault(quarter_key(m, self.fiscal_start), []).append(m)
         periods = []
         for key, months in groups.items():
-            first = months[0].replace(month=(months[0].month - 1) // 3 * 3 + 1)
+            first = fiscal.quarter_start(months[0], self.fiscal_start)
             periods.append(Period(key, first, add_months(first, 2), tuple(months), len(months) < 3))
         return tuple(periods)
 
@@ -182,6 +204,21 @@ def check_granularity(granularity: str) -> Granularity:
     raise WindowError("granularity", granularity, "one of " + ", ".join(GRANULARITIES))
 
 
+def check_comparison(compare: str) -> str:
+    """Return `compare` if it is a registered comparison, else raise WindowError naming it."""
+    if compare in comparisons.COMPARISONS:
+        return compare
+    raise WindowError("compare", compare, "one of " + ", ".join(comparisons.COMPARISONS))
+
+
+def check_fiscal_start(value: int) -> int:
+    """Return `value` if it is a month number 1–12, else raise WindowError naming it."""
+    try:
+        return fiscal.check_fiscal_start(value)
+    except ValueError:
+        raise WindowError("fiscal_start", value, "a month number 1-12") from None
+
+
 def resolve_window(
     range_key: str = "12m",
     granularity: str = "month",
@@ -189,18 +226,27 @@ def resolve_window(
     latest_month: dt.date | None = None,
     today: dt.date | None = None,
     first_month: dt.date | None = None,
+    *,
+    fiscal_start: int = DEFAULT_FISCAL_START,
+    compare: str = DEFAULT_COMPARISON,
 ) -> Window:
     """The window of `range_key` ending at `as_of`, else at `latest_month` with data, else today.
 
-    Falling back to the current month only happens on an empty database, where every KPI is null.
+    `ytd` starts at the first month of the fiscal year holding the end month. Falling back to
+    the current month only happens on an empty database, where every KPI is null.
     """
     key = check_range(range_key)
     gran = check_granularity(granularity)
+    start_month = check_fiscal_start(fiscal_start)
+    compare = check_comparison(compare)
     if as_of is not None and as_of != "":
         end = parse_month(as_of)
     elif latest_month is not None:
         end = latest_month.replace(day=1)
     else:
         end = (today or dt.date.today()).replace(day=1)
-    start = end.replace(month=1) if key == "ytd" else add_months(end, 1 - RANGE_MONTHS[key])
-    return Window(key, gran, start, end, first_month, latest_month)
+    if key == "ytd":
+        start = fiscal.fiscal_year_start(end, start_month)
+    else:
+        start = add_months(end, 1 - RANGE_MONTHS[key])
+    return Window(key, gran, start, end, first_month, latest_month, start_month, compare)

@@ -17,6 +17,7 @@ from execdash.api.errors import problem_responses
 from execdash.api.routes.insights import gather
 from execdash.insights import ask
 from execdash.insights.summary import summarise
+from execdash.metrics.comparisons import COMPARISONS, DEFAULT_COMPARISON
 from execdash.metrics.models import Timeframe
 from execdash.metrics.queries import latest_month
 from execdash.metrics.windows import RANGES, Window, WindowError, resolve_window
@@ -52,20 +53,26 @@ class AiAnswer(BaseModel):
     meta: dict[str, Any] = Field(description="Topics matched, window, what can be asked.")
 
 
-def _window_of(data: Any, latest: Any) -> Window:
+def _window_of(data: Any, latest: Any, fiscal_start: int) -> Window:
     """The window named by the panel's dashboard data, else the default 12 months."""
     frame = data.get("timeframe") if isinstance(data, dict) else None
-    range_key, as_of = "12m", None
+    range_key, as_of, compare = "12m", None, DEFAULT_COMPARISON
     if isinstance(frame, dict):
         if frame.get("range") in RANGES:
             range_key = str(frame["range"])
         end = frame.get("end_date")
         if isinstance(end, str) and len(end) >= 7:
             as_of = end[:7]
+        if frame.get("compare") in COMPARISONS:
+            compare = str(frame["compare"])
     try:
-        return resolve_window(range_key, "month", as_of, latest)
+        return resolve_window(
+            range_key, "month", as_of, latest, fiscal_start=fiscal_start, compare=compare
+        )
     except WindowError:
-        return resolve_window(range_key, "month", None, latest)
+        return resolve_window(
+            range_key, "month", None, latest, fiscal_start=fiscal_start, compare=compare
+        )
 
 
 @router.post(
@@ -82,8 +89,9 @@ def _window_of(data: Any, latest: Any) -> Window:
 def ai_summary(body: Question, request: Request, conn: ReadConn, _user: Reader) -> AiAnswer:
     """Answer one question."""
     question = body.question.strip()
-    window = _window_of(body.data, latest_month(conn))
-    symbol = settings_of(request).currency_symbol
+    settings = settings_of(request)
+    window = _window_of(body.data, latest_month(conn), settings.fiscal_year_start)
+    symbol = settings.currency_symbol
     inputs = gather(conn, window, symbol)
     summary = summarise(inputs)
     reply = ask.answer(question, summary, inputs.drivers, symbol)
