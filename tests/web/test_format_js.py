@@ -51,6 +51,8 @@ CASES = [
     ("formatAxis", [1000, "hours"], "1000 h"),
     ("formatPeriod", ["2026-09"], "Sep 2026"),
     ("formatPeriod", ["2026-Q3"], "Q3 2026"),
+    ("formatPeriod", ["FY2026-Q1"], "FY2026 Q1"),
+    ("formatPeriod", ["FY2026-Q5"], "FY2026-Q5"),
     ("formatDate", ["2026-09-06"], "6 Sep 2026"),
     ("formatDate", ["2026-10-29T15:39:36"], "29 Oct 2026"),
 ]

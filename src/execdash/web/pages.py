@@ -18,6 +18,7 @@ from fastapi.templating import Jinja2Templates
 from execdash.api.accounts import User, user_for_session
 from execdash.api.auth import SESSION_COOKIE
 from execdash.config import Settings
+from execdash.metrics.comparisons import COMPARISONS
 from execdash.web.assets.serve import ASSETS
 from execdash.web.nav import DOMAIN_PAGES, NAV, NavItem
 from execdash.web.security import secure
@@ -62,6 +63,8 @@ def _render(request: Request, template: str, page: str, title: str, **extra: Any
         "nav": NAV,
         "currency_symbol": settings.currency_symbol,
         "currency": settings.currency,
+        "comparisons": list(COMPARISONS.values()),
+        "fiscal_year_start": settings.fiscal_year_start,
         **extra,
     }
     return secure(TEMPLATES.TemplateResponse(request, template, context))

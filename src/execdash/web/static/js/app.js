@@ -48,6 +48,7 @@ function syncControls(view) {
   const form = document.getElementById("controls");
   if (!form) return;
   form.elements.range.value = view.range;
+  if (form.elements.compare) form.elements.compare.value = view.compare;
   for (const radio of form.querySelectorAll('input[name="granularity"]')) radio.checked = radio.value === view.granularity;
   form.elements.as_of.value = view.as_of;
   delete form.elements.as_of.dataset.auto;
@@ -62,6 +63,7 @@ function formView(form) {
     range: form.elements.range.value,
     granularity: form.querySelector('input[name="granularity"]:checked')?.value || "month",
     as_of: chosen,
+    compare: form.elements.compare?.value || "previous",
   };
 }
 
@@ -103,7 +105,15 @@ async function boot() {
   };
   const form = document.getElementById("controls");
   form?.addEventListener("change", () => {
+    const before = view;
     view = formView(form);
+    // A new comparison is a history entry: Back returns to the one before.
+    writeView(view, { push: view.compare !== before.compare });
+    run();
+  });
+  window.addEventListener("popstate", () => {
+    view = readView();
+    syncControls(view);
     writeView(view);
     run();
   });
@@ -117,7 +127,8 @@ async function boot() {
  * <body data-loaded> once everything (sparklines included) is drawn. Tests and the bench wait on them.
  */
 export function viewKey(view) {
-  return `${view.range}|${view.granularity}|${view.as_of}`;
+  const base = `${view.range}|${view.granularity}|${view.as_of}`;
+  return view.compare && view.compare !== "previous" ? `${base}|${view.compare}` : base;
 }
 
 boot();

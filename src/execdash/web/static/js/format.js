@@ -134,11 +134,13 @@ export function formatDate(value) {
   return `${Number(match[3])} ${MONTHS[Number(match[2]) - 1]} ${match[1]}`;
 }
 
-/** "2025-08" → "Aug 2025", "2025-Q3" → "Q3 2025". */
+/** "2025-08" → "Aug 2025", "2025-Q3" → "Q3 2025", a fiscal quarter "FY2026-Q1" → "FY2026 Q1". */
 export function formatPeriod(period) {
   const month = /^(\d{4})-(\d{2})$/.exec(period || "");
   if (month && Number(month[2]) >= 1 && Number(month[2]) <= 12) return `${MONTHS[Number(month[2]) - 1]} ${month[1]}`;
   const quarter = /^(\d{4})-Q([1-4])$/.exec(period || "");
   if (quarter) return `Q${quarter[2]} ${quarter[1]}`;
+  const fiscal = /^FY(\d{4})-Q([1-4])$/.exec(period || "");
+  if (fiscal) return `FY${fiscal[1]} Q${fiscal[2]}`;
   return String(period ?? "");
 }

@@ -35,7 +35,7 @@ export function sparkline(values, label) {
   return svg;
 }
 
-/** "Dec 2024 – Nov 2025": the previous window the change compares with. */
+/** "Dec 2024 – Nov 2025": the window the change compares with. */
 function previousSpan(kpi) {
   const c = kpi.coverage;
   if (!c) return "the previous window";
@@ -44,19 +44,32 @@ function previousSpan(kpi) {
     : `${formatPeriod(c.previous_start_month)} – ${formatPeriod(c.previous_end_month)}`;
 }
 
-/** "vs 106.1% Dec 2024 – Nov 2025", or null when there is no previous value. */
-export function previousText(kpi) {
-  if (kpi.previous === null || kpi.previous === undefined) return null;
-  return `vs ${formatValue(kpi.previous, kpi.unit, kpi.key)} ${previousSpan(kpi)}`;
+/**
+ * The comparison in words ("same period last year"), from the "Compare with" control's options
+ * (the server's list), or null for the previous period, which the span alone says.
+ */
+export function comparisonWords(kpi) {
+  const key = kpi.coverage?.compare;
+  if (!key || key === "previous") return null;
+  const option = document.querySelector(`#ctl-compare option[value="${CSS.escape(key)}"]`);
+  return option?.dataset.against || key.replace(/_/g, " ");
 }
 
-/** "5 of 12 months" (and the previous window's count) when either window misses months. */
+/** "vs 106.1% Dec 2024 – Nov 2025" (or "vs 106.1% same period last year, Dec 2024 – Nov 2025"),
+ * or null when there is no previous value. */
+export function previousText(kpi) {
+  if (kpi.previous === null || kpi.previous === undefined) return null;
+  const words = comparisonWords(kpi);
+  return `vs ${formatValue(kpi.previous, kpi.unit, kpi.key)} ${words ? `${words}, ` : ""}${previousSpan(kpi)}`;
+}
+
+/** "5 of 12 months" (and the comparison window's count) when either window misses months. */
 export function coverageText(kpi) {
   const c = kpi.coverage;
   if (!c || (c.complete && c.previous_complete)) return null;
   const parts = [];
   if (!c.complete) parts.push(`${c.current} of ${c.months} months`);
-  if (!c.previous_complete) parts.push(`previous window ${c.previous} of ${c.months} months`);
+  if (!c.previous_complete) parts.push(`${comparisonWords(kpi) || "previous window"} ${c.previous} of ${c.months} months`);
   return parts.join(" · ");
 }
 
@@ -68,18 +81,19 @@ function deltaBadge(kpi) {
     return h("span", {
       class: "delta neutral withheld",
       title: `Change withheld: the windows do not have data for the same months${vs ? ` (${vs})` : ""}`,
-      "aria-label": `Change withheld: the window or the previous window is incomplete${vs ? `; ${vs}` : ""}`,
+      "aria-label": `Change withheld: the window or the ${comparisonWords(kpi) || "previous window"} is incomplete${vs ? `; ${vs}` : ""}`,
     }, "change withheld");
   }
   const tone = kpi.favourable === true ? "good" : kpi.favourable === false ? "bad" : "neutral";
   const words = kpi.favourable === true ? "favourable" : kpi.favourable === false ? "unfavourable" : "no clear change";
   const change = formatChange(kpi);
-  const text = noChange ? "— no previous" : `${arrow} ${change}`;
+  const against = comparisonWords(kpi);
+  const text = noChange ? (against ? `— no ${against}` : "— no previous") : `${arrow} ${change}`;
   // On paper (black and white) the colour is gone: the word says which way is good.
   const verdict = noChange ? null : kpi.favourable === true ? "better" : kpi.favourable === false ? "worse" : null;
   return h("span", {
     class: `delta ${tone}`,
-    title: vs || "Change versus the previous window of the same length",
+    title: vs || `Change versus the ${against || "previous window of the same length"}`,
     "aria-label": noChange ? "No previous value to compare with" : `${change} ${vs || "versus the previous window"}, ${words}`,
   }, text, verdict ? h("span", { class: "print-only delta-word", text: ` ${verdict}` }) : null);
 }
