@@ -28,7 +28,10 @@ def _revenue(page: Any, base: str, query: str) -> dict[str, Any]:
 
 
 def _tile_text(page: Any) -> tuple[str, str]:
+    """The revenue tile's change and, shown on hover, what it is compared with."""
     tile = "article.tile[data-kpi=revenue]"
+    page.hover(tile)
+    page.wait_for_selector(f"{tile} .tile-prev", state="visible")
     return page.inner_text(f"{tile} .delta"), page.inner_text(f"{tile} .tile-prev")
 
 
@@ -41,19 +44,21 @@ def test_switching_to_last_year_changes_the_change_people_read_and_back_undoes_i
 ) -> None:
     watched = open_page(demo_url)
     page = watched.page
-    watched.goto("/?range=12m&granularity=month")
+    # With 12 months "previous" and "last year" are the same months: take six.
+    watched.goto("/?range=6m&granularity=month")
     assert page.input_value("#ctl-compare") == "previous"
-    before = _revenue(page, demo_url, "range=12m&granularity=month")
+    before = _revenue(page, demo_url, "range=6m&granularity=month")
     delta_before, prev_before = _tile_text(page)
     assert delta_before.endswith(_delta(before["delta"]))
     assert "last year" not in prev_before
 
     page.select_option("#ctl-compare", "last_year")
-    _wait_for_view(watched, "12m|month||last_year")
-    after = _revenue(page, demo_url, "range=12m&granularity=month&compare=last_year")
+    _wait_for_view(watched, "6m|month||last_year")
+    after = _revenue(page, demo_url, "range=6m&granularity=month&compare=last_year")
     assert after["previous"] != before["previous"]
     delta_after, prev_after = _tile_text(page)
     assert delta_after.endswith(_delta(after["delta"]))
+    assert delta_after != delta_before
     start, end = after["coverage"]["previous_start_month"], after["coverage"]["previous_end_month"]
     assert prev_after.startswith("vs ")
     assert "same period last year" in prev_after
@@ -68,13 +73,13 @@ def test_switching_to_last_year_changes_the_change_people_read_and_back_undoes_i
     assert "compare=last_year" in drill_link
 
     page.go_back()
-    _wait_for_view(watched, "12m|month|")
+    _wait_for_view(watched, "6m|month|")
     assert "compare=" not in page.url
     assert page.input_value("#ctl-compare") == "previous"
     assert _tile_text(page) == (delta_before, prev_before)
 
     page.go_forward()
-    _wait_for_view(watched, "12m|month||last_year")
+    _wait_for_view(watched, "6m|month||last_year")
     assert _tile_text(page)[1] == prev_after
     watched.assert_clean()
 
@@ -89,8 +94,7 @@ def test_a_link_with_last_year_opens_the_drilldown_against_last_year(
     body = page.request.get(
         f"{demo_url}/api/v1/kpis/revenue?range=6m&granularity=quarter&compare=last_year"
     ).json()
-    tile = page.inner_text("article.tile[data-kpi=revenue] .tile-prev")
-    assert "same period last year" in tile
+    assert "same period last year" in _tile_text(page)[1]
     assert body["kpi"]["coverage"]["compare"] == "last_year"
     watched.assert_clean()
 
@@ -115,7 +119,7 @@ def test_the_compare_control_is_on_screen_and_usable(
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     page.select_option("#ctl-compare", "last_year")
     _wait_for_view(watched, "12m|month||last_year")
-    assert "same period last year" in page.inner_text("article.tile[data-kpi=revenue] .tile-prev")
+    assert "same period last year" in _tile_text(page)[1]
     SHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SHOTS / f"compare-last-year-{width}-{scheme}.png"), full_page=False)
     watched.assert_clean()

@@ -15,6 +15,7 @@ from typing import Literal
 
 from execdash.insights import wording as w
 from execdash.insights.models import KpiDrivers, MrrMovements, Part, Statement, Summary
+from execdash.metrics.comparisons import comparison
 from execdash.metrics.models import AtRiskCustomer, Kpi, Timeframe
 from execdash.metrics.windows import Window
 
@@ -94,7 +95,17 @@ class _Sentence:
 
 
 def _query(window: Window) -> str:
-    return f"range={window.range_key}&granularity={window.granularity}&as_of={window.as_of}"
+    query = f"range={window.range_key}&granularity={window.granularity}&as_of={window.as_of}"
+    return query if window.comparison == "previous" else f"{query}&compare={window.comparison}"
+
+
+def _against(window: Window) -> str:
+    """'previous window', or the comparison's words ('same period last year')."""
+    return (
+        "previous window"
+        if window.comparison == "previous"
+        else comparison(window.comparison).against
+    )
 
 
 def material(kpi: Kpi) -> bool:
@@ -132,7 +143,7 @@ def kpi_sentence(kpi: Kpi, inputs: Inputs) -> Statement:
     now = w.value(kpi.value, kpi.unit, kpi.key, sym)
     if kpi.previous is None:
         return s.say(f"{kpi.label} is ").fig(now, page, source).say(
-            " (no previous window to compare with)."
+            f" (no {_against(inputs.window)} to compare with)."
         ).done()  # fmt: skip
     moved = kpi.value - kpi.previous
     if not material(kpi):
@@ -289,7 +300,8 @@ def _checks_sentence(mrr: MrrMovements) -> Statement | None:
 
 def _query_of(mrr: MrrMovements) -> str:
     t: Timeframe = mrr.timeframe
-    return f"range={t.range}&granularity={t.granularity}&as_of={t.as_of}"
+    query = f"range={t.range}&granularity={t.granularity}&as_of={t.as_of}"
+    return query if t.compare == "previous" else f"{query}&compare={t.compare}"
 
 
 def actions(inputs: Inputs, by_key: dict[str, Kpi]) -> list[str]:

@@ -6,6 +6,8 @@ of revenue is summed, a quarter of backlog is its last month and a quarter of up
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import sqlalchemy as sa
 
 from execdash.metrics.breakdowns import DIMENSIONS, BreakdownError, kpi_breakdown
@@ -35,7 +37,10 @@ DrilldownError = BreakdownError
 
 def period_windows(window: Window) -> list[Window]:
     """Each period of `window` as a window of its own months."""
-    return [Window(window.range_key, "month", p.months[0], p.months[-1]) for p in window.periods]
+    return [
+        replace(window, granularity="month", start_month=p.months[0], end_month=p.months[-1])
+        for p in window.periods
+    ]
 
 
 def kpi_series(window: Window, key: str, facts: Facts) -> Series:
@@ -85,5 +90,5 @@ def drilldown(conn: sa.Connection, window: Window, key: str, by: str | None = No
 
 def monthly_actuals(window: Window, facts: Facts) -> Series:
     """Recognized revenue per month of the window: the history the forecast continues."""
-    monthly = Window(window.range_key, "month", window.start_month, window.end_month)
+    monthly = replace(window, granularity="month")  # same months, settings and comparison
     return build_series(monthly, "recognized", "Recognized revenue", "currency", facts.recognized)
