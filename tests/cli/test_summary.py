@@ -41,3 +41,18 @@ def test_a_bad_month_is_named_without_a_traceback(runner: CliRunner) -> None:
     assert result.exit_code == 2
     assert "--as-of '2026-13' is not valid" in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_compares_with_last_year_when_asked(runner: CliRunner) -> None:
+    args = ["summary", "--range", "6m", "--as-of", "2026-10", "--compare", "last_year"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    first = result.stdout.splitlines()[0]
+    assert first == "2026-05 … 2026-10 compared with the same period last year, 2025-05 … 2025-10"
+
+
+def test_a_bad_comparison_is_named_without_a_traceback(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["summary", "--compare", "budget"])
+    assert result.exit_code == 2
+    assert "--compare 'budget' is not valid; expected one of previous, last_year" in result.stderr
+    assert "Traceback" not in result.output

@@ -89,6 +89,15 @@ def test_a_kpi_without_a_previous_value_is_stated_without_a_change() -> None:
     assert summary.text == "ARR is £1.2K (no previous window to compare with)."
 
 
+def test_against_last_year_the_sentence_and_its_links_say_so() -> None:
+    last_year = resolve_window("3m", "month", "2025-06", compare="last_year")
+    summary = summarise(Inputs(window=last_year, kpis=[kpi("arr", "ARR", "currency", 1200, None)]))
+    assert summary.text == "ARR is £1.2K (no same period last year to compare with)."
+    links = [p.href for s in summary.statements for p in s.parts if p.href]
+    assert links
+    assert all(link.endswith("&compare=last_year") for link in links)
+
+
 def test_low_coverage_and_book_to_bill_below_one_become_actions() -> None:
     summary = summarise(
         Inputs(

@@ -67,11 +67,12 @@ def summary(
                     out.print(f"- {line}")
         return
     prev = window.previous()
-    against = comparison(window.comparison).against
-    out.print(
-        f"[bold]{first} … {last}[/] compared with the {against}, "
-        f"{prev.month_keys[0]} … {prev.as_of}\n"
+    against = (
+        f"the {window.length} months before"
+        if window.comparison == "previous"
+        else f"the {comparison(window.comparison).against}, {prev.month_keys[0]} … {prev.as_of}"
     )
+    out.print(f"[bold]{first} … {last}[/] compared with {against}\n")
     for statement in written.statements:
         out.print(f"- {statement.text}")
     if written.actions:
