@@ -133,7 +133,7 @@ def test_every_kpi_carries_previous_absolute_change_unit_and_coverage(
     )  # fmt: skip
     assert revenue["coverage"] == {
         "months": 3, "current": 3, "previous": 3, "complete": True, "previous_complete": True,
-        "previous_start_month": "2025-01", "previous_end_month": "2025-03",
+        "previous_start_month": "2025-01", "previous_end_month": "2025-03", "compare": "previous",
     }  # fmt: skip
     assert revenue["comparable"] is True
     assert uptime["change_unit"] == "points"
