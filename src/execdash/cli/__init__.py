@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from execdash.cli import db, delivery, demo, ingest, plan, refresh, serve, summary, users
+from execdash.cli import alerts, db, delivery, demo, ingest, plan, refresh, serve, summary, users
 
 app = typer.Typer(
     name="execdash",
@@ -15,6 +15,7 @@ app = typer.Typer(
     add_completion=False,
 )
 app.add_typer(db.app, name="db")
+app.add_typer(alerts.app, name="alerts")
 app.add_typer(users.users_app, name="users")
 app.add_typer(users.tokens_app, name="tokens")
 app.add_typer(delivery.digest_app, name="digest")

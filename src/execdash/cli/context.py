@@ -34,8 +34,10 @@ def open_engine(settings: Settings) -> Engine:
     """An engine for the configured database, failing clearly if the URL is unusable."""
     import sqlalchemy as sa
 
+    from execdash.alerts import hook
     from execdash.db.engine import create_engine
 
+    hook.install()  # alert rules are evaluated after every data change a command makes
     try:
         engine = create_engine(settings.database_url)
         with engine.connect() as conn:

@@ -10,13 +10,21 @@ seen through triggers (`db.triggers`) that bump the versions and mark rollup per
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+import logging
+from collections.abc import Callable, Iterable
 
 import sqlalchemy as sa
 
 from execdash.db import catchup, rollups, versions
 from execdash.db import schema as s
 from execdash.db.rollup_catalog import ROLLUPS
+
+log = logging.getLogger("execdash.db.changes")
+
+ChangeHook = Callable[[sa.Connection, frozenset[str] | None], None]
+"""Called after every data change, in the writer's transaction, with the tables that changed
+(None: any table). Higher layers pass theirs down with `add_change_hook` (db imports none)."""
+_hooks: list[ChangeHook] = []
 
 DERIVED_TABLES_LOCK = catchup.LOCK_KEY  # the advisory lock every writer of derived tables takes
 MATERIALISED = frozenset({s.timeframe_window.name, s.executive_kpis.name})
@@ -57,6 +65,30 @@ def _rematerialise(conn: sa.Connection, changed: set[str] | None) -> None:
     if changed is None or materialise.needs_refresh(changed):
         materialise.refresh(conn)
         catchup.forget_tables(conn, set(MATERIALISED))
+
+
+def add_change_hook(hook: ChangeHook) -> None:
+    """Run `hook` after every data change in this process (adding it twice runs it once)."""
+    if hook not in _hooks:
+        _hooks.append(hook)
+
+
+def remove_change_hook(hook: ChangeHook) -> None:
+    """Stop running `hook` after data changes."""
+    if hook in _hooks:
+        _hooks.remove(hook)
+
+
+def _run_hooks(conn: sa.Connection, changed: set[str] | None) -> None:
+    """Run every hook in a savepoint of its own: a hook that fails is logged and undone, and
+    never fails the data change."""
+    tables = frozenset(changed) if changed is not None else None
+    for hook in list(_hooks):
+        try:
+            with conn.begin_nested():
+                hook(conn, tables)
+        except Exception:
+            log.exception("After-change hook %s failed; the data change is kept", hook)
 
 
 def lock_derived_tables(conn: sa.Connection) -> None:
@@ -111,6 +143,7 @@ def record_data_change(
     changed = named | catchup.apply(conn, _covered(named, hints))
     versions.bump(conn, changed if named else None)
     _rematerialise(conn, changed if named else None)
+    _run_hooks(conn, changed if named else None)
     return versions.total(conn)
 
 
@@ -122,4 +155,5 @@ def catch_up(conn: sa.Connection) -> bool:
     changed = catchup.apply(conn)
     if changed - MATERIALISED:
         _rematerialise(conn, changed)
+        _run_hooks(conn, changed)
     return True

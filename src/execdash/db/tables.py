@@ -416,3 +416,65 @@ plan_targets = sa.Table(
 )
 """A plan's target for one KPI in one month (`YYYY-MM`), for the company or one segment; rates
 are stored as 0–1 ratios like the data."""
+
+# --- Alert rules (migration 0013): rules on a metric, and the alerts each one raised ------------
+
+RULE_KINDS = ("threshold", "change", "off_plan", "anomaly")
+RULE_DIRECTIONS = ("above", "below", "either")
+RULE_COMPARES = ("previous", "year_ago")
+
+alert_rules = sa.Table(
+    PREFIX + "alert_rules",
+    app_metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("metric", sa.Text, nullable=False),
+    sa.Column("kind", sa.Text, nullable=False),
+    sa.Column("direction", sa.Text, nullable=False),
+    sa.Column("value", sa.Float),
+    sa.Column("compare", sa.Text),
+    sa.Column("min_volume", sa.Float),
+    sa.Column("sensitivity", sa.Float),
+    sa.Column("hysteresis", sa.Float, nullable=False, server_default=sa.text("0.05")),
+    sa.Column("severity", sa.Text, nullable=False, server_default=sa.text("'medium'")),
+    sa.Column("enabled", sa.Boolean, nullable=False, server_default=sa.true()),
+    sa.Column("created_by", sa.Text),
+    sa.Column("created_at", sa.DateTime, nullable=False, server_default=NOW),
+    sa.Column("updated_by", sa.Text),
+    sa.Column("updated_at", sa.DateTime, nullable=False, server_default=NOW),
+    sa.CheckConstraint(
+        "kind IN ('threshold','change','off_plan','anomaly')", name="ck_alert_rules_kind"
+    ),
+    sa.CheckConstraint("direction IN ('above','below','either')", name="ck_alert_rules_direction"),
+    sa.CheckConstraint(
+        "compare IS NULL OR compare IN ('previous','year_ago')", name="ck_alert_rules_compare"
+    ),
+    sa.CheckConstraint("severity IN ('low','medium','high')", name="ck_alert_rules_severity"),
+    sqlite_autoincrement=True,
+)
+"""An alert rule on one metric (`alerts.catalog`): what fires, how hard, and how it clears."""
+
+alert_firings = sa.Table(
+    PREFIX + "alert_firings",
+    app_metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column(
+        "rule_id",
+        sa.Integer,
+        sa.ForeignKey(PREFIX + "alert_rules.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    sa.Column("alert_id", sa.Integer, nullable=False, unique=True),
+    sa.Column("period", sa.Text, nullable=False),
+    sa.Column("last_period", sa.Text, nullable=False),
+    sa.Column("state", sa.Text, nullable=False, server_default=sa.text("'firing'")),
+    sa.Column("value", sa.Float),
+    sa.Column("fired_at", sa.DateTime, nullable=False, server_default=NOW),
+    sa.Column("updated_at", sa.DateTime, nullable=False, server_default=NOW),
+    sa.Column("resolved_at", sa.DateTime),
+    sa.UniqueConstraint("rule_id", "period", name="uq_alert_firings_rule_period"),
+    sa.CheckConstraint("state IN ('firing','resolved')", name="ck_alert_firings_state"),
+    sqlite_autoincrement=True,
+)
+"""One row per episode of a rule firing: the seed `alerts` row it wrote, from the month it began
+(`period`) to the latest month it covered, until it resolved. (rule, period) is unique."""

@@ -1,0 +1,1 @@
+"""Alert rules on any KPI or domain metric: checks, anomaly bands, evaluation and backtest."""
