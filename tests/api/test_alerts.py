@@ -24,7 +24,8 @@ def test_alerts_newest_first_with_open_state(client: TestClient, rows: Engine) -
     assert body["items"][2] == {
         "id": 1, "type": "ops", "title": "Line 3 stopped", "description": "Press fault",
         "severity": "high", "created_at": "2025-06-01T09:00:00Z", "status": "open",
-        "status_by": None, "status_at": None,
+        "status_by": None, "status_at": None, "rule_id": None, "rule_url": None,
+        "drilldown_url": None,
     }  # fmt: skip
 
 

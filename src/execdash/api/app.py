@@ -12,6 +12,7 @@ from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.openapi.utils import get_openapi
 
 from execdash import __version__
+from execdash.alerts import hook as alert_hook
 from execdash.api import health, imports
 from execdash.api.cache import ResponseCache
 from execdash.api.errors import (
@@ -112,6 +113,7 @@ def create_app(settings: Settings, *, scheduler: bool = False) -> FastAPI:
         redoc_url=None,
     )
     app.state.settings = settings
+    alert_hook.install()  # rules are evaluated after every data change this process makes
     app.state.engine = create_engine(settings.database_url, server=True)
     app.state.login_guard = LoginGuard()
     app.state.write_gate = WriteGate(app.state.engine, settings.write_wait_seconds)

@@ -27,7 +27,8 @@ PLANS = _names(t.plans, t.plan_targets)
 """The active plan every KPI is compared with."""
 DRILLDOWNS = KPIS | PLANS | _names(s.customers, s.top_products_daily)
 """A KPI's series and its breakdowns by customer, industry, source and product."""
-ALERTS = _names(s.alerts, t.alert_status)
+ALERTS = _names(s.alerts, t.alert_status, t.alert_firings, t.alert_rules)
+"""Alerts with their state, and the rule (and its metric) that raised each one."""
 OVERVIEW = KPIS | PLANS | ALERTS | _names(s.risks, s.retention_at_risk, s.customers)
 """The dashboard: KPIs, revenue trend, newest alerts, open risks, customers at risk."""
 
@@ -73,10 +74,23 @@ TELEMETRY = _names(
     s.telemetry_active_devices,
 )
 
+METRICS = (
+    KPIS
+    | SALES
+    | MARKETING
+    | SUPPLY
+    | OPERATIONS
+    | TELEMETRY
+    | _names(s.expenses, s.retention_nrr, s.retention_at_risk, s.top_products_daily)
+)
+"""Every table a metric an alert rule can watch reads (`alerts.catalog`)."""
+
 READS: tuple[tuple[str, frozenset[str]], ...] = (
     ("/api/v1/dashboard", OVERVIEW),
     ("/api/v1/kpis", DRILLDOWNS),
     ("/api/v1/alerts", ALERTS),
+    ("/api/v1/alert-rules", ALERTS | _names(t.alert_rules)),  # rules with their state
+    ("/api/v1/bands", METRICS | _names(t.alert_rules)),  # sensitivity of the anomaly rule
     ("/api/v1/risks", _names(s.risks)),
     ("/api/v1/at-risk-customers", _names(s.retention_at_risk)),
     ("/api/v1/customers", _names(s.customers)),

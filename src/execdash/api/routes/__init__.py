@@ -5,10 +5,12 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from execdash.api.routes import (
+    alert_rules,
     alerts,
     ask,
     at_risk,
     auth,
+    bands,
     compat,
     customers,
     dashboard,
@@ -34,6 +36,8 @@ ROUTERS: tuple[APIRouter, ...] = (
     plans.router,
     insights.router,
     alerts.router,
+    alert_rules.router,
+    bands.router,
     risks.router,
     at_risk.router,
     customers.router,

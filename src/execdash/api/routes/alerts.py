@@ -7,9 +7,10 @@ from typing import Annotated, Any, Literal
 import sqlalchemy as sa
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 from pydantic.json_schema import SkipJsonSchema
 
+from execdash.alerts.catalog import METRICS
 from execdash.api.accounts import User, utcnow
 from execdash.api.auth import Editor, Reader
 from execdash.api.deps import ReadConn, WriteConn
@@ -24,7 +25,7 @@ from execdash.api.listing import (
 )
 from execdash.db.changes import record_data_change
 from execdash.db.schema import alerts
-from execdash.db.tables import alert_status
+from execdash.db.tables import alert_firings, alert_rules, alert_status
 
 router = APIRouter(prefix="/api/v1/alerts", tags=["alerts"])
 READ_ERRORS = problem_responses(401, 422)
@@ -60,6 +61,25 @@ class Alert(BaseModel):
     status: str
     status_by: str | None
     status_at: UtcDateTime | None
+    rule_id: int | None = None
+    """The alert rule that raised it (null for alerts written by people or other tools)."""
+    rule_url: str | None = None
+    """The rule on the Alert rules page."""
+    drilldown_url: str | None = None
+    """The metric's page at the month the alert is about."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _links(cls, data: Any) -> Any:
+        """Links from the rule's metric and the latest month of the episode."""
+        if not isinstance(data, dict) or data.get("rule_id") is None:
+            return data
+        metric = METRICS.get(str(data.get("metric")))
+        return {
+            **data,
+            "rule_url": f"/alert-rules#rule-{data['rule_id']}",
+            "drilldown_url": metric.drilldown_url(data.get("period")) if metric else None,
+        }
 
 
 class AlertCreate(BaseModel):
@@ -92,7 +112,14 @@ def _select() -> sa.Select[Any]:
         state_col.label("status"),
         alert_status.c.updated_by.label("status_by"),
         alert_status.c.updated_at.label("status_at"),
-    ).select_from(alerts.outerjoin(alert_status, alert_status.c.alert_id == alerts.c.id))
+        alert_firings.c.rule_id,
+        alert_rules.c.metric,
+        alert_firings.c.last_period.label("period"),
+    ).select_from(
+        alerts.outerjoin(alert_status, alert_status.c.alert_id == alerts.c.id)
+        .outerjoin(alert_firings, alert_firings.c.alert_id == alerts.c.id)
+        .outerjoin(alert_rules, alert_rules.c.id == alert_firings.c.rule_id)
+    )
 
 
 def alerts_query(
