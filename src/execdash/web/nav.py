@@ -30,4 +30,5 @@ NAV: tuple[NavItem, ...] = (
     *DOMAIN_PAGES,
     NavItem("alerts", "/alerts", "Alerts & risks"),
     NavItem("plans", "/plans", "Plans"),
+    NavItem("alert_rules", "/alert-rules", "Alert rules"),
 )

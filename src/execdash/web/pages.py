@@ -47,6 +47,7 @@ PAGE_MODULES: dict[str, tuple[str, ...]] = {
     "kpi": ("kpi", "domain", "domains", "movements"),
     "alerts": ("alerts",),
     "plans": ("plans",),
+    "alert_rules": ("alert_rules", "alerts"),
     "login": ("login",),
     "delivery": ("delivery",),
 }
@@ -114,6 +115,13 @@ def delivery_page(request: Request) -> Response:
 def plans_page(request: Request) -> Response:
     """Plans: the active plan's targets for the window (editable by editors), versions, import."""
     return _render(request, "plans.html", "plans", "Plans")
+
+
+@router.get("/alert-rules", response_class=HTMLResponse)
+def alert_rules_page(request: Request) -> Response:
+    """Alert rules: the list for everyone; create, edit, enable/disable, delete and backtest for
+    editors."""
+    return _render(request, "alert_rules.html", "alert_rules", "Alert rules")
 
 
 @router.get("/docs", response_class=HTMLResponse)

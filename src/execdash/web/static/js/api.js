@@ -4,9 +4,10 @@ const cache = new Map();
 let csrfToken = document.querySelector('meta[name="csrf-token"]')?.content || "";
 
 export class ApiError extends Error {
-  constructor(status, message) {
+  constructor(status, message, fields = []) {
     super(message);
     this.status = status;
+    this.fields = fields; // [{location, name, message}] of a 422, so a form can mark each field
   }
 }
 
@@ -23,7 +24,7 @@ async function problem(response) {
   try {
     const body = await response.json();
     const fields = (body.errors || []).map((e) => `${e.name}: ${e.message}`).join("; ");
-    return new ApiError(response.status, [body.detail || body.title, fields].filter(Boolean).join(" — "));
+    return new ApiError(response.status, [body.detail || body.title, fields].filter(Boolean).join(" — "), body.errors || []);
   } catch {
     return new ApiError(response.status, `${response.status} ${response.statusText}`);
   }

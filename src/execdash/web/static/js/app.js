@@ -21,6 +21,7 @@ const PAGES = {
   kpi: () => import("./pages/kpi.js"),
   alerts: () => import("./pages/alerts.js"),
   plans: () => import("./pages/plans.js"),
+  alert_rules: () => import("./pages/alert_rules.js"),
   login: () => import("./pages/login.js"),
   delivery: () => import("./pages/delivery.js"),
 };

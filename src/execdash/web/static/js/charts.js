@@ -121,7 +121,7 @@ function cartesianOption(full) {
     connectNulls: false,
     barMaxWidth: 42,
     silent: s.invisible || undefined,
-    itemStyle: s.invisible ? { color: "transparent", borderColor: "transparent" } : undefined,
+    itemStyle: s.invisible ? { color: "transparent", borderColor: "transparent" } : s.band === "fill" ? { color: css("--accent") } : undefined,
     emphasis: s.invisible ? { disabled: true } : undefined,
     data: s.data.map((v, i) => {
       if (s.tones?.[i]) return { value: v, itemStyle: { color: toneColour(s.tones[i]) } };
@@ -394,5 +394,33 @@ export function breakdownSpec(title, breakdown, options = {}) {
     shares: ordered.map((i) => i.share),
     note,
     empty: options.empty,
+  };
+}
+
+/**
+ * A cartesian spec with a metric's expected band added (the points of GET /api/v1/bands/{key}):
+ * the band shaded, the expected value dashed, and a note naming the months outside the band.
+ */
+export function withBand(spec, band) {
+  const byPeriod = new Map((band?.points || []).map((p) => [p.period, p]));
+  const at = (pick) => spec.categories.map((c) => {
+    const p = byPeriod.get(c);
+    return p && p.expected !== null ? pick(p) : null;
+  });
+  if (!at((p) => p.expected).some((v) => v !== null)) return spec;
+  const { unit, metric } = band;
+  const fmt = (v) => formatValue(v, unit, metric);
+  const outside = spec.categories.filter((c) => byPeriod.get(c)?.outside).map(formatPeriod);
+  const how = `Shaded: the expected band (same month a year earlier × the typical year-over-year change, ± ${band.sensitivity} robust standard deviations).`;
+  return {
+    ...spec,
+    series: [
+      ...spec.series,
+      { name: "Band low", key: "band_lower", unit, type: "line", stack: "band", band: "base", data: at((p) => p.lower) },
+      { name: "Expected band", key: "band_upper", unit, type: "line", stack: "band", band: "fill",
+        data: at((p) => p.upper - p.lower), csv: at((p) => p.upper), shown: at((p) => `${fmt(p.lower)} – ${fmt(p.upper)}`) },
+      { name: "Expected", key: "expected", unit, type: "line", dashed: true, symbolSize: 0, data: at((p) => p.expected) },
+    ],
+    note: [spec.note, how, outside.length ? `Outside it: ${outside.join(", ")}.` : "Every month is inside it."].filter(Boolean).join(" "),
   };
 }

@@ -39,6 +39,15 @@ function alertActions(alert, reload) {
   return h("div", { class: "row-actions" }, buttons);
 }
 
+/** For an alert a rule raised: links to the metric at that month and to the rule. */
+function ruleLinks(alert) {
+  if (!alert.rule_id) return null;
+  return h("div", { class: "item-meta alert-links" },
+    alert.drilldown_url ? h("a", { href: alert.drilldown_url, text: "See the numbers" }) : null,
+    alert.drilldown_url ? " · " : null,
+    h("a", { href: alert.rule_url, text: `Rule #${alert.rule_id}` }));
+}
+
 async function loadAlerts(force = false) {
   const form = document.getElementById("alert-filters");
   const container = document.getElementById("alerts-table");
@@ -53,7 +62,7 @@ async function loadAlerts(force = false) {
   const reload = () => loadAlerts(true);
   const columns = [
     { key: "severity", label: "Severity", format: (v) => severityBadge(v) },
-    { key: "title", label: "Alert", format: (v, r) => h("div", {}, h("div", { class: "item-title", text: v }), r.description ? h("div", { class: "item-meta", text: r.description }) : null) },
+    { key: "title", label: "Alert", format: (v, r) => h("div", {}, h("div", { class: "item-title", text: v }), r.description ? h("div", { class: "item-meta", text: r.description }) : null, ruleLinks(r)) },
     { key: "type", label: "Type" },
     { key: "created_at", label: "Raised", format: (v) => formatDate(v) },
     { key: "status", label: "Status", format: (v, r) => h("span", {}, v, r.status_by ? h("span", { class: "item-meta", text: ` by ${r.status_by}` }) : null) },
@@ -63,6 +72,7 @@ async function loadAlerts(force = false) {
     title: `Alerts (${data.total})`, filename: "alerts", columns, rows: data.items,
     empty: "No alerts match these filters.",
   });
+  for (const row of container.querySelectorAll("tr[data-id]")) row.id = `alert-${row.dataset.id}`;
 }
 
 function riskStatusControl(risk, reload) {

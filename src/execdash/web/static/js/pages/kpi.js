@@ -3,7 +3,7 @@
 import { getJSON } from "../api.js";
 import { h, fill } from "../dom.js";
 import { kpiTile } from "../tiles.js";
-import { chartCard, seriesSpec, breakdownSpec } from "../charts.js";
+import { chartCard, seriesSpec, breakdownSpec, withBand } from "../charts.js";
 import { tableCard } from "../tables.js";
 import { viewParams } from "../state.js";
 import { showTimeframe } from "../context.js";
@@ -219,6 +219,16 @@ function renderOffPlan(drill) {
   });
 }
 
+/** The metric's expected band per month (alert rules' anomaly band), or null where there is none. */
+async function expectedBand(key, view) {
+  if (view.granularity !== "month" || key === "forecast") return null;
+  try {
+    return await getJSON(`/api/v1/bands/${encodeURIComponent(key)}`, viewParams(view));
+  } catch {
+    return null; // a tile no rule can watch, or too little history: the chart simply has no band
+  }
+}
+
 export async function load(view) {
   const key = document.body.dataset.kpi;
   const domain = new URLSearchParams(location.search).get("domain");
@@ -231,11 +241,12 @@ export async function load(view) {
   fill(document.getElementById("kpi-tile"), kpiTile(drill.kpi, { values: series?.points.map((p) => p.value) }));
   const seriesBox = document.getElementById("kpi-series");
   if (series) {
-    chartCard(seriesBox, withPlanLine(seriesSpec(`${series.label || drill.kpi.label} per ${drill.timeframe.granularity}`, [series], {
+    const spec = withPlanLine(seriesSpec(`${series.label || drill.kpi.label} per ${drill.timeframe.granularity}`, [series], {
       type: series.kind === "flow" ? "bar" : "line",
       filename: `${drill.key}-series`,
       empty: `No ${drill.kpi.label.toLowerCase()} data in this window.`,
-    }), drill.key === "forecast" ? null : drill.plan_series, 0));
+    }), drill.key === "forecast" ? null : drill.plan_series, 0);
+    chartCard(seriesBox, withBand(spec, await expectedBand(key, view)));
   } else {
     fill(seriesBox, h("div", { class: "empty", text: `${drill.kpi.label} has no series per period.` }));
   }
