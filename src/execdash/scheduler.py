@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("execdash.scheduler")
 
-JOB_SOURCES: tuple[str, ...] = ("execdash.delivery.jobs:jobs",)
+JOB_SOURCES: tuple[str, ...] = ("execdash.delivery.jobs:jobs", "execdash.alerts.jobs:jobs")
 """`module:function` of every job provider; each returns the `Job`s of one package."""
 
 ENABLE_VARIABLE = "EXECDASH_SCHEDULER"

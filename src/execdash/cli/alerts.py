@@ -17,11 +17,13 @@ def evaluate() -> None:
     """Evaluate every enabled rule on the latest month (what the server does after each data
     change and on its schedule), raising, updating or resolving alerts."""
     from execdash.alerts.evaluate import evaluate as run
+    from execdash.db.changes import lock_derived_tables
     from execdash.db.engine import begin_write
 
     engine = open_engine(load_settings())
     upgrade_database(engine)
     with begin_write(engine) as conn:
+        lock_derived_tables(conn)
         outcomes = run(conn)
     table = Table("rule", "result", "month", "alert", title="alert rules evaluated")
     for o in outcomes:
