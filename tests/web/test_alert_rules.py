@@ -40,7 +40,8 @@ def test_an_editor_backtests_saves_and_disables_a_rule(
         "Would have raised 1 alert in the last 24 months (firing in 24 of them), starting 2024-11."
     )
     assert summary.is_visible()
-    assert page.inner_text("#backtest-episodes") == "Nov 2024 – Oct 2026 · 24 months firing"
+    episodes = " ".join(page.inner_text("#backtest-episodes").split())
+    assert episodes == "Nov 2024 – Oct 2026 · 24 months firing"
     assert page.locator("#rule-backtest-result canvas").count() == 1
     assert page.evaluate("fetch('/api/v1/alert-rules').then(r => r.json()).then(b => b.total)") == 0
 

@@ -27,7 +27,7 @@ from execdash.metrics import (
 )
 from execdash.metrics.formulas import KPI_DEFS
 from execdash.metrics.models import DomainOverview, Unit
-from execdash.metrics.windows import Window, parse_month
+from execdash.metrics.windows import Window, add_months, months_between, parse_month
 
 Monthly = dict[dt.date, float]
 
@@ -144,6 +144,13 @@ def history_window(first: dt.date, last: dt.date) -> Window:
     return Window("24m", "month", first, last)
 
 
+def fetch_window(first: dt.date, last: dt.date) -> Window:
+    """A window whose months plus its previous window's cover `[first, last]`, so the KPI facts
+    are read once for those months, not for twice as many."""
+    length = len(months_between(first, last))
+    return Window("24m", "month", add_months(first, length // 2), last)
+
+
 def _values(series_points: Iterable[tuple[str, float | None]]) -> Monthly:
     return {parse_month(p): v for p, v in series_points if v is not None}
 
@@ -164,7 +171,7 @@ def monthly_values(
             periods = (
                 drilldown.period_windows(window) if any(m.key == "payback" for m in members) else []
             )
-            facts, _ = executive.fetch_facts(conn, window, periods)
+            facts, _ = executive.fetch_facts(conn, fetch_window(first, last), periods)
             for m in members:
                 points = drilldown.kpi_series(window, m.key, facts).points
                 out[m.key] = _values((p.period, p.value) for p in points)
