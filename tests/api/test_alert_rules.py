@@ -75,7 +75,7 @@ def test_off_plan_rules_are_refused_with_a_reason(
     assert response.status_code == 422
     [error] = response.json()["errors"]
     assert error["name"] == "kind"
-    assert "plan targets" in error["message"]
+    assert "off-plan rules are not evaluated yet" in error["message"]
 
 
 def test_edit_disable_and_delete(

@@ -34,8 +34,8 @@ Direction = Literal["above", "below", "either"]
 Compare = Literal["previous", "year_ago"]
 Severity = Literal["low", "medium", "high"]
 OFF_PLAN_REFUSED = (
-    "off-plan rules need monthly plan targets, which this version of execdash does not keep "
-    "yet; use a threshold, change or anomaly rule"
+    "off-plan rules are not evaluated yet (each KPI tile already shows its plan status on the "
+    "page); use a threshold, change or anomaly rule"
 )
 
 
