@@ -332,6 +332,9 @@ class DomainOverview(_Model):
     kpis: list[Kpi] = Field(description="KPI tiles of the domain.")
     series: list[Series] = Field(description="Every series the domain shows.")
     warnings: list[DataQualityWarning] = Field(description="Data-quality warnings.")
+    last_data_update: dt.datetime | None = Field(
+        default=None, description="When a table this page reads last changed, by any program (UTC)."
+    )
 
 
 class FinanceOverview(DomainOverview):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 
 import sqlalchemy as sa
@@ -12,8 +13,10 @@ from execdash.api.auth import Reader
 from execdash.api.deps import ReadConn
 from execdash.api.errors import problem_responses
 from execdash.api.listing import FormatParam, wants_csv
+from execdash.api.reads import tables_for
 from execdash.api.series_csv import series_csv
 from execdash.api.window import WindowParam, window_slug
+from execdash.db.changes import last_data_update
 from execdash.metrics import feedback, finance, ops, products, retention, sales, supply, telemetry
 from execdash.metrics.models import (
     DomainOverview,
@@ -78,7 +81,10 @@ def _overview_endpoint(name: str, build: Overview) -> Callable[..., DomainOvervi
             )
         if wants_csv(request, format):
             return series_csv(f"{name}-{window_slug(window)}.csv", overview.series)
-        return overview
+        changed = last_data_update(conn, tables_for(f"/api/v1/{name}"))
+        if changed is not None and changed.tzinfo is None:
+            changed = changed.replace(tzinfo=dt.UTC)
+        return overview.model_copy(update={"last_data_update": changed})
 
     return endpoint
 
