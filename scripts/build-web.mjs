@@ -10,19 +10,20 @@ import { fileURLToPath } from "node:url";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const outdir = join(root, "src", "execdash", "web", "static", "vendor");
 
-// Only what charts.js uses: bar/line/pie/funnel, grid + tooltip + legend + mark lines/areas +
-// aria (screen-reader description), rendered on canvas (so a chart can be saved as PNG).
+// Only what charts.js uses: bar/line/pie/funnel, grid + tooltip + legend + mark lines/areas/points
+// (targets, bands, alert pins) + aria (screen-reader description), rendered on canvas (so a chart can be saved as PNG).
 const entry = `
 import * as echarts from "echarts/core";
 import { BarChart, LineChart, PieChart, FunnelChart } from "echarts/charts";
 import {
   GridComponent, TooltipComponent, LegendComponent, MarkLineComponent,
-  MarkAreaComponent, AriaComponent,
+  MarkAreaComponent, MarkPointComponent, AriaComponent,
 } from "echarts/components";
 import { CanvasRenderer } from "echarts/renderers";
 echarts.use([
   BarChart, LineChart, PieChart, FunnelChart, GridComponent, TooltipComponent,
-  LegendComponent, MarkLineComponent, MarkAreaComponent, AriaComponent, CanvasRenderer,
+  LegendComponent, MarkLineComponent, MarkAreaComponent, MarkPointComponent, AriaComponent,
+  CanvasRenderer,
 ]);
 export const init = echarts.init;
 export const getInstanceByDom = echarts.getInstanceByDom;

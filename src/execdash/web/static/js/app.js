@@ -106,14 +106,16 @@ async function boot() {
   };
   const form = document.getElementById("controls");
   form?.addEventListener("change", () => {
-    const before = view;
     view = formView(form);
-    // A new comparison is a history entry: Back returns to the one before.
-    writeView(view, { push: view.compare !== before.compare });
+    // Every change of the window or the comparison is a history entry: Back returns to the one before.
+    writeView(view, { push: true });
     run();
   });
+  // Back and Forward step through the views the reader chose.
   window.addEventListener("popstate", () => {
-    view = readView();
+    const previous = readView();
+    if (viewKey(previous) === viewKey(view)) return; // a #fragment step, not a view change
+    view = previous;
     syncControls(view);
     writeView(view);
     run();

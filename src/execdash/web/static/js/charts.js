@@ -1,8 +1,12 @@
 // ECharts wrappers: a card with a title, CSV + PNG downloads, formatted tooltips and axes,
 // partial quarters marked, and an empty state that says what data is missing.
 import { h, fill, escapeHtml } from "./dom.js";
-import { formatValue, formatAxis, formatPeriod } from "./format.js";
-import { downloadCsv, downloadDataUrl, slug } from "./download.js";
+import { formatValue, formatPeriod } from "./format.js";
+import { niceScale, tickFormatter } from "./axes.js";
+import { humanLabel, humanName } from "./words.js";
+import { noticeWord } from "./annotations.js";
+import { downloadCsv, downloadDataUrl, fileName, slug, titledPng } from "./download.js";
+import { downloadContext } from "./context.js";
 
 const live = new Map(); // chart element -> spec, so a theme switch can redraw every chart
 
@@ -43,18 +47,32 @@ function isEmpty(spec) {
     || spec.series.every((s) => s.data.every((v) => v === null || v === undefined));
 }
 
+/** Tooltip lines of alerts and risks: "⚠ High alert, open: Uptime dropped below 97%" and the detail. */
+function noticeRows(marks) {
+  return marks.map(({ notice }) => `<div class="tt-row tt-notice">⚠ ${escapeHtml(humanLabel(noticeWord(notice)))}: <b>${escapeHtml(notice.title)}</b>`
+    + (notice.detail ? `<br>${escapeHtml(notice.detail)}` : "") + "</div>").join("");
+}
+
 function tooltipRow(marker, name, text) {
   return `<div class="tt-row">${marker} ${escapeHtml(name)}: <b>${escapeHtml(text)}</b></div>`;
 }
 
-/** Keep a target line inside the axis even when the data never reach it. */
-function targetExtent(targets, axis) {
-  if (!targets.length) return { min: axis.min, max: axis.max };
-  const pad = (v) => (v.max - v.min || Math.abs(v.max) || 1) * 0.1;
-  return {
-    min: (v) => Math.min(v.min, ...targets) - pad(v),
-    max: (v) => Math.min(Math.max(v.max, ...targets) + pad(v), axis.unit === "ratio" && v.max <= 1 ? 1 : Infinity),
-  };
+/** The values an axis must hold: each drawn series' points (stacks summed) and its target line. */
+function axisValues(series, index, horizontal) {
+  const values = [];
+  const stacks = new Map();
+  for (const s of series) {
+    if (!horizontal && (s.axis || 0) !== index) continue;
+    const numbers = s.data.map((v) => (typeof v === "number" ? v : v?.value ?? null));
+    if (s.stack) {
+      const sums = stacks.get(s.stack) || numbers.map(() => 0);
+      numbers.forEach((v, i) => { sums[i] += v || 0; });
+      stacks.set(s.stack, sums);
+      values.push(...sums);
+    } else values.push(...numbers);
+    if (s.target !== undefined) values.push(s.target);
+  }
+  return values;
 }
 
 function drawnPart(spec) {
@@ -90,23 +108,31 @@ function cartesianOption(full) {
     axisTick: { alignWithLabel: true },
   };
   // Line-only charts zoom to their data (a 0% floor would flatten uptime); bars always start at 0.
-  const lineOnly = () => spec.series.every((s) => s.type === "line");
-  const valueAxes = axes.map((axis, index) => ({
-    type: "value",
-    scale: axis.scale ?? (!horizontal && lineOnly(index)),
-    name: narrow ? "" : axis.name || "",
-    nameTextStyle: { color: muted },
-    position: horizontal ? undefined : index === 0 ? "left" : "right",
-    ...targetExtent(spec.series.filter((s) => (s.axis || 0) === index && s.target !== undefined).map((s) => s.target), axis),
-    splitNumber: narrow ? 3 : undefined,
-    // On a phone value labels sit just above their grid line, clear of the period labels below.
-    axisLabel: {
-      color: muted, hideOverlap: true, formatter: (v) => formatAxis(v, axis.unit, axis.key),
-      ...(narrow && !horizontal ? { verticalAlign: "bottom", margin: 6 } : {}),
-    },
-    splitLine: { show: index === 0, lineStyle: { color: border } },
-  }));
-  const series = spec.series.map((s) => ({
+  const drawn = spec.series.filter((s) => !s.tooltipOnly);
+  const lineOnly = drawn.every((s) => s.type === "line");
+  const valueAxes = axes.map((axis, index) => {
+    const scale = niceScale(axisValues(drawn, index, horizontal), {
+      zero: !(axis.scale ?? (!horizontal && lineOnly)),
+      count: narrow ? 3 : 5,
+      min: axis.min,
+      cap: axis.unit === "ratio" && axis.key !== "book_to_bill" ? 1 : undefined,
+    });
+    return {
+      type: "value",
+      name: narrow ? "" : axis.name || "",
+      nameTextStyle: { color: muted },
+      position: horizontal ? undefined : index === 0 ? "left" : "right",
+      ...(scale || {}),
+      // On a phone value labels sit just above their grid line, clear of the period labels below.
+      axisLabel: {
+        color: muted, hideOverlap: true,
+        formatter: scale ? tickFormatter(axis.unit, axis.key, scale) : (v) => formatValue(v, axis.unit, axis.key),
+        ...(narrow && !horizontal ? { verticalAlign: "bottom", margin: 6 } : {}),
+      },
+      splitLine: { show: index === 0, lineStyle: { color: border } },
+    };
+  });
+  const series = drawn.map((s) => ({
     name: s.name,
     type: s.type || "bar",
     yAxisIndex: horizontal ? undefined : s.axis || 0,
@@ -127,11 +153,20 @@ function cartesianOption(full) {
       if (s.tones?.[i]) return { value: v, itemStyle: { color: toneColour(s.tones[i]) } };
       return partial[i] && (s.type || "bar") === "bar" ? { value: v, itemStyle: { opacity: 0.55 } } : v;
     }),
+    // Alerts and risks about this series, pinned at their month (annotations.js).
+    markPoint: s.marks?.length ? {
+      symbol: "pin", symbolSize: 30,
+      label: { formatter: "!", color: "#fff", fontWeight: "bold" },
+      data: s.marks.map((m) => ({
+        coord: [m.index, s.data[m.index]],
+        itemStyle: { color: css(m.notice.kind === "risk" ? "--warn" : m.notice.severity === "high" ? "--bad" : "--warn") },
+      })),
+    } : undefined,
     markLine: s.target === undefined ? undefined : {
       symbol: "none",
       silent: true,
       lineStyle: { color: css("--bad"), type: "dashed" },
-      label: { color: text, position: "insideEndTop", formatter: `${s.targetLabel || "Target"} ${formatValue(s.target, s.unit, s.key)}` },
+      label: { color: text, position: "end", formatter: `${s.targetLabel || "Target"} ${formatValue(s.target, s.unit, s.key)}` },
       data: [{ yAxis: s.target }],
     },
   }));
@@ -140,8 +175,9 @@ function cartesianOption(full) {
     textStyle: { color: text },
     aria: { enabled: true },
     animationDuration: 250,
-    grid: { left: 8, right: axes.length > 1 ? 8 : 16, top: 36, bottom: 8, containLabel: true },
-    legend: spec.legend === false ? { show: false } : { top: 0, textStyle: { color: text }, type: "scroll", data: spec.series.filter((s) => s.band !== "base").map((s) => s.name) },
+    // A target line's label sits in the right margin, past the last point, never on it.
+    grid: { left: 8, right: drawn.some((s) => s.target !== undefined) ? 92 : axes.length > 1 ? 8 : 16, top: 36, bottom: 8, containLabel: true },
+    legend: spec.legend === false ? { show: false } : { top: 0, textStyle: { color: text }, type: "scroll", data: drawn.filter((s) => s.band !== "base").map((s) => s.name) },
     tooltip: {
       trigger: "axis",
       confine: true,
@@ -149,23 +185,29 @@ function cartesianOption(full) {
       borderColor: border,
       textStyle: { color: text },
       formatter: (params) => {
+        if (!Array.isArray(params) && params.componentType === "markPoint") {
+          const mark = drawn[params.seriesIndex]?.marks?.[params.dataIndex];
+          return mark ? noticeRows([mark]) : "";
+        }
         const list = Array.isArray(params) ? params : [params];
         const index = list[0]?.dataIndex ?? 0;
         const head = formatPeriod(spec.categories[index])
           + (partial[index] ? ` (partial: ${spec.months?.[index] ?? "?"} of 3 months)` : "");
         return `<div><b>${escapeHtml(head)}</b></div>` + list.filter((p) => {
-          const s = spec.series[p.seriesIndex];
+          const s = drawn[p.seriesIndex];
           const value = (s.shown || s.data)[p.dataIndex];
           return !s.invisible && s.band !== "base" && !(s.sparse && (value === null || value === undefined));
         }).map((p) => {
-          const s = spec.series[p.seriesIndex];
+          const s = drawn[p.seriesIndex];
           if (s.tooltips) return tooltipRow(p.marker, s.name, s.tooltips[p.dataIndex]);
           const raw = (s.shown || s.data)[p.dataIndex];
           const share = spec.shares?.[p.dataIndex];
           const suffix = share === null || share === undefined ? "" : ` (${formatValue(share, "ratio")} of total)`;
           const text = typeof raw === "string" ? raw : formatValue(raw, s.unit, s.key, { compact: false });
           return tooltipRow(p.marker, s.name, text + suffix);
-        }).join("");
+        }).join("") + spec.series.filter((s) => s.tooltipOnly).map((s) =>
+          tooltipRow("", s.name, formatValue(s.data[index], s.unit, s.key, { compact: false }))).join("")
+          + noticeRows(drawn.flatMap((s) => (s.marks || []).filter((m) => m.index === index)));
       },
     },
     xAxis: horizontal ? valueAxes : categoryAxis,
@@ -197,27 +239,30 @@ function pieOption(spec) {
       formatter: (p) => {
         const item = spec.items[p.dataIndex];
         const share = item.share === null || item.share === undefined ? "" : ` (${formatValue(item.share, "ratio")})`;
-        return tooltipRow(p.marker, item.name, formatValue(item.value, spec.unit, "", { compact: false }) + share);
+        return tooltipRow(p.marker, humanName(item.name), formatValue(item.value, spec.unit, "", { compact: false }) + share);
       },
     },
-    legend: donutOnPhone
-      // One legend line per slice under the donut, with its share: nothing paged, nothing cut.
-      ? { type: "plain", orient: "vertical", left: 4, bottom: 0, itemGap: 6, textStyle: { color: text, width: (spec.width || 390) - 40, overflow: "break" },
+    legend: spec.kind === "pie"
+      // One legend line per slice with its share, under the donut on a phone and beside it on
+      // wider screens: nothing paged ("1/2"), nothing cut.
+      ? { type: "plain", orient: "vertical", itemGap: 6,
+        ...(donutOnPhone ? { left: 4, bottom: 0 } : { left: "54%", top: "middle" }),
+        textStyle: { color: text, width: donutOnPhone ? (spec.width || 390) - 40 : (spec.width || 600) * 0.44 - 30, overflow: "break" },
         formatter: (name) => {
-          const item = spec.items.find((i) => i.name === name);
+          const item = spec.items.find((i) => humanName(i.name) === name);
           return item && item.share !== null && item.share !== undefined ? `${name} · ${formatValue(item.share, "ratio")}` : name;
         } }
       : { type: "scroll", orient: "horizontal", bottom: 0, textStyle: { color: text } },
     series: [{
       type: spec.kind === "funnel" ? "funnel" : "pie",
-      radius: spec.kind === "funnel" ? undefined : donutOnPhone ? [Math.round(pieSide * 0.26), Math.round(pieSide * 0.45)] : ["42%", "70%"],
-      center: donutOnPhone ? ["50%", Math.round(pieSide / 2)] : ["50%", "45%"],
+      radius: spec.kind === "funnel" ? undefined : donutOnPhone ? [Math.round(pieSide * 0.26), Math.round(pieSide * 0.45)] : ["45%", "78%"],
+      center: donutOnPhone ? ["50%", Math.round(pieSide / 2)] : ["27%", "50%"],
       ...(spec.kind === "funnel"
         ? { top: 10, bottom: 40, left: narrow ? "2%" : "10%", width: narrow ? "44%" : "60%" }
         : { top: 0, bottom: 30 }),
       sort: spec.kind === "funnel" ? "none" : undefined,
       label: {
-        show: !donutOnPhone,
+        show: spec.kind === "funnel",
         color: text,
         lineHeight: 16,
         formatter: (p) => {
@@ -225,12 +270,12 @@ function pieOption(spec) {
           const short = item.share === null || item.share === undefined ? "" : ` · ${formatValue(item.share, "ratio")}`;
           return spec.kind === "funnel"
             ? narrow
-              ? `${item.name} ${formatValue(item.value, spec.unit)}${short}`
-              : `${item.name}: ${formatValue(item.value, spec.unit)}${item.note ? ` (${item.note})` : ""}`
-            : `${item.name}\n${formatValue(item.share, "ratio")}`;
+              ? `${humanName(item.name)} ${formatValue(item.value, spec.unit)}${short}`
+              : `${humanName(item.name)}: ${formatValue(item.value, spec.unit)}${item.note ? ` (${item.note})` : ""}`
+            : `${humanName(item.name)}\n${formatValue(item.share, "ratio")}`;
         },
       },
-      data: spec.items.map((i) => ({ name: i.name, value: i.value })),
+      data: spec.items.map((i) => ({ name: humanName(i.name), value: i.value })),
     }],
   };
 }
@@ -244,7 +289,7 @@ export function chartCsv(spec) {
   const header = [spec.categoryName || "period", ...spec.series.map((s) => s.key || s.name)];
   if (spec.partial) header.push("partial");
   const rows = spec.categories.map((c, i) => {
-    const row = [c, ...spec.series.map((s) => (s.csv || s.data)[i] ?? "")];
+    const row = [spec.csvCategories?.[i] ?? c, ...spec.series.map((s) => (s.csv || s.data)[i] ?? "")];
     if (spec.partial) row.push(spec.partial[i] ? "true" : "false");
     return row;
   });
@@ -256,9 +301,19 @@ function drawNow(box, spec) {
   if (existing) existing.dispose();
   spec = { ...spec, width: box.clientWidth };
   // A phone's donut grows its box to fit the legend lines under it; wider screens keep the CSS height.
-  box.style.height = spec.kind === "pie" && spec.width < 520 ? `${PHONE_DONUT + spec.items.length * LEGEND_LINE + 12}px` : "";
+  box.style.height = spec.kind !== "pie" ? (spec.height ? `${spec.height}px` : "")
+    : spec.width < 520 ? `${PHONE_DONUT + spec.items.length * LEGEND_LINE + 12}px`
+      : `${Math.max(260, spec.items.length * (LEGEND_LINE + 2) + 40)}px`;
   const chart = echarts.init(box, null, { renderer: "canvas" });
   chart.setOption(spec.kind === "pie" || spec.kind === "funnel" ? pieOption(spec) : cartesianOption(spec));
+  if (spec.href || spec.drill) {
+    // A click on a bar, point or slice opens the drill-down of what it shows.
+    const drawn = (spec.series || []).filter((s) => !s.tooltipOnly);
+    chart.on("click", (params) => {
+      const href = spec.drill?.(drawn[params.seriesIndex]?.key) || spec.href;
+      if (href) location.assign(href);
+    });
+  }
   return chart;
 }
 
@@ -317,16 +372,24 @@ export function chartCard(container, spec) {
   head.append(h("div", { class: "card-actions" },
     h("button", {
       type: "button", class: "button small", "aria-label": `Download ${spec.title} as CSV`, text: "CSV",
-      onclick: () => downloadCsv(`${filename}.csv`, csv.header, csv.rows),
+      onclick: () => downloadCsv(fileName(filename, downloadContext().slug, "csv"), csv.header, csv.rows),
     }),
     h("button", {
       type: "button", class: "button small", "aria-label": `Download ${spec.title} as PNG`, text: "PNG",
-      onclick: () => {
+      onclick: async () => {
         const chart = instanceOf(box);
-        if (chart) downloadDataUrl(`${filename}.png`, chart.getDataURL({ type: "png", pixelRatio: 2, backgroundColor: css("--surface") }));
+        if (!chart) return;
+        const { slug: windowSlug, caption } = downloadContext();
+        const picture = chart.getDataURL({ type: "png", pixelRatio: 2, backgroundColor: css("--surface") });
+        downloadDataUrl(fileName(filename, windowSlug, "png"),
+          await titledPng(picture, spec.title, caption, { background: css("--surface"), text: css("--text"), muted: css("--muted") }));
       },
     })));
-  container.append(box);
+  // A chart with a drill-down is also a link around the drawing: Tab reaches it, Enter opens it.
+  container.append(spec.href
+    ? h("div", { class: "chart-link", role: "link", tabindex: "0", "aria-label": `${spec.title}: open the drill-down`,
+      onkeydown: (event) => { if (event.key === "Enter") location.assign(spec.href); } }, box)
+    : box);
   const notes = [];
   if (spec.partial?.some(Boolean)) {
     const partial = spec.categories
@@ -360,11 +423,17 @@ export function seriesSpec(title, list, options = {}) {
       stack: options.stack,
       target: options.targets?.[i],
       data: points.map((p) => s.points.find((q) => q.period === p.period)?.value ?? null),
-    })),
+    })).concat((options.also || []).map((s) => ({
+      // Shown in the tooltip and the CSV, not drawn (MRR beside ARR, which is the same × 12).
+      name: s.label, key: s.key, unit: s.unit, tooltipOnly: true,
+      data: points.map((p) => s.points.find((q) => q.period === p.period)?.value ?? null),
+    }))),
     axes: options.axes,
     empty: options.empty,
     note: options.note,
     filename: options.filename,
+    href: options.href,
+    drill: options.drill,
   };
 }
 
@@ -379,7 +448,7 @@ export function breakdownSpec(title, breakdown, options = {}) {
   const ordered = other ? [...items, other] : items; // "other" last, so hideLast drops only it
   const unit = breakdown?.unit;
   const note = other
-    ? `Not drawn: "other" (everything outside the top ${items.length}) ${formatValue(other.value, unit)}, ${formatValue(other.share, "ratio")} of the total; it is in the CSV.`
+    ? `Not drawn: "Other" (everything outside the top ${items.length}) ${formatValue(other.value, unit)}, ${formatValue(other.share, "ratio")} of the total; it is in the CSV.`
     : undefined;
   return {
     title,
@@ -387,13 +456,15 @@ export function breakdownSpec(title, breakdown, options = {}) {
     horizontal: true,
     height: Math.max(220, 26 * items.length + 70),
     categoryName: breakdown?.dimension || "name",
-    categories: ordered.map((i) => i.name),
+    categories: ordered.map((i) => humanName(i.name)),
+    csvCategories: ordered.map((i) => i.name),
     hideLast: other ? 1 : 0,
     axes: [{ unit }],
-    series: [{ name: breakdown?.measure || "value", key: "value", unit, type: "bar", data: ordered.map((i) => i.value) }],
+    series: [{ name: humanLabel(breakdown?.measure || "value"), key: "value", unit, type: "bar", data: ordered.map((i) => i.value) }],
     shares: ordered.map((i) => i.share),
     note,
     empty: options.empty,
+    href: options.href,
   };
 }
 

@@ -23,11 +23,31 @@ function showPrintContext() {
     .filter(Boolean).join(" · ");
 }
 
+const shown = { timeframe: null, updated: null };
+
+/**
+ * What a download says about its data: `slug` for file names ("12m-month-2026-11", empty on a
+ * page without a window) and `caption` for a PNG ("Dec 2025 – Nov 2026 · by month · data last
+ * updated 30 Nov 2026").
+ */
+export function downloadContext() {
+  const t = shown.timeframe;
+  const slug = t ? [t.range, t.granularity, t.as_of || t.end_month].filter(Boolean).join("-") : "";
+  const caption = [t ? windowText(t) : "", shown.updated ? `data last updated ${formatDate(shown.updated)}` : ""]
+    .filter(Boolean).join(" · ");
+  return { slug, caption };
+}
+
+function windowText(timeframe) {
+  return `${formatPeriod(timeframe.start_month)} – ${formatPeriod(timeframe.end_month)} · by ${timeframe.granularity}`;
+}
+
 /** Show the window the numbers cover, e.g. "Sep 2024 – Aug 2025 · by month". */
 export function showTimeframe(timeframe) {
   const label = document.getElementById("window-label");
+  if (timeframe) shown.timeframe = timeframe;
   if (!label || !timeframe) return;
-  const text = `${formatPeriod(timeframe.start_month)} – ${formatPeriod(timeframe.end_month)} · by ${timeframe.granularity}`;
+  const text = windowText(timeframe);
   label.textContent = text;
   printContext.window = text;
   printContext.data = timeframe.data_last_month ? `data to ${formatPeriod(timeframe.data_last_month)}` : "no data yet";
@@ -71,6 +91,7 @@ function showDataBanner(timeframe) {
 }
 
 export function showDataUpdated(value) {
+  shown.updated = value || null;
   const box = document.getElementById("data-updated");
   if (box) box.textContent = value ? `Data last updated ${formatDate(value)}` : "";
   printContext.updated = value ? `last updated ${formatDate(value)}` : "";

@@ -2,7 +2,8 @@
 
 function csvCell(value) {
   if (value === null || value === undefined) return "";
-  const text = String(value);
+  // Numbers to 12 significant digits: 2669.28, never the float noise 2669.2799999999997.
+  const text = typeof value === "number" && Number.isFinite(value) ? String(Number(value.toPrecision(12))) : String(value);
   // A leading = + - @ would be a formula in a spreadsheet; quote-prefix it (text cells only).
   const safe = typeof value === "string" && /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
   return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
@@ -30,6 +31,42 @@ export function downloadCsv(filename, header, rows) {
 
 export function downloadDataUrl(filename, dataUrl) {
   save(dataUrl, filename);
+}
+
+/** "revenue-trend-12m-month-2026-11.csv": the file's name says which window it holds. */
+export function fileName(base, windowSlug, extension) {
+  return `${[base, windowSlug].filter(Boolean).join("-")}.${extension}`;
+}
+
+/**
+ * A chart image with its title and a caption (window, data date) drawn above it, as a PNG data
+ * URL, so a picture pasted into a board pack still says what it shows and when.
+ */
+export async function titledPng(dataUrl, title, caption, { background, text, muted, ratio = 2 }) {
+  const image = new Image();
+  image.src = dataUrl;
+  await image.decode();
+  const pad = 14 * ratio;
+  const titleSize = 17 * ratio;
+  const captionSize = 12 * ratio;
+  const head = pad + titleSize + (caption ? 6 * ratio + captionSize : 0) + pad / 2;
+  const canvas = document.createElement("canvas");
+  canvas.width = image.width;
+  canvas.height = image.height + head;
+  const ctx = canvas.getContext("2d");
+  ctx.fillStyle = background;
+  ctx.fillRect(0, 0, canvas.width, canvas.height);
+  ctx.textBaseline = "alphabetic";
+  ctx.fillStyle = text;
+  ctx.font = `bold ${titleSize}px system-ui, sans-serif`;
+  ctx.fillText(title, pad, pad + titleSize * 0.8, canvas.width - 2 * pad);
+  if (caption) {
+    ctx.fillStyle = muted;
+    ctx.font = `${captionSize}px system-ui, sans-serif`;
+    ctx.fillText(caption, pad, pad + titleSize + 6 * ratio + captionSize * 0.8, canvas.width - 2 * pad);
+  }
+  ctx.drawImage(image, 0, head);
+  return canvas.toDataURL("image/png");
 }
 
 export function slug(text) {

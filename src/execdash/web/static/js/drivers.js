@@ -6,6 +6,7 @@ import { chartCard } from "./charts.js";
 import { tableCard } from "./tables.js";
 import { formatValue } from "./format.js";
 import { waterfallSpec, formatContribution, driverLabel, windowLabel } from "./waterfall.js";
+import { humanLabel } from "./words.js";
 
 /** KPIs whose change is split into slices, and the dimension a tile's popover explains them by. */
 export const POPOVER_DIMENSION = { revenue: "industry", gm: "industry", arr: "customer", book_to_bill: "source" };
@@ -44,7 +45,7 @@ function facts(d) {
 function tableOf(container, d) {
   const ratio = d.method === "mix_rate";
   const columns = [
-    { key: "name", label: d.dimension, format: (_, r) => driverLabel(r) },
+    { key: "name", label: humanLabel(d.dimension), format: (_, r) => driverLabel(r) },
     { key: "previous", label: "Before", num: true, format: (v, r) => formatValue(v, d.measure_unit) },
     { key: "current", label: "Now", num: true, format: (v, r) => formatValue(v, d.measure_unit) },
     { key: "contribution", label: "Contribution", num: true, format: (v) => formatContribution(v, d.unit, d.key) },

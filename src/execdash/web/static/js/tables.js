@@ -1,7 +1,8 @@
 // Data tables in a card, with a CSV download of exactly the rows shown; on a phone each row
 // stacks into a small card whose cells carry their column's name (see .stack-table in app.css).
 import { h, fill } from "./dom.js";
-import { downloadCsv, slug } from "./download.js";
+import { downloadCsv, fileName, slug } from "./download.js";
+import { downloadContext } from "./context.js";
 
 /**
  * columns: [{key, label, num, format(value,row) -> string|Node, csv(value,row)}]
@@ -19,7 +20,7 @@ export function tableCard(container, { title, columns, rows, empty, filename, ac
   head.append(h("div", { class: "card-actions" }, actions || null,
     h("button", {
       type: "button", class: "button small", text: "CSV", "aria-label": `Download ${title} as CSV`,
-      onclick: () => downloadCsv(`${name}.csv`, columns.map((c) => c.key),
+      onclick: () => downloadCsv(fileName(name, downloadContext().slug, "csv"), columns.map((c) => c.key),
         rows.map((r) => columns.map((c) => (c.csv ? c.csv(r[c.key], r) : r[c.key])))),
     })));
   const table = h("table", { class: "stack-table" },

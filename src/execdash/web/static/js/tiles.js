@@ -121,7 +121,8 @@ function howComputed(kpi) {
   const span = months.length ? `${formatPeriod(months[0])} – ${formatPeriod(months[months.length - 1])}` : "";
   const forecast = kpi.forecast;
   return h("details", { class: "how" },
-    h("summary", { "aria-label": `How is ${kpi.label} computed?` }, "How is this computed?"),
+    // The accessible name starts with the words on screen (WCAG 2.5.3) and then names the KPI.
+    h("summary", {}, "How is this computed?", h("span", { class: "visually-hidden", text: ` (${kpi.label})` })),
     h("div", { class: "how-body" },
       h("p", {}, h("code", { text: prov.formula })),
       list,

@@ -1,10 +1,11 @@
 // Alerts & risks: filters for everyone; acknowledge/close alerts and edit risk status for editors.
 // The alert list polls every 30 s with If-None-Match, so an unchanged list costs a 304.
 import { fetchJSON, send } from "../api.js";
-import { h, toast } from "../dom.js";
+import { h, fill, toast } from "../dom.js";
 import { tableCard } from "../tables.js";
 import { canEdit } from "../context.js";
 import { formatDate } from "../format.js";
+import { humanLabel } from "../words.js";
 
 const POLL_MS = 30000;
 const RISK_STATES = ["open", "mitigating", "closed"];
@@ -48,24 +49,50 @@ function ruleLinks(alert) {
     h("a", { href: alert.rule_url, text: `Rule #${alert.rule_id}` }));
 }
 
+const ORDER = { severity: ["high", "medium", "low"], status: ["open", "acknowledged", "mitigating", "closed"] };
+
+/**
+ * Offer only the filters that can narrow the list: a control whose field has fewer than two
+ * values among all the items is hidden (and set to Any, so it cannot hide rows unseen), and each
+ * select lists only the values that occur. A form with no useful control is hidden whole.
+ */
+export function showUsefulFilters(form, items, fields) {
+  let shown = 0;
+  for (const field of fields) {
+    const control = form.elements[field];
+    const values = [...new Set(items.map((item) => (field === "overdue" ? String(Boolean(item.overdue)) : item[field] || "open")))];
+    const useful = values.length > 1;
+    control.closest("label").hidden = !useful;
+    if (control.type === "checkbox") {
+      if (!useful) control.checked = false;
+    } else {
+      const order = ORDER[field] || [...values].sort();
+      const current = values.includes(control.value) ? control.value : "";
+      fill(control, h("option", { value: "", text: "Any" }),
+        order.filter((v) => values.includes(v)).map((v) => h("option", { value: v, text: humanLabel(v) })));
+      control.value = useful ? current : "";
+    }
+    if (useful) shown += 1;
+  }
+  form.hidden = shown === 0;
+}
+
 async function loadAlerts(force = false) {
   const form = document.getElementById("alert-filters");
   const container = document.getElementById("alerts-table");
+  const everything = await fetchJSON("/api/v1/alerts", { page_size: "200" });
+  if (force || !everything.notModified) showUsefulFilters(form, everything.data.items, ["severity", "type", "status"]);
   const { data, notModified } = await fetchJSON("/api/v1/alerts", filterParams(form));
   const stamp = document.getElementById("alerts-refreshed");
   stamp.textContent = `Checked ${new Date().toLocaleTimeString("en-GB")}${notModified ? " · no change" : ""}`;
   if (notModified && !force && container.childElementCount) return;
-  const typeSelect = form.elements.type;
-  for (const type of new Set(data.items.map((a) => a.type))) {
-    if (![...typeSelect.options].some((o) => o.value === type)) typeSelect.append(h("option", { value: type, text: type }));
-  }
   const reload = () => loadAlerts(true);
   const columns = [
     { key: "severity", label: "Severity", format: (v) => severityBadge(v) },
     { key: "title", label: "Alert", format: (v, r) => h("div", {}, h("div", { class: "item-title", text: v }), r.description ? h("div", { class: "item-meta", text: r.description }) : null, ruleLinks(r)) },
-    { key: "type", label: "Type" },
+    { key: "type", label: "Type", format: (v) => humanLabel(v) },
     { key: "created_at", label: "Raised", format: (v) => formatDate(v) },
-    { key: "status", label: "Status", format: (v, r) => h("span", {}, v, r.status_by ? h("span", { class: "item-meta", text: ` by ${r.status_by}` }) : null) },
+    { key: "status", label: "Status", format: (v, r) => h("span", {}, humanLabel(v), r.status_by ? h("span", { class: "item-meta", text: ` by ${r.status_by}` }) : null) },
   ];
   if (canEdit()) columns.push({ key: "id", label: "Actions", format: (_v, r) => alertActions(r, reload), csv: (v) => v });
   tableCard(container, {
@@ -76,9 +103,9 @@ async function loadAlerts(force = false) {
 }
 
 function riskStatusControl(risk, reload) {
-  if (!canEdit()) return risk.status || "open";
+  if (!canEdit()) return humanLabel(risk.status || "open");
   const select = h("select", { "aria-label": `Status of risk: ${risk.title}` },
-    RISK_STATES.map((s) => h("option", { value: s, text: s, selected: s === (risk.status || "open") })));
+    RISK_STATES.map((s) => h("option", { value: s, text: humanLabel(s), selected: s === (risk.status || "open") })));
   select.addEventListener("change", async () => {
     select.disabled = true;
     try {
@@ -94,6 +121,7 @@ function riskStatusControl(risk, reload) {
 
 async function loadRisks() {
   const form = document.getElementById("risk-filters");
+  showUsefulFilters(form, (await fetchJSON("/api/v1/risks", { page_size: "200" })).data.items, ["status", "overdue"]);
   const params = filterParams(form);
   const { data } = await fetchJSON("/api/v1/risks", params);
   const reload = () => loadRisks();

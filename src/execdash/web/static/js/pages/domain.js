@@ -6,11 +6,13 @@ import { kpiTile } from "../tiles.js";
 import { chartCard, seriesSpec, breakdownSpec } from "../charts.js";
 import { tableCard } from "../tables.js";
 import { viewParams, viewQuery } from "../state.js";
-import { showTimeframe } from "../context.js";
+import { showTimeframe, showDataUpdated } from "../context.js";
 import { formatValue } from "../format.js";
 import { seriesByKey } from "../shapes.js";
 import { DOMAINS } from "./domains.js";
 import { withPlanLine } from "../plan.js";
+import { humanLabel, humanName } from "../words.js";
+import { annotate, fetchNotices } from "../annotations.js";
 
 /** The executive KPIs, which have a drill-down endpoint of their own. */
 export const EXECUTIVE_KPIS = new Set([
@@ -19,7 +21,8 @@ export const EXECUTIVE_KPIS = new Set([
 
 export function kpiHref(key, view, domain) {
   const query = viewQuery(view);
-  return EXECUTIVE_KPIS.has(key) ? `/kpi/${key}?${query}` : `/kpi/${key}?${query}&domain=${domain}`;
+  // The domain rides along for executive KPIs too, so the drill-down's breadcrumb leads back to it.
+  return `/kpi/${key}?${query}&domain=${domain}`;
 }
 
 function breakdownChart(container, title, breakdown, options = {}) {
@@ -27,7 +30,7 @@ function breakdownChart(container, title, breakdown, options = {}) {
   if (options.pie) {
     chartCard(container, {
       title, kind: "pie", unit: breakdown?.unit, items, filename: options.filename,
-      dimension: breakdown?.dimension, measure: breakdown?.measure, empty: options.empty,
+      dimension: breakdown?.dimension, measure: breakdown?.measure, empty: options.empty, href: options.href,
     });
     return;
   }
@@ -38,8 +41,8 @@ function breakdownTable(container, title, breakdown, options = {}) {
   tableCard(container, {
     title, filename: options.filename, rows: breakdown?.items || [], empty: options.empty,
     columns: [
-      { key: "name", label: breakdown?.dimension ? breakdown.dimension.replace(/_/g, " ") : "Name" },
-      { key: "value", label: breakdown?.measure || "Value", num: true, format: (v) => formatValue(v, breakdown.unit, "", { compact: false }) },
+      { key: "name", label: humanLabel(breakdown?.dimension || "name"), format: (v) => humanName(v) },
+      { key: "value", label: humanLabel(breakdown?.measure || "value"), num: true, format: (v) => formatValue(v, breakdown.unit, "", { compact: false }) },
       { key: "share", label: "Share", num: true, format: (v) => formatValue(v, "ratio") },
     ],
   });
@@ -51,14 +54,26 @@ function card(grid, wide) {
   return section;
 }
 
+/** Series drawn under another KPI's name: recognized revenue is the Revenue tile. */
+const SERIES_KPI = { recognized: "revenue", product_revenue: "revenue" };
+
+/** The drill-down a series opens (its own tile's, or an executive KPI's), or null. */
+function seriesHref(key, data, view) {
+  const domain = document.body.dataset.domain;
+  const tiles = new Set((data.kpis || []).map((k) => k.key));
+  const target = tiles.has(key) || EXECUTIVE_KPIS.has(key) ? key : SERIES_KPI[key];
+  return target ? kpiHref(target, view, domain) : null;
+}
+
 /** Render one chart entry of a domain layout into the grid. */
-function renderEntry(grid, entry, data, byKey, used, view) {
+function renderEntry(grid, entry, data, byKey, used, view, notices) {
   if (entry.breakdown) {
     const value = data[entry.breakdown];
     if (value === undefined) return;
     const target = card(grid, entry.wide);
+    const href = entry.drillTo ? `${kpiHref(entry.drillTo, view, document.body.dataset.domain)}&by=${entry.by}` : undefined;
     if (entry.table) breakdownTable(target, entry.title, value, entry);
-    else breakdownChart(target, entry.title, value, entry);
+    else breakdownChart(target, entry.title, value, { ...entry, href });
     return;
   }
   if (entry.custom) {
@@ -66,10 +81,14 @@ function renderEntry(grid, entry, data, byKey, used, view) {
   }
   const list = entry.series.map((k) => byKey.get(k)).filter(Boolean);
   if (!list.length) return;
-  for (const s of list) used.add(s.key);
+  const also = (entry.also || []).map((k) => byKey.get(k)).filter(Boolean);
+  for (const s of [...list, ...also]) used.add(s.key);
   const planned = list.findIndex((s) => byKey.has(`plan_${s.key}`));
   if (planned >= 0) used.add(`plan_${list[planned].key}`);
-  chartCard(card(grid, entry.wide), withPlanLine(seriesSpec(entry.title, list, {
+  chartCard(card(grid, entry.wide), annotate(withPlanLine(seriesSpec(entry.title, list, {
+    also,
+    drill: (key) => seriesHref(key, data, view),
+    href: list.map((s) => seriesHref(s.key, data, view)).find(Boolean),
     type: entry.type,
     types: entry.types,
     axisOf: entry.axisOf,
@@ -79,14 +98,15 @@ function renderEntry(grid, entry, data, byKey, used, view) {
     filename: entry.filename,
     note: entry.note,
     empty: entry.empty || `No ${entry.title.toLowerCase()} data in this window (${entry.source || "no rows for these months"}).`,
-  }), planned >= 0 ? byKey.get(`plan_${list[planned].key}`) : null, Math.max(planned, 0)));
+  }), planned >= 0 ? byKey.get(`plan_${list[planned].key}`) : null, Math.max(planned, 0)), notices));
 }
 
 export async function load(view) {
   const domain = document.body.dataset.domain;
   const layout = DOMAINS[domain];
-  const data = await getJSON(layout.endpoint, viewParams(view));
+  const [data, notices] = await Promise.all([getJSON(layout.endpoint, viewParams(view)), fetchNotices()]);
   showTimeframe(data.timeframe);
+  showDataUpdated(data.last_data_update);
   const byKey = seriesByKey(data.series);
   const tiles = document.getElementById("domain-tiles");
   fill(tiles, (data.kpis || []).map((k) => kpiTile(k, {
@@ -96,9 +116,9 @@ export async function load(view) {
   tiles.removeAttribute("aria-busy");
   const grid = fill(document.getElementById("domain-charts"));
   const used = new Set();
-  const waits = layout.charts.map((entry) => renderEntry(grid, entry, data, byKey, used, view));
+  const waits = layout.charts.map((entry) => renderEntry(grid, entry, data, byKey, used, view, notices));
   for (const s of data.series || []) {
-    if (!used.has(s.key) && !s.key.startsWith("plan_")) renderEntry(grid, { title: s.label, series: [s.key] }, data, byKey, used, view);
+    if (!used.has(s.key) && !s.key.startsWith("plan_")) renderEntry(grid, { title: s.label, series: [s.key] }, data, byKey, used, view, notices);
   }
   await Promise.all(waits);
 }

@@ -46,7 +46,6 @@ function repurchase(container, data) {
     columns: [
       { key: "device_type", label: "Device type" },
       { key: "repurchase_rate", label: "Repurchase rate", num: true, format: (v) => formatValue(v, "ratio") },
-      { key: "rows", label: "Rows", num: true },
     ],
   });
 }
@@ -55,9 +54,12 @@ export const DOMAINS = {
   finance: {
     endpoint: "/api/v1/finance",
     charts: [
-      { title: "Revenue: recognized and booked, with backlog", series: ["recognized", "booked", "backlog"], types: ["bar", "bar", "line"], axisOf: [0, 0, 1], axes: [{ unit: "currency", name: "Revenue" }, { unit: "currency", name: "Backlog" }], wide: true, filename: "revenue-trend", source: "revenue_trend" },
-      { title: "Gross margin and book-to-bill", series: ["gm", "book_to_bill"], type: "line", axisOf: [0, 1], axes: [{ unit: "ratio", name: "Margin" }, { unit: "ratio", key: "book_to_bill", name: "Book-to-bill" }], source: "orders, revenue_trend" },
-      { title: "Recurring revenue (ARR)", series: ["arr", "mrr"], types: ["bar", "line"], axisOf: [0, 1], axes: [{ unit: "currency", name: "ARR" }, { unit: "currency", name: "MRR" }], source: "subscription/recurring orders" },
+      // One axis per chart: measures in different units get charts of their own, and MRR (ARR ÷ 12)
+      // is in the ARR chart's tooltip and CSV rather than on a second axis.
+      { title: "Revenue: recognized and booked, with backlog", series: ["recognized", "booked", "backlog"], types: ["bar", "bar", "line"], axes: [{ unit: "currency" }], wide: true, filename: "revenue-trend", source: "revenue_trend" },
+      { title: "Gross margin", series: ["gm"], type: "line", source: "orders" },
+      { title: "Book-to-bill", series: ["book_to_bill"], type: "line", axes: [{ unit: "ratio", key: "book_to_bill" }], source: "orders, revenue_trend" },
+      { title: "Recurring revenue (ARR)", series: ["arr"], also: ["mrr"], type: "bar", note: "MRR (ARR ÷ 12) is in the tooltip and the CSV.", source: "subscription/recurring orders" },
       { title: "Expenses", series: ["expenses"], source: "expenses" },
     ],
   },
@@ -65,10 +67,12 @@ export const DOMAINS = {
     endpoint: "/api/v1/sales",
     charts: [
       { title: "Sales funnel", custom: funnel },
-      { title: "Pipeline by stage", series: ["leads", "mql", "sql", "won"], source: "pipeline_stages_daily" },
+      { title: "Pipeline by stage (number of deals)", series: ["leads", "mql", "sql", "won"], axes: [{ unit: "count", name: "Deals" }], note: "A count of deals at each stage per period, not their value.", filename: "pipeline-by-stage", source: "pipeline_stages_daily" },
       { title: "Stage conversion rates", series: ["mql_per_lead", "sql_per_mql", "won_per_sql"], type: "line", axes: [{ unit: "ratio" }], source: "pipeline_stages_daily" },
-      { title: "Win rate and sales cycle", series: ["win_rate", "sales_cycle"], types: ["bar", "line"], axisOf: [0, 1], axes: [{ unit: "ratio", name: "Win rate" }, { unit: "days", name: "Cycle" }], source: "pipeline_winrate, sales_cycle" },
-      { title: "New customers", series: ["new_customers"], wide: true, source: "customers.created_at" },
+      { title: "Win rate", series: ["win_rate"], type: "bar", source: "pipeline_winrate" },
+      { title: "Sales cycle", series: ["sales_cycle"], type: "line", source: "sales_cycle" },
+      { title: "New customers", series: ["new_customers"], source: "customers.created_at" },
+      { title: "Average deal size", series: ["avg_deal"], wide: true, source: "deals" },
     ],
   },
   retention: {
@@ -84,7 +88,8 @@ export const DOMAINS = {
     endpoint: "/api/v1/operations",
     charts: [
       { title: "Uptime against plan", series: ["uptime"], type: "line", wide: true, source: "ops_uptime" },
-      { title: "MTBF and MTTR", series: ["mtbf", "mttr"], types: ["bar", "line"], axisOf: [0, 1], axes: [{ unit: "hours", name: "MTBF" }, { unit: "hours", name: "MTTR" }], source: "ops_reliability" },
+      { title: "Mean time between failures (MTBF)", series: ["mtbf"], type: "bar", filename: "mtbf", source: "ops_reliability" },
+      { title: "Mean time to repair (MTTR)", series: ["mttr"], type: "line", filename: "mttr", source: "ops_reliability" },
       { title: "DOA, defect and warranty rates", series: ["doa", "defect", "warranty"], type: "line", axes: [{ unit: "ratio" }], source: "ops_quality" },
       { title: "Service cost per device", series: ["service_cost"], source: "ops_service_cost" },
       { title: "Faults by type", breakdown: "faults_by_type", filename: "faults-by-type", empty: "No device has a fault_type recorded." },
@@ -111,7 +116,7 @@ export const DOMAINS = {
   products: {
     endpoint: "/api/v1/products",
     charts: [
-      { title: "Top products by revenue", breakdown: "top_products", filename: "top-products", empty: "No product revenue in this window (top_products_daily has no rows for these months)." },
+      { title: "Top products by revenue", breakdown: "top_products", filename: "top-products", drillTo: "revenue", by: "product", empty: "No product revenue in this window (top_products_daily has no rows for these months)." },
       { title: "Top products with shares", breakdown: "top_products", table: true, filename: "top-products-table", empty: "No product revenue in this window." },
       { title: "Product revenue", series: ["product_revenue"], wide: true, source: "top_products_daily" },
     ],
@@ -119,8 +124,10 @@ export const DOMAINS = {
   marketing: {
     endpoint: "/api/v1/marketing",
     charts: [
-      { title: "Page visits and visit → lead conversion", series: ["page_visits", "visit_to_lead"], types: ["bar", "line"], axisOf: [0, 1], axes: [{ unit: "count", name: "Visits" }, { unit: "ratio", name: "Visit → lead" }], wide: true, source: "page_visits, pipeline_stages_daily" },
-      { title: "NPS and CSAT", series: ["nps", "csat"], type: "line", axisOf: [0, 1], axes: [{ unit: "score", key: "nps", name: "NPS" }, { unit: "score", key: "csat", name: "CSAT" }], source: "feedback_scores" },
+      { title: "Page visits", series: ["page_visits"], wide: true, source: "page_visits" },
+      { title: "Visit → lead conversion", series: ["visit_to_lead"], type: "line", source: "page_visits, pipeline_stages_daily" },
+      { title: "Net promoter score (NPS)", series: ["nps"], type: "line", axes: [{ unit: "score", key: "nps" }], filename: "nps", source: "feedback_scores" },
+      { title: "Customer satisfaction (CSAT)", series: ["csat"], type: "line", axes: [{ unit: "score", key: "csat" }], filename: "csat", source: "feedback_scores" },
       { title: "Product feedback by type", breakdown: "feedback_by_type", pie: true, filename: "feedback-by-type", empty: "No product feedback in this window." },
       { title: "Product feedback by category", breakdown: "feedback_by_category", filename: "feedback-by-category", empty: "No product feedback in this window." },
       { title: "Customer feedback by type", breakdown: "customer_feedback_by_type", pie: true, filename: "customer-feedback-by-type", empty: "No customer feedback in this window." },

@@ -5,13 +5,15 @@ import { h, fill } from "../dom.js";
 import { kpiTile } from "../tiles.js";
 import { chartCard, seriesSpec, breakdownSpec, withBand } from "../charts.js";
 import { tableCard } from "../tables.js";
-import { viewParams } from "../state.js";
+import { viewParams, viewQuery } from "../state.js";
 import { showTimeframe } from "../context.js";
 import { formatValue, formatPeriod, formatDelta, formatPoints } from "../format.js";
 import { EXECUTIVE_KPIS } from "./domain.js";
 import { DOMAINS } from "./domains.js";
 import { renderDrivers, renderUnexplained } from "../drivers.js";
 import { withPlanLine } from "../plan.js";
+import { humanLabel, humanName } from "../words.js";
+import { annotate, fetchNotices } from "../annotations.js";
 
 const BY_KEY = "by";
 
@@ -53,7 +55,7 @@ function renderBreakdown(drill, reload) {
   }
   card.hidden = false;
   const current = drill.breakdown?.dimension || chosenDimension(dims);
-  fill(select, dims.map((d) => h("option", { value: d, text: d, selected: d === current })));
+  fill(select, dims.map((d) => h("option", { value: d, text: humanLabel(d), selected: d === current })));
   select.onchange = () => {
     remember(select.value);
     reload();
@@ -89,8 +91,8 @@ function renderTable(drill) {
   if (b && b.items?.length) {
     const money = (v) => formatValue(v, b.unit, "", { compact: false });
     const columns = [
-      { key: "name", label: b.dimension },
-      { key: "value", label: b.measure, num: true, format: money },
+      { key: "name", label: humanLabel(b.dimension), format: (v) => humanName(v) },
+      { key: "value", label: humanLabel(b.measure), num: true, format: money },
       { key: "share", label: "Share", num: true, format: (v) => formatValue(v, "ratio") },
     ];
     if (b.kind === "ratio") {
@@ -229,14 +231,23 @@ async function expectedBand(key, view) {
   }
 }
 
+/** The breadcrumb's first step: the domain page the tile came from (Sales), else the overview. */
+function showCrumb(domain, view) {
+  const link = document.getElementById("kpi-crumb-parent");
+  const nav = domain && DOMAINS[domain] ? document.querySelector(`.site-nav a[href^="/${domain}"]`) : null;
+  link.textContent = nav ? nav.textContent.trim() : "Overview";
+  link.setAttribute("href", `${nav ? `/${domain}` : "/"}?${viewQuery(view)}`);
+}
+
 export async function load(view) {
   const key = document.body.dataset.kpi;
   const domain = new URLSearchParams(location.search).get("domain");
-  const drill = await fetchDrilldown(key, view, domain);
+  const [drill, notices] = await Promise.all([fetchDrilldown(key, view, domain), fetchNotices()]);
   showTimeframe(drill.timeframe);
   document.title = `${drill.kpi.label} · execdash`;
   document.getElementById("kpi-title").textContent = drill.kpi.label;
   document.getElementById("kpi-crumb").textContent = drill.kpi.label;
+  showCrumb(domain, view);
   const series = drill.series;
   fill(document.getElementById("kpi-tile"), kpiTile(drill.kpi, { values: series?.points.map((p) => p.value) }));
   const seriesBox = document.getElementById("kpi-series");
@@ -246,7 +257,7 @@ export async function load(view) {
       filename: `${drill.key}-series`,
       empty: `No ${drill.kpi.label.toLowerCase()} data in this window.`,
     }), drill.key === "forecast" ? null : drill.plan_series, 0);
-    chartCard(seriesBox, withBand(spec, await expectedBand(key, view)));
+    chartCard(seriesBox, annotate(withBand(spec, await expectedBand(key, view)), notices));
   } else {
     fill(seriesBox, h("div", { class: "empty", text: `${drill.kpi.label} has no series per period.` }));
   }

@@ -13,6 +13,8 @@ import { trendRows, kpiSeriesValues } from "../shapes.js";
 import { renderSummary } from "../summary.js";
 import { printOverflow } from "../printing.js";
 import { withPlanLine, rankedByPlan, STATUS_WORDS, STATUS_TONES, formatVariance, landingText, planSpan } from "../plan.js";
+import { humanLabel } from "../words.js";
+import { annotate, toNotices } from "../annotations.js";
 
 export const HEADLINE = ["revenue", "backlog", "uptime", "nrr", "gm", "payback"];
 export const HIGHLIGHTS = ["book_to_bill", "coverage_months", "arr", "forecast"];
@@ -28,23 +30,25 @@ function renderTiles(container, keys, kpis, view, sparks) {
   container.removeAttribute("aria-busy");
 }
 
-function renderRevenueChart(data) {
+function renderRevenueChart(data, view) {
   const rows = trendRows(data);
   const plan = (data.plan_lines || []).find((s) => s.key === "plan_recognized");
-  chartCard(document.getElementById("revenue-chart"), withPlanLine({
+  chartCard(document.getElementById("revenue-chart"), annotate(withPlanLine({
     title: "Revenue: recognized and booked, with backlog",
     filename: "revenue-trend",
+    href: drillHref("revenue", view),
+    drill: (key) => (key === "backlog" ? drillHref("backlog", view) : null),
     categories: rows.map((r) => r.period),
     partial: rows.map((r) => Boolean(r.partial)),
     months: rows.map((r) => r.months),
-    axes: [{ unit: "currency", name: "Revenue" }, { unit: "currency", name: "Backlog" }],
+    axes: [{ unit: "currency" }], // one £ axis: backlog is read against the same scale as revenue
     series: [
       { name: "Recognized", key: "recognized", unit: "currency", type: "bar", data: rows.map((r) => r.recognized) },
       { name: "Booked", key: "booked", unit: "currency", type: "bar", data: rows.map((r) => r.booked) },
-      { name: "Backlog (period end)", key: "backlog", unit: "currency", type: "line", axis: 1, data: rows.map((r) => r.backlog) },
+      { name: "Backlog (period end)", key: "backlog", unit: "currency", type: "line", data: rows.map((r) => r.backlog) },
     ],
     empty: "No revenue data in this window: revenue_trend has no rows for these months. Import revenue or pick an earlier as-of month.",
-  }, plan, 0));
+  }, plan, 0), toNotices(data.alerts, data.risks)));
 }
 
 /** The "vs plan" view: every KPI with a plan, ranked by how far its plan period lands off plan. */
@@ -83,7 +87,7 @@ function renderAlerts(alerts, total) {
     severityBadge(a.severity),
     h("div", { class: "item-main" },
       h("div", { class: "item-title", text: a.title }),
-      h("div", { class: "item-meta", text: [a.type, formatDate(a.created_at), a.status].filter(Boolean).join(" · ") })))));
+      h("div", { class: "item-meta", text: [humanLabel(a.type), formatDate(a.created_at), humanLabel(a.status)].filter(Boolean).join(" · ") })))));
   printOverflow([...list.children], list, ["open alert", "open alerts"], { total });
 }
 
@@ -95,7 +99,7 @@ function renderRisks(risks, total) {
     return;
   }
   fill(list, open.map((r) => h("li", { dataset: { id: r.id } },
-    h("span", { class: "badge", text: r.status || "open" }),
+    h("span", { class: "badge", text: humanLabel(r.status || "open") }),
     h("div", { class: "item-main" },
       h("div", { class: "item-title", text: r.title }),
       h("div", { class: "item-meta" }, r.owner || "No owner", " · due ",
@@ -174,7 +178,7 @@ export async function load(view, painted = () => {}) {
   renderTiles(document.getElementById("highlight-tiles"), HIGHLIGHTS, kpis, view);
   painted(); // the new numbers are on screen
   await new Promise((resolve) => requestAnimationFrame(resolve)); // paint the tiles before the chart
-  renderRevenueChart(data);
+  renderRevenueChart(data, view);
   renderVsPlan(kpis, view);
   renderAlerts(data.alerts || [], data.alerts_total);
   renderRisks(data.risks || [], data.risks_total);
