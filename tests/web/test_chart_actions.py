@@ -168,6 +168,9 @@ def test_alerts_page_hides_filters_that_filter_nothing(
     watched = open_page(demo_url)
     page = watched.page
     watched.goto("/alerts")
+    # The reporting window does not apply to alerts and risks: no range, granularity or as-of.
+    assert page.locator("#ctl-range, input[name=granularity], #ctl-as-of").count() == 0
+    assert page.get_by_label("Range").count() == 0
     alerts = page.request.get(f"{demo_url}/api/v1/alerts?page_size=200").json()["items"]
     statuses = {a["status"] for a in alerts}
     status = page.locator("#alert-filters select[name=status]")

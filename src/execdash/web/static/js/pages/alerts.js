@@ -1,6 +1,6 @@
 // Alerts & risks: filters for everyone; acknowledge/close alerts and edit risk status for editors.
 // The alert list polls every 30 s with If-None-Match, so an unchanged list costs a 304.
-import { fetchJSON, send } from "../api.js";
+import { fetchJSON, getJSON, send } from "../api.js";
 import { h, fill, toast } from "../dom.js";
 import { tableCard } from "../tables.js";
 import { canEdit } from "../context.js";
@@ -53,8 +53,9 @@ const ORDER = { severity: ["high", "medium", "low"], status: ["open", "acknowled
 
 /**
  * Offer only the filters that can narrow the list: a control whose field has fewer than two
- * values among all the items is hidden (and set to Any, so it cannot hide rows unseen), and each
- * select lists only the values that occur. A form with no useful control is hidden whole.
+ * values among all the items is hidden (set to Any unless it holds that one value, so it can
+ * never hide rows unseen), and each select lists only the values that occur. A form with no
+ * useful control is hidden whole.
  */
 export function showUsefulFilters(form, items, fields) {
   let shown = 0;
@@ -66,11 +67,13 @@ export function showUsefulFilters(form, items, fields) {
     if (control.type === "checkbox") {
       if (!useful) control.checked = false;
     } else {
-      const order = ORDER[field] || [...values].sort();
-      const current = values.includes(control.value) ? control.value : "";
+      // A visible control keeps the reader's choice even when no item has that value any more.
+      const current = control.value;
+      const offered = useful && current && !values.includes(current) ? [...values, current] : values;
+      const order = [...(ORDER[field] || []), ...[...offered].sort()];
       fill(control, h("option", { value: "", text: "Any" }),
-        order.filter((v) => values.includes(v)).map((v) => h("option", { value: v, text: humanLabel(v) })));
-      control.value = useful ? current : "";
+        [...new Set(order)].filter((v) => offered.includes(v)).map((v) => h("option", { value: v, text: humanLabel(v) })));
+      control.value = useful || (values.length === 1 && current === values[0]) ? current : "";
     }
     if (useful) shown += 1;
   }
@@ -80,12 +83,18 @@ export function showUsefulFilters(form, items, fields) {
 async function loadAlerts(force = false) {
   const form = document.getElementById("alert-filters");
   const container = document.getElementById("alerts-table");
-  const everything = await fetchJSON("/api/v1/alerts", { page_size: "200" });
-  if (force || !everything.notModified) showUsefulFilters(form, everything.data.items, ["severity", "type", "status"]);
-  const { data, notModified } = await fetchJSON("/api/v1/alerts", filterParams(form));
+  const facets = async () => showUsefulFilters(form, (await getJSON("/api/v1/alerts", { page_size: "200" })).items, ["severity", "type", "status"]);
+  if (force) await facets();
+  let { data, notModified } = await fetchJSON("/api/v1/alerts", filterParams(form));
   const stamp = document.getElementById("alerts-refreshed");
   stamp.textContent = `Checked ${new Date().toLocaleTimeString("en-GB")}${notModified ? " · no change" : ""}`;
   if (notModified && !force && container.childElementCount) return;
+  if (!force) {
+    // The list changed under a poll: new values may make a filter useful (or useless) again.
+    const before = JSON.stringify(filterParams(form));
+    await facets();
+    if (JSON.stringify(filterParams(form)) !== before) ({ data } = await fetchJSON("/api/v1/alerts", filterParams(form)));
+  }
   const reload = () => loadAlerts(true);
   const columns = [
     { key: "severity", label: "Severity", format: (v) => severityBadge(v) },
