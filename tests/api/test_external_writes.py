@@ -86,13 +86,14 @@ def _rounded_json(value: Any) -> Any:
 
 def _without_volatile(answers: dict[str, Any]) -> dict[str, Any]:
     """The answers with floats to 6 places (sums in another order differ in their last bits);
-    the dashboard's data version and update time differ between two databases by design."""
+    data versions and update times (dashboard, domain pages) differ between two databases by
+    design."""
     out = _rounded_json(answers)
-    out["/api/v1/dashboard"] = {
-        k: v
-        for k, v in out["/api/v1/dashboard"].items()
-        if k not in ("data_version", "last_data_update")
-    }
+    for url, answer in out.items():
+        if isinstance(answer, dict):
+            out[url] = {
+                k: v for k, v in answer.items() if k not in ("data_version", "last_data_update")
+            }
     return out
 
 

@@ -48,6 +48,14 @@ TICKS: list[tuple[list[float], str, str, dict[str, Any], list[str]]] = [
     ([0.17, 0.44], "score", "nps", {}, ["+10", "+20", "+30", "+40", "+50"]),
     ([3.81, 4.27], "score", "csat", {}, ["3.8", "3.9", "4.0", "4.1", "4.2", "4.3"]),
     ([145, 182], "hours", "", {"count": 3}, ["140 h", "160 h", "180 h", "200 h"]),
+    # A cut axis (a waterfall of a margin) starts at its floor, not at zero.
+    (
+        [0, 0.36, 0.366],
+        "ratio",
+        "gm",
+        {"zero": True, "min": 0.356},
+        ["35.6%", "35.8%", "36.0%", "36.2%", "36.4%", "36.6%"],
+    ),
     # Float noise is one value, drawn with a little room around it.
     ([0.3, 0.30000000000000004], "ratio", "", {}, ["26%", "28%", "30%", "32%", "34%"]),
 ]

@@ -29,8 +29,9 @@ export function niceStep(span, count = 5) {
 
 /**
  * {min, max, interval} of an axis holding `values`: min and max on multiples of a round step.
- * zero: the axis includes 0 (bars); min: a fixed lower end; cap: an upper end the axis never
- * passes when the data do not (a share at most 100%).
+ * zero: the axis includes 0 (bars); min: a lower end the axis must reach (a cut axis starts
+ * there, not at 0; rounded down to the step); cap: an upper end the axis never passes when the
+ * data do not (a share at most 100%).
  */
 export function niceScale(values, { zero = false, count = 5, min, cap } = {}) {
   const finite = values.filter((v) => typeof v === "number" && Number.isFinite(v));
@@ -38,7 +39,9 @@ export function niceScale(values, { zero = false, count = 5, min, cap } = {}) {
   if (!finite.length) return null;
   let lo = Math.min(...finite);
   let hi = Math.max(...finite);
-  if (zero) {
+  const fixed = min !== undefined && min !== null;
+  if (fixed) lo = Math.min(min, ...finite.filter((v) => v >= min));
+  if (zero && !fixed) {
     lo = Math.min(lo, 0);
     hi = Math.max(hi, 0);
   }
@@ -50,7 +53,7 @@ export function niceScale(values, { zero = false, count = 5, min, cap } = {}) {
     hi += pad;
   }
   const step = niceStep(hi - lo, count);
-  let low = min ?? Math.floor(lo / step + 1e-9) * step;
+  let low = Math.floor(lo / step + 1e-9) * step;
   let high = Math.ceil(hi / step - 1e-9) * step;
   if (!zero && lo >= 0 && low < 0) low = 0; // a scale that never goes below zero does not show it
   if (cap !== undefined && high > cap && hi <= cap) high = cap;

@@ -1,6 +1,7 @@
 // A waterfall chart spec from a drivers answer (/api/v1/kpis/{key}/drivers): the previous value,
 // one bar per driver floating from the running total, and the current value.
 import { formatValue, formatPeriod } from "./format.js";
+import { niceScale } from "./axes.js";
 
 const MINUS = "\u2212";
 
@@ -67,7 +68,8 @@ export function waterfallSpec(title, drivers, options = {}) {
   const cut = lo > 0 && hi - lo < lo * 0.25;
   let floor;
   if (cut) {
-    floor = Math.max(0, lo - (hi - lo || lo * 0.01) * 0.6);
+    // On a round tick, so the axis starts where the totals' bars do.
+    floor = niceScale([Math.max(0, lo - (hi - lo || lo * 0.01) * 0.6), hi]).min;
     base[0] = floor;
     bar[0] = previous - floor;
     base[base.length - 1] = floor;
