@@ -85,9 +85,7 @@ def test_value_axes_have_distinct_ticks_in_one_format(
     watched.assert_clean()
 
 
-def test_uptime_axis_is_regular(
-    open_page: Callable[..., Watched], demo_url: str
-) -> None:
+def test_uptime_axis_is_regular(open_page: Callable[..., Watched], demo_url: str) -> None:
     watched = open_page(demo_url)
     watched.goto("/operations")
     labels = _chart(watched, "uptime-against-plan")["values"][0]
