@@ -45,15 +45,15 @@ STATUS = {"on_track": "ON TRACK", "at_risk": "AT RISK", "off_track": "OFF TRACK"
 @pytest.fixture
 def plan_url(demo_engine: Engine) -> Iterator[str]:
     """The demo company with its budget and active mid-year reforecast, and an editor."""
-    write_plans(demo_engine, dt.date(2026, 10, 1))
+    _, active = write_plans(demo_engine, dt.date(2026, 10, 1))
     with demo_engine.begin() as conn:
         add_user(conn, "eddie", PASSWORD, "editor")
     with serving(Settings(database_url=str(demo_engine.url))) as base:
         # Compute the answers once before a page waits for them (the server caches each one):
         # on a machine this busy the first uncached overview can take longer than a page's wait.
-        for path in WARM:
-            query = "&" if "?" in path else "?"
-            with urllib.request.urlopen(f"{base}{path}{query}{VIEW}", timeout=300) as answer:  # noqa: S310 (loopback)
+        queries = [f"{p}{'&' if '?' in p else '?'}{VIEW}" for p in WARM]
+        for path in (*queries, "/api/v1/plans", f"/api/v1/plans/{active.id}"):  # as the pages ask
+            with urllib.request.urlopen(base + path, timeout=300) as answer:  # noqa: S310 (loopback)
                 assert answer.status == 200
         yield base
 
