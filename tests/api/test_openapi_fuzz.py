@@ -15,13 +15,15 @@ from execdash.config import Settings
 from tests.api.conftest import bearer
 
 MAX_EXAMPLES = 8
-OTHER_OWNERS = ("/api/v1/imports",)
-"""Routers other helpers own and fuzz in their own tests (multipart uploads)."""
-CROSS_FIELD_RULES = ("/api/meetings", "/api/events", "/api/v1/delivery")
+OTHER_OWNERS = ("/api/v1/imports", "/api/v1/plans/import")
+"""Multipart uploads, tested by hand with good and bad files (the upload tests under tests/,
+tests/api/test_plans.py)."""
+CROSS_FIELD_RULES = ("/api/meetings", "/api/events", "/api/v1/delivery", "/api/v1/alert-rules")
 """Operations with a rule a schema cannot state (a meeting ends after it starts, a date range's
 end is not before its start, an event is dated 2000-01-01 to now + 1 day, a channel's target is
-addresses or a URL by its kind, names and emails are unique): their 4xx for
-schema-valid data are tested by hand instead."""
+addresses or a URL by its kind, names and emails are unique, a rule's metric is one of the
+catalogue's and its value's range depends on its kind): their 4xx for schema-valid data are
+tested by hand instead (tests/api/test_alert_rules.py for rules)."""
 
 
 def test_every_operation_conforms_to_its_spec(

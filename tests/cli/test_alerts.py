@@ -7,6 +7,7 @@ from sqlalchemy.engine import Engine
 from typer.testing import CliRunner
 
 from execdash.alerts import store
+from execdash.cli import alerts as alerts_cli
 from execdash.cli import app
 from execdash.db import schema as s
 
@@ -40,7 +41,8 @@ def test_evaluate_prints_what_each_rule_did(runner: CliRunner) -> None:
     assert "firing" in again.output
 
 
-def test_rules_lists_each_rule_in_words(runner: CliRunner) -> None:
+def test_rules_lists_each_rule_in_words(runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(alerts_cli.out, "width", 200)  # a wide terminal: no cell wraps
     runner.invoke(app, ["alerts", "evaluate"])
     result = runner.invoke(app, ["alerts", "rules"], env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.output

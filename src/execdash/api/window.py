@@ -51,7 +51,12 @@ def window_of(
         ),
     ] = None,
     compare: Annotated[
-        str, Query(description=_compare_help(), examples=list(COMPARISONS))
+        str,
+        Query(
+            description=_compare_help(),
+            examples=list(COMPARISONS),
+            json_schema_extra={"enum": list(COMPARISONS)},
+        ),
     ] = DEFAULT_COMPARISON,
 ) -> Window:
     """The reporting window asked for, ending at `as_of` or the latest month with data."""
