@@ -58,9 +58,9 @@ def test_domain_chart_csv_matches_the_domain_api(
 ) -> None:
     watched = open_page(demo_url)
     watched.goto("/operations?range=12m&granularity=month")
-    card = "section[data-chart='uptime-against-target']"
+    card = "section[data-chart='uptime-against-plan']"
     name, body = _download(watched, f"{card} button[aria-label$='as CSV']")
-    assert name == "uptime-against-target-12m-month-2026-10.csv"
+    assert name == "uptime-against-plan-12m-month-2026-10.csv"
     rows = list(csv.reader(io.StringIO(body.decode("utf-8"))))
     api = watched.page.request.get(f"{demo_url}/api/v1/operations?range=12m&granularity=month")
     uptime = next(s for s in api.json()["series"] if s["key"] == "uptime")
