@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from execdash.db import schema as s
 from execdash.db import tables as t
-from execdash.metrics import kpi_store
+from execdash.metrics import kpi_store, shared_facts
 from execdash.metrics.forecast import Forecast
 from execdash.metrics.formulas import KPI_DEFS, Facts, Result
 from execdash.metrics.models import (
@@ -35,7 +35,7 @@ from execdash.metrics.queries import (
 )
 from execdash.metrics.rates import normalise_rows
 from execdash.metrics.tiles import make_kpi
-from execdash.metrics.windows import Window, add_months, month_key, parse_month
+from execdash.metrics.windows import Window, add_months, month_end, month_key, parse_month
 
 SOURCE_TABLES = frozenset(
     {
@@ -77,42 +77,70 @@ def pipeline_stage_by_month(
     return by_month([(str(k), float(v or 0)) for k, v in conn.execute(query)])
 
 
+def facts_start(window: Window) -> dt.date:
+    """The first month `fetch_facts` reads the ranged facts of `window` from."""
+    return min(window.previous().start_month, add_months(window.end_month, -5))
+
+
 def fetch_facts(
-    conn: sa.Connection, window: Window, sub_windows: Sequence[Window] = ()
+    conn: sa.Connection,
+    window: Window,
+    sub_windows: Sequence[Window] = (),
+    *,
+    since: dt.date | None = None,
 ) -> tuple[Facts, list[DataQualityWarning]]:
     """Every monthly aggregate the ten KPIs need for `window`, its previous window and the
-    `sub_windows` inside it (the periods of a drill-down)."""
-    prev = window.previous()
-    first = min(prev.start_month, add_months(window.end_month, -5))
-    last_day = window.end_date
+    `sub_windows` inside it (the periods of a drill-down); `since` reads from an earlier month
+    too (for a later call of the same answer, see `shared_facts`)."""
+    first = facts_start(window) if since is None else min(since, facts_start(window))
+    kept = shared_facts.find(conn, window.end_month, first)
+    if kept is None:
+        facts, warnings = read_facts(conn, window.end_month, first)
+        kept = shared_facts.keep(conn, window.end_month, first, facts, warnings)
+    asked = {(w.start_month, w.end_month): w for w in (window, window.previous(), *sub_windows)}
+    missing = [w for span, w in asked.items() if span not in kept.facts.new_mrr]
+    if missing:
+        new_mrr = new_recurring_mrr_many(
+            conn, [(w.end_month, w.start_date, w.end_date) for w in missing]
+        )
+        for w in missing:
+            kept.facts.new_mrr[(w.start_month, w.end_month)] = new_mrr[
+                (w.end_month, w.start_date, w.end_date)
+            ]
+    return shared_facts.narrowed(kept, first)
+
+
+def read_facts(
+    conn: sa.Connection, end_month: dt.date, first: dt.date
+) -> tuple[Facts, list[DataQualityWarning]]:
+    """The monthly facts up to `end_month` (ranged ones from `first`), without new MRR."""
+    last_day = month_end(end_month)
     warnings: list[DataQualityWarning] = []
     f = Facts()
-    f.recognized = by_month(
-        period_column(conn, "revenue_trend", "recognized", None, window.end_month)
-    )
-    f.booked = by_month(period_column(conn, "revenue_trend", "booked", first, window.end_month))
-    f.backlog = by_month(period_column(conn, "revenue_trend", "backlog", first, window.end_month))
+    f.recognized = by_month(period_column(conn, "revenue_trend", "recognized", None, end_month))
+    f.booked = by_month(period_column(conn, "revenue_trend", "booked", first, end_month))
+    f.backlog = by_month(period_column(conn, "revenue_trend", "backlog", first, end_month))
     uptime, w1 = normalise_rows(
-        period_column(conn, "ops_uptime", "uptime", first, window.end_month), "ops_uptime", "uptime"
+        period_column(conn, "ops_uptime", "uptime", first, end_month), "ops_uptime", "uptime"
     )
     nrr, w2 = normalise_rows(
-        period_column(conn, "retention_nrr", "nrr", None, window.end_month),
+        period_column(conn, "retention_nrr", "nrr", None, end_month),
         "retention_nrr",
         "nrr",
         nrr=True,
     )
     win, w3 = normalise_rows(
-        period_column(conn, "pipeline_winrate", "win_rate_pct", first, window.end_month),
+        period_column(conn, "pipeline_winrate", "win_rate_pct", first, end_month),
         "pipeline_winrate",
         "win_rate_pct",
     )
     churn, w4 = normalise_rows(
-        period_column(conn, "retention_nrr", "gross_churn", None, window.end_month),
+        period_column(conn, "retention_nrr", "gross_churn", None, end_month),
         "retention_nrr",
         "gross_churn",
     )
     expansion, w5 = normalise_rows(
-        period_column(conn, "retention_nrr", "expansion", None, window.end_month),
+        period_column(conn, "retention_nrr", "expansion", None, end_month),
         "retention_nrr",
         "expansion",
     )
@@ -129,12 +157,6 @@ def fetch_facts(
     recurring = orders_by_month(conn, first, last_day, RECURRING_TYPES)
     f.recurring_amount = {m: a for m, (a, _) in recurring.items()}
     f.expenses = expenses_by_month(conn, first, last_day)
-    asked = {(w.start_month, w.end_month): w for w in (window, prev, *sub_windows)}
-    new_mrr = new_recurring_mrr_many(
-        conn, [(w.end_month, w.start_date, w.end_date) for w in asked.values()]
-    )
-    for span, w in asked.items():
-        f.new_mrr[span] = new_mrr[(w.end_month, w.start_date, w.end_date)]
     f.pipeline_sql = pipeline_stage_by_month(conn, "SQL", first, last_day)
     f.won_deals = pipeline_stage_by_month(conn, "Won", first, last_day)
     return f, warnings

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from execdash.metrics.models import ForecastMethod
 
@@ -53,6 +54,13 @@ def holt_sse(values: Sequence[float], alpha: float, beta: float, phi: float) -> 
 
 def holt_damped(values: Sequence[float]) -> Forecast:
     """Damped Holt forecast with an 80% interval from the one-step residuals' RMSE."""
+    return _holt_fit(tuple(values))
+
+
+@lru_cache(maxsize=256)
+def _holt_fit(values: tuple[float, ...]) -> Forecast:
+    """`holt_damped` of exactly these values, fitted once: one answer fits the same revenue
+    history for its forecast tile and for every plan landing that reads it."""
     best: tuple[float, float, float, float, float] | None = None
     for alpha in ALPHAS:
         for beta in BETAS:

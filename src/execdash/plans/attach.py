@@ -4,10 +4,14 @@ drill-down's months furthest off plan. SQL here, the math in `compare`."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 import sqlalchemy as sa
 
-from execdash.metrics.executive import fetch_facts
+from execdash.metrics import shared_facts
+from execdash.metrics.executive import facts_start, fetch_facts
 from execdash.metrics.formulas import KPI_DEFS, Facts
 from execdash.metrics.models import Kpi, KpiDrilldown, Series
 from execdash.metrics.windows import Window, add_months
@@ -28,8 +32,17 @@ def fiscal_start_of(window: Window) -> int:
     return int(getattr(window, "fiscal_start", 1))
 
 
+_READ: ContextVar[tuple[sa.Connection, tuple[PlanRef, Targets] | None] | None] = ContextVar(
+    "execdash_active_targets", default=None
+)
+"""The active plan as `reading_once` read it, for the rest of the answer."""
+
+
 def active_targets(conn: sa.Connection) -> tuple[PlanRef, Targets] | None:
     """The active plan and its company-level targets by KPI and month, or None."""
+    read = _READ.get()
+    if read is not None and read[0] is conn:
+        return read[1]
     ref = store.active_plan(conn)
     if ref is None:
         return None
@@ -37,16 +50,42 @@ def active_targets(conn: sa.Connection) -> tuple[PlanRef, Targets] | None:
     return ref, company_targets(store.rows_of(conn, ref.id), kinds)
 
 
-def plan_facts(conn: sa.Connection, window: Window, targets: Targets) -> Facts:
-    """The monthly facts a comparison needs: the window's and enough history to forecast from."""
+def plan_facts(
+    conn: sa.Connection, window: Window, targets: Targets, *, also_for: Window | None = None
+) -> Facts:
+    """The monthly facts a comparison needs: the window's and enough history to forecast from
+    (with `also_for`, everything that window's own KPIs need too, for them to reuse)."""
     history = Window(
         "24m", "month", add_months(window.end_month, 1 - HISTORY_MONTHS), window.end_month
     )
     subs = needed_windows(window, targets, fiscal_start_of(window))
     if window.start_month < history.start_month:
         subs.append(Window(window.range_key, "month", window.start_month, window.end_month))
-    facts, _ = fetch_facts(conn, history, subs)
+    since = None
+    if also_for is not None:
+        subs += [also_for, also_for.previous()]
+        since = facts_start(also_for)
+    facts, _ = fetch_facts(conn, history, subs, since=since)
     return facts
+
+
+@contextmanager
+def reading_once(conn: sa.Connection, window: Window, *, compared: bool = True) -> Iterator[None]:
+    """One answer's block in which its KPIs and their plan comparison share one read of the
+    facts: with an active plan (and `compared`: the answer shows a KPI a plan is compared on),
+    the facts both need are read first, then reused."""
+    with shared_facts.sharing():
+        if not compared:
+            yield
+            return
+        found = active_targets(conn)
+        token = _READ.set((conn, found))
+        try:
+            if found is not None:
+                plan_facts(conn, window, found[1], also_for=window)
+            yield
+        finally:
+            _READ.reset(token)
 
 
 def with_plan(conn: sa.Connection, window: Window, kpis: list[Kpi]) -> list[Kpi]:

@@ -23,7 +23,7 @@ from execdash.db.changes import data_version, last_data_update
 from execdash.db.schema import alerts, risks
 from execdash.metrics import executive, finance, retention
 from execdash.metrics.models import AtRiskCustomer, DataQualityWarning, Kpi, Series, Timeframe
-from execdash.plans.attach import plan_lines, with_plan
+from execdash.plans.attach import plan_lines, reading_once, with_plan
 
 READS = tables_for("/api/v1/dashboard")
 
@@ -111,7 +111,9 @@ def dashboard(
         trend = finance.revenue_trend(conn, window)
         return series_csv(f"revenue-trend-{window_slug(window)}.csv", trend)
     settings = settings_of(request)
-    kpis = with_plan(conn, window, executive.kpis(conn, window))
+    with reading_once(conn, window):
+        kpis = with_plan(conn, window, executive.kpis(conn, window))
+        lines = plan_lines(conn, window, frozenset({"recognized", "backlog"}))
     at_risk, at_risk_warnings = retention.at_risk(conn)
     warnings = {(w.table, w.column, w.period, w.value): w for k in kpis for w in k.warnings}
     for w in at_risk_warnings:
@@ -122,7 +124,7 @@ def dashboard(
         currency_symbol=settings.currency_symbol,
         kpis=kpis,
         revenue_trend=finance.revenue_trend(conn, window),
-        plan_lines=plan_lines(conn, window, frozenset({"recognized", "backlog"})),
+        plan_lines=lines,
         alerts=newest_alerts(conn),
         alerts_total=count_rows(conn, open_alerts()),
         risks=open_risks(conn),

@@ -30,7 +30,7 @@ from execdash.metrics.models import (
     TelemetryOverview,
 )
 from execdash.metrics.windows import Window
-from execdash.plans.attach import COMPARED, plan_lines, with_plan
+from execdash.plans.attach import COMPARED, plan_lines, reading_once, with_plan
 
 router = APIRouter(prefix="/api/v1", tags=["domains"], responses=problem_responses(401, 422))
 
@@ -60,6 +60,10 @@ DOMAINS: tuple[tuple[str, type[DomainOverview], Overview, str], ...] = (
 )  # fmt: skip
 
 
+COMPARING = frozenset({"finance", "retention", "operations"})
+"""The domains showing a KPI the active plan is compared on (their facts are read once for both)."""
+
+
 def _overview_endpoint(name: str, build: Overview) -> Callable[..., DomainOverview | Response]:
     """The GET handler for one domain: the overview as JSON, or its series as CSV."""
 
@@ -70,15 +74,16 @@ def _overview_endpoint(name: str, build: Overview) -> Callable[..., DomainOvervi
         window: WindowParam,
         format: FormatParam = "json",
     ) -> DomainOverview | Response:
-        overview = build(conn, window)
-        if any(k.key in COMPARED for k in overview.kpis):
-            keys = frozenset(s.key for s in overview.series)
-            overview = overview.model_copy(
-                update={
-                    "kpis": with_plan(conn, window, overview.kpis),
-                    "series": [*overview.series, *plan_lines(conn, window, keys)],
-                }
-            )
+        with reading_once(conn, window, compared=name in COMPARING):
+            overview = build(conn, window)
+            if any(k.key in COMPARED for k in overview.kpis):
+                keys = frozenset(s.key for s in overview.series)
+                overview = overview.model_copy(
+                    update={
+                        "kpis": with_plan(conn, window, overview.kpis),
+                        "series": [*overview.series, *plan_lines(conn, window, keys)],
+                    }
+                )
         if wants_csv(request, format):
             return series_csv(f"{name}-{window_slug(window)}.csv", overview.series)
         changed = last_data_update(conn, tables_for(f"/api/v1/{name}"))

@@ -17,7 +17,7 @@ from execdash.api.window import WindowParam, invalid_parameter, window_slug
 from execdash.metrics import drilldown, executive
 from execdash.metrics.formulas import KPI_KEYS
 from execdash.metrics.models import Kpi, KpiDrilldown, Timeframe
-from execdash.plans.attach import with_drill_plan, with_plan
+from execdash.plans.attach import reading_once, with_drill_plan, with_plan
 
 router = APIRouter(prefix="/api/v1/kpis", tags=["kpis"])
 
@@ -39,9 +39,9 @@ def unknown_kpi(key: str) -> HTTPException:
 @router.get("", response_model=KpiList, responses=problem_responses(401, 422))
 def list_kpis(conn: ReadConn, _user: Reader, window: WindowParam) -> KpiList:
     """The ten executive KPIs with deltas, favourability and provenance."""
-    return KpiList(
-        timeframe=Timeframe.of(window), kpis=with_plan(conn, window, executive.kpis(conn, window))
-    )
+    with reading_once(conn, window):
+        kpis = with_plan(conn, window, executive.kpis(conn, window))
+    return KpiList(timeframe=Timeframe.of(window), kpis=kpis)
 
 
 @router.get(
@@ -65,7 +65,8 @@ def kpi_drilldown(
     if key not in KPI_KEYS:
         raise unknown_kpi(key)
     try:
-        result = with_drill_plan(conn, window, drilldown.drilldown(conn, window, key, by))
+        with reading_once(conn, window):
+            result = with_drill_plan(conn, window, drilldown.drilldown(conn, window, key, by))
     except drilldown.DrilldownError as exc:
         raise invalid_parameter(exc.field, str(exc)) from None
     if wants_csv(request, format):
