@@ -206,3 +206,76 @@ def test_charts_get_the_plan_line_of_their_series(
     assert next(k for k in ops["kpis"] if k["key"] == "uptime")["plan"]["months"] == 3
     finance = client.get("/api/v1/finance?range=6m").json()
     assert "plan_recognized" in [s["key"] for s in finance["series"]]
+
+
+def test_compare_plan_without_an_active_plan_is_refused_naming_why(
+    client: TestClient, company: Engine
+) -> None:
+    r = client.get("/api/v1/dashboard?range=6m&compare=plan")
+    assert r.status_code == 422
+    assert "none is active" in r.text
+    assert "compare" in r.text
+
+
+def test_compare_plan_measures_tiles_drilldowns_and_domains_against_the_plan(
+    client: TestClient, company: Engine, tokens: dict[str, str]
+) -> None:
+    assert _import(client, tokens["editor"], BUDGET, activate="true").status_code == 200
+    revenue = _kpi(client, "revenue", "range=6m&compare=plan")
+    # Jan–Jun 2025 revenue 1300 against 6 × 200
+    assert (revenue["value"], revenue["previous"], revenue["change"]) == (1300.0, 1200.0, 100.0)
+    assert revenue["delta"] == pytest.approx(100 / 1200)
+    assert (revenue["direction"], revenue["favourable"], revenue["comparable"]) == (
+        "up", True, True
+    )  # fmt: skip
+    assert revenue["coverage"]["compare"] == "plan"
+    coverage = revenue["coverage"]
+    assert (coverage["previous_start_month"], coverage["previous_end_month"]) == (
+        "2025-01",
+        "2025-06",
+    )
+    # uptime has targets for 3 of the 6 months: the change is withheld, as for a short window
+    uptime = _kpi(client, "uptime", "range=6m&compare=plan")
+    assert uptime["previous"] == pytest.approx(0.98)
+    assert (uptime["comparable"], uptime["favourable"]) == (False, None)
+    # no NRR targets: no previous value and no change, never a change against itself
+    nrr = _kpi(client, "nrr", "range=6m&compare=plan")
+    assert (nrr["previous"], nrr["change"], nrr["favourable"]) == (None, None, None)
+    drill = client.get("/api/v1/kpis/revenue?range=6m&compare=plan").json()
+    assert (drill["kpi"]["previous"], drill["kpi"]["change"]) == (1200.0, 100.0)
+    finance = client.get("/api/v1/finance?range=6m&compare=plan").json()
+    tile = next(k for k in finance["kpis"] if k["key"] == "revenue")
+    assert (tile["previous"], tile["change"]) == (1200.0, 100.0)
+    sales = client.get("/api/v1/sales?range=6m&compare=plan").json()
+    assert all(k["previous"] is None and k["change"] is None for k in sales["kpis"])
+    listed = client.get("/api/v1/kpis?range=6m&compare=plan").json()["kpis"]
+    assert next(k for k in listed if k["key"] == "revenue")["previous"] == 1200.0
+
+
+def test_compare_plan_is_refused_where_it_is_not_offered(
+    client: TestClient, company: Engine, tokens: dict[str, str]
+) -> None:
+    assert _import(client, tokens["editor"], BUDGET, activate="true").status_code == 200
+    r = client.get("/api/v1/kpis/revenue/drivers?range=6m&compare=plan&by=customer")
+    assert r.status_code == 422
+    assert "not offered" in r.text
+
+
+def test_the_spec_lists_plan_as_a_comparison(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    params = spec["paths"]["/api/v1/dashboard"]["get"]["parameters"]
+    compare = next(p for p in params if p["name"] == "compare")
+    assert compare["schema"]["enum"] == ["previous", "last_year", "plan"]
+
+
+def test_the_summary_against_the_plan_says_above_or_below_plan(
+    client: TestClient, company: Engine, tokens: dict[str, str]
+) -> None:
+    assert _import(client, tokens["editor"], BUDGET, activate="true").status_code == 200
+    body = client.get("/api/v1/summary?range=6m&compare=plan").json()
+    revenue = next(s for s in body["statements"] if s["topic"] == "revenue")
+    # 1300 against a plan of 1200: 8.3% above plan
+    assert revenue["text"].startswith("Revenue is 8.3% above plan at ")
+    assert "Revenue rose" not in body["text"]
+    nrr = next((s for s in body["statements"] if s["topic"] == "nrr"), None)
+    assert nrr is None or "no plan to compare with" in nrr["text"]

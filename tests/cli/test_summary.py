@@ -56,3 +56,20 @@ def test_a_bad_comparison_is_named_without_a_traceback(runner: CliRunner) -> Non
     assert result.exit_code == 2
     assert "--compare 'budget' is not valid; expected one of previous, last_year" in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_compare_plan_needs_an_active_plan_and_then_says_above_or_below_plan(
+    runner: CliRunner, demo_engine: Engine
+) -> None:
+    from execdash.demo.plans import write_plans
+
+    args = ["summary", "--range", "ytd", "--as-of", "2026-10", "--compare", "plan"]
+    refused = runner.invoke(app, args)
+    assert refused.exit_code == 2
+    assert "--compare plan needs an active plan and none is active" in refused.stderr
+    assert "Traceback" not in refused.output
+    write_plans(demo_engine, dt.date(2026, 10, 1))
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[0] == "2026-01 … 2026-10 compared with the active plan"
+    assert "plan at " in result.stdout

@@ -123,3 +123,35 @@ def test_the_compare_control_is_on_screen_and_usable(
     SHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SHOTS / f"compare-last-year-{width}-{scheme}.png"), full_page=False)
     watched.assert_clean()
+
+
+def test_compare_with_plan_shows_the_change_against_the_plan_on_a_phone(
+    open_page: Callable[..., Watched], demo_url: str, demo_engine: Any
+) -> None:
+    import datetime as dt
+
+    from execdash.demo.plans import write_plans
+
+    watched = open_page(demo_url, width=390, height=844)
+    page = watched.page
+    watched.goto("/?range=12m&granularity=month")
+    none = page.locator('#ctl-compare option[value="plan"]')
+    assert none.is_disabled()
+    assert none.inner_text() == "Plan (none active)"
+    write_plans(demo_engine, dt.date(2026, 10, 1))
+    watched.goto("/?range=ytd&granularity=month")
+    assert "Reforecast Q2 FY2026" in page.locator('#ctl-compare option[value="plan"]').inner_text()
+    page.select_option("#ctl-compare", "plan")
+    _wait_for_view(watched, "ytd|month||plan")
+    revenue = _revenue(page, demo_url, "range=ytd&granularity=month&compare=plan")
+    assert revenue["previous"] == revenue["plan"]["plan"]  # the plan covers Jan-Oct 2026
+    assert revenue["comparable"] is True
+    delta, prev = _tile_text(page)
+    assert delta.endswith(_delta(revenue["delta"]))
+    assert prev.startswith("vs £")
+    assert " plan, " in prev
+    tile = page.locator("article.tile[data-kpi=revenue] .delta").bounding_box()
+    assert tile is not None
+    assert tile["x"] + tile["width"] <= 390
+    assert "compare=plan" in page.url
+    watched.assert_clean()

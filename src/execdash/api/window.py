@@ -9,9 +9,10 @@ from fastapi import Depends, Query, Request
 from fastapi.exceptions import RequestValidationError
 
 from execdash.api.deps import ReadConn
-from execdash.metrics.comparisons import COMPARISONS, DEFAULT_COMPARISON
+from execdash.metrics.comparisons import COMPARISONS, DEFAULT_COMPARISON, PLAN
 from execdash.metrics.queries import data_months
 from execdash.metrics.windows import Granularity, RangeKey, Window, WindowError, resolve_window
+from execdash.plans.store import active_plan
 
 AS_OF_PATTERN = r"^(19|2[0-9])[0-9]{2}-(0[1-9]|1[0-2])$"
 
@@ -29,9 +30,35 @@ def fiscal_start_of(request: Request) -> int:
     return int(getattr(settings, "fiscal_year_start", 1))
 
 
+PLAN_COMPARED: set[str] = set()
+"""Route paths whose answers can measure changes against the plan (each route adds its own)."""
+
+
 def _compare_help() -> str:
     options = "; ".join(f"{c.key}: {c.against}" for c in COMPARISONS.values())
-    return f"What every change and previous value is measured against — {options}."
+    return (
+        f"What every change and previous value is measured against — {options}. `plan` needs "
+        "an active plan (422 otherwise) and is offered by the dashboard, the KPI list, the KPI "
+        "drill-downs and the domain overviews."
+    )
+
+
+def check_plan_compare(request: Request, conn: ReadConn) -> None:
+    """Refuse `compare=plan` (422 naming why) where the route does not offer it or no plan is
+    active, rather than falling back to another comparison."""
+    path = getattr(request.scope.get("route"), "path", request.url.path)
+    if path not in PLAN_COMPARED:
+        raise invalid_parameter(
+            "compare",
+            f"compare=plan is not offered by {path}: use previous or last_year (plan is offered "
+            "by the dashboard, the KPI list and drill-downs, and the domain overviews).",
+        )
+    if active_plan(conn) is None:
+        raise invalid_parameter(
+            "compare",
+            "compare=plan needs an active plan and none is active: activate one on the Plans "
+            "page or with `execdash plan activate`, or compare with previous or last_year.",
+        )
 
 
 def window_of(
@@ -60,6 +87,8 @@ def window_of(
     ] = DEFAULT_COMPARISON,
 ) -> Window:
     """The reporting window asked for, ending at `as_of` or the latest month with data."""
+    if compare == PLAN:
+        check_plan_compare(request, conn)
     first, last = data_months(conn)
     try:
         return resolve_window(

@@ -18,7 +18,8 @@ def summary(
     compare: str = typer.Option(
         "previous",
         "--compare",
-        help="What changes are measured against: previous (period) or last_year.",
+        help="What changes are measured against: previous (period), last_year or plan (the "
+        "active plan).",
     ),
     ask: str | None = typer.Option(
         None, "--ask", help="Answer one question (e.g. 'why did revenue move?') instead."
@@ -32,6 +33,7 @@ def summary(
     from execdash.metrics.comparisons import comparison
     from execdash.metrics.queries import latest_month
     from execdash.metrics.windows import WindowError, resolve_window
+    from execdash.plans.store import active_plan
 
     settings = load_settings()
     engine = open_engine(settings)
@@ -52,6 +54,12 @@ def summary(
                 exc.field, exc.field
             )
             fail(f"{flag} {exc.value!r} is not valid; expected {exc.expected}", 2)
+        if compare == "plan" and active_plan(conn) is None:
+            fail(
+                "--compare plan needs an active plan and none is active; activate one with "
+                "`execdash plan activate`, or compare with previous or last_year",
+                2,
+            )
         inputs = gather(conn, window, settings.currency_symbol)
     engine.dispose()
     written = summarise(inputs)
@@ -70,6 +78,8 @@ def summary(
     against = (
         f"the {window.length} months before"
         if window.comparison == "previous"
+        else "the active plan"
+        if window.comparison == "plan"
         else f"the {comparison(window.comparison).against}, {prev.month_keys[0]} … {prev.as_of}"
     )
     out.print(f"[bold]{first} … {last}[/] compared with {against}\n")

@@ -15,7 +15,7 @@ from typing import Literal
 
 from execdash.insights import wording as w
 from execdash.insights.models import KpiDrivers, MrrMovements, Part, Statement, Summary
-from execdash.metrics.comparisons import comparison
+from execdash.metrics.comparisons import PLAN, comparison
 from execdash.metrics.models import AtRiskCustomer, Kpi, Timeframe
 from execdash.metrics.windows import Window
 
@@ -146,6 +146,16 @@ def kpi_sentence(kpi: Kpi, inputs: Inputs) -> Statement:
             f" (no {_against(inputs.window)} to compare with)."
         ).done()  # fmt: skip
     moved = kpi.value - kpi.previous
+    if inputs.window.comparison == PLAN:
+        if not material(kpi):
+            return s.say(f"{kpi.label} is on plan at ").fig(now, page, source).say(".").done()
+        s.say(f"{kpi.label} is ")
+        if kpi.unit == "ratio":
+            s.fig(w.change(abs(moved), kpi.unit, kpi.key, sym), page, source)
+        else:
+            s.fig(w.percent(abs(kpi.delta or 0.0)), page, source)
+        s.say(f" {'above' if moved > 0 else 'below'} plan at ").fig(now, page, source)
+        return s.say(".").done()
     if not material(kpi):
         return s.say(f"{kpi.label} held steady at ").fig(now, page, source).say(".").done()
     rising = moved > 0

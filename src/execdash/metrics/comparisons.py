@@ -6,7 +6,9 @@ which asks this registry for the window's comparison (`Window.comparison`, the A
 
 - `previous`: the same number of months immediately before the window (the default);
 - `last_year`: the same months twelve months earlier (same fiscal months, so a fiscal YTD is
-  compared with the previous fiscal year's YTD, FY2026 Q1 with FY2025 Q1).
+  compared with the previous fiscal year's YTD, FY2026 Q1 with FY2025 Q1);
+- `plan`: the active plan over the window's months (`plans.attach` puts the plan in place of
+  the previous value; the API refuses it with a 422 when no plan is active).
 
 Extension point: `register(Comparison(key, label, against, baseline))` adds an option. The API
 validates `compare` against `COMPARISONS`, the page's selector lists its options from it (in
@@ -71,6 +73,14 @@ def _a_year_earlier(window: Window) -> Window:
 register(
     Comparison("previous", "Previous period", "previous period", _immediately_before),
 )
+
+
+def _itself(window: Window) -> Window:
+    return window
+
+
 register(
     Comparison("last_year", "Same period last year", "same period last year", _a_year_earlier),
 )
+PLAN = register(Comparison("plan", "Plan", "plan", _itself)).key
+"""The comparison with the active plan: its values replace the previous ones where KPIs are made."""

@@ -46,7 +46,8 @@ class Timeframe(Frozen):
     compare: str = Field(
         default=DEFAULT_COMPARISON,
         description="What every change and previous value is measured against: previous "
-        "(the same number of months just before) or last_year (the same months a year earlier).",
+        "(the same number of months just before), last_year (the same months a year earlier) "
+        "or plan (the active plan over the window's months).",
     )
     compare_label: str = Field(
         default="previous period", description="The comparison in words, e.g. 'previous period'."
@@ -153,7 +154,7 @@ class Coverage(Frozen):
     previous_end_month: str = Field(description="Last month of the previous window, YYYY-MM.")
     compare: str = Field(
         default=DEFAULT_COMPARISON,
-        description="The comparison the previous window is: previous or last_year.",
+        description="The comparison the previous window is: previous, last_year or plan.",
     )
 
 

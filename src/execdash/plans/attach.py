@@ -11,6 +11,7 @@ from contextvars import ContextVar
 import sqlalchemy as sa
 
 from execdash.metrics import shared_facts
+from execdash.metrics.comparisons import PLAN
 from execdash.metrics.executive import facts_start, fetch_facts
 from execdash.metrics.formulas import KPI_DEFS, Facts
 from execdash.metrics.models import Kpi, KpiDrilldown, Series
@@ -18,7 +19,14 @@ from execdash.metrics.windows import Window, add_months
 from execdash.plans import store
 from execdash.plans.aggregate import company_targets
 from execdash.plans.catalog import PLANNABLE
-from execdash.plans.compare import PlanRef, compare_kpi, needed_windows, off_plan, plan_series
+from execdash.plans.compare import (
+    PlanRef,
+    against_plan,
+    compare_kpi,
+    needed_windows,
+    off_plan,
+    plan_series,
+)
 
 Targets = dict[str, dict[dt.date, float]]
 COMPARED = frozenset(PLANNABLE) | {"forecast"}
@@ -88,20 +96,48 @@ def reading_once(conn: sa.Connection, window: Window, *, compared: bool = True) 
             _READ.reset(token)
 
 
-def with_plan(conn: sa.Connection, window: Window, kpis: list[Kpi]) -> list[Kpi]:
-    """`kpis` with their comparison against the active plan (unchanged without one)."""
-    found = active_targets(conn)
-    if found is None:
+def no_plan(kpi: Kpi) -> Kpi:
+    """`kpi` measured against a plan that has no target for it: no previous value, no change."""
+    coverage = kpi.coverage
+    if coverage is not None:
+        coverage = coverage.model_copy(update={"previous": 0, "previous_complete": False})
+    return kpi.model_copy(
+        update={
+            "previous": None,
+            "change": None,
+            "delta": None,
+            "direction": "flat",
+            "favourable": None,
+            "comparable": False,
+            "coverage": coverage,
+        }
+    )
+
+
+def as_compared(window: Window, kpis: list[Kpi]) -> list[Kpi]:
+    """With `compare=plan`, each KPI's change measured against its plan (none without a target);
+    other comparisons leave `kpis` as they are."""
+    if window.comparison != PLAN:
         return kpis
+    return [against_plan(k) if k.plan is not None else no_plan(k) for k in kpis]
+
+
+def with_plan(conn: sa.Connection, window: Window, kpis: list[Kpi]) -> list[Kpi]:
+    """`kpis` with their comparison against the active plan (unchanged without one), and with
+    `compare=plan` their change measured against it."""
+    found = active_targets(conn)
+    if found is None or not any(k.key in COMPARED for k in kpis):
+        return as_compared(window, kpis)
     ref, targets = found
     facts = plan_facts(conn, window, targets)
     start = fiscal_start_of(window)
-    return [
+    planned = [
         k.model_copy(update={"plan": compare_kpi(k, window, facts, targets, ref, start)})
         if k.key in COMPARED
         else k
         for k in kpis
     ]
+    return as_compared(window, planned)
 
 
 SERIES_OF = {"revenue": "recognized"}
@@ -132,7 +168,7 @@ def with_drill_plan(conn: sa.Connection, window: Window, drill: KpiDrilldown) ->
         return drill
     found = active_targets(conn)
     if found is None:
-        return drill
+        return drill.model_copy(update={"kpi": as_compared(window, [drill.kpi])[0]})
     ref, targets = found
     facts = plan_facts(conn, window, targets)
     kpi = drill.kpi.model_copy(
@@ -151,4 +187,5 @@ def with_drill_plan(conn: sa.Connection, window: Window, drill: KpiDrilldown) ->
             ref,
         )
     rows = off_plan(actual, line, "revenue" if drill.key == "forecast" else drill.key, good)
+    kpi = as_compared(window, [kpi])[0]
     return drill.model_copy(update={"kpi": kpi, "plan_series": line, "off_plan": rows})

@@ -14,11 +14,13 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
+from sqlalchemy.exc import SQLAlchemyError
 
 from execdash.api.accounts import User, user_for_session
 from execdash.api.auth import SESSION_COOKIE
 from execdash.config import Settings
 from execdash.metrics.comparisons import COMPARISONS
+from execdash.plans.store import active_plan
 from execdash.web.assets.serve import ASSETS
 from execdash.web.nav import DOMAIN_PAGES, NAV, NavItem
 from execdash.web.security import secure
@@ -39,6 +41,17 @@ def signed_in_user(request: Request) -> User | None:
         return None
     with request.app.state.engine.connect() as conn:
         return user_for_session(conn, session_id)
+
+
+def active_plan_name(request: Request) -> str | None:
+    """ "Budget FY2026 v2", the plan the "Compare with: Plan" option uses, or None (the option is
+    then shown disabled, with the reason)."""
+    try:
+        with request.app.state.engine.connect() as conn:
+            ref = active_plan(conn)
+    except SQLAlchemyError:  # no plan tables yet, or a busy database: the option says none
+        return None
+    return f"{ref.name} v{ref.version}" if ref is not None else None
 
 
 # The page modules each page imports, preloaded in <head> so the browser fetches them at once.
@@ -65,6 +78,7 @@ def _render(request: Request, template: str, page: str, title: str, **extra: Any
         "currency_symbol": settings.currency_symbol,
         "currency": settings.currency,
         "comparisons": list(COMPARISONS.values()),
+        "active_plan": active_plan_name(request),
         "fiscal_year_start": settings.fiscal_year_start,
         **extra,
     }

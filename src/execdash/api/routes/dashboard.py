@@ -18,7 +18,7 @@ from execdash.api.reads import tables_for
 from execdash.api.routes.alerts import Alert, alerts_query
 from execdash.api.routes.risks import Risk, risks_query
 from execdash.api.series_csv import series_csv
-from execdash.api.window import WindowParam, window_slug
+from execdash.api.window import PLAN_COMPARED, WindowParam, window_slug
 from execdash.db.changes import data_version, last_data_update
 from execdash.db.schema import alerts, risks
 from execdash.metrics import executive, finance, retention
@@ -28,6 +28,7 @@ from execdash.plans.attach import plan_lines, reading_once, with_plan
 READS = tables_for("/api/v1/dashboard")
 
 router = APIRouter(prefix="/api/v1", tags=["dashboard"], responses=problem_responses(401, 422))
+PLAN_COMPARED.update({"/api/v1/dashboard"})
 
 NEWEST = 6
 TOP_AT_RISK = 10

@@ -15,9 +15,10 @@ from execdash.api.errors import problem_responses
 from execdash.api.listing import FormatParam, wants_csv
 from execdash.api.reads import tables_for
 from execdash.api.series_csv import series_csv
-from execdash.api.window import WindowParam, window_slug
+from execdash.api.window import PLAN_COMPARED, WindowParam, window_slug
 from execdash.db.changes import last_data_update
 from execdash.metrics import feedback, finance, ops, products, retention, sales, supply, telemetry
+from execdash.metrics.comparisons import PLAN
 from execdash.metrics.models import (
     DomainOverview,
     FeedbackOverview,
@@ -76,7 +77,7 @@ def _overview_endpoint(name: str, build: Overview) -> Callable[..., DomainOvervi
     ) -> DomainOverview | Response:
         with reading_once(conn, window, compared=name in COMPARING):
             overview = build(conn, window)
-            if any(k.key in COMPARED for k in overview.kpis):
+            if window.comparison == PLAN or any(k.key in COMPARED for k in overview.kpis):
                 keys = frozenset(s.key for s in overview.series)
                 overview = overview.model_copy(
                     update={
@@ -95,6 +96,7 @@ def _overview_endpoint(name: str, build: Overview) -> Callable[..., DomainOvervi
 
 
 for _name, _model, _build, _summary in DOMAINS:
+    PLAN_COMPARED.add(f"/api/v1/{_name}")
     router.add_api_route(
         f"/{_name}",
         _overview_endpoint(_name, _build),

@@ -15,7 +15,7 @@ from execdash.api.listing import FormatParam, csv_response, wants_csv
 from execdash.api.routes.alerts import alerts_query
 from execdash.api.routes.kpis import unknown_kpi
 from execdash.api.routes.risks import risks_query
-from execdash.api.window import WindowParam, invalid_parameter, window_slug
+from execdash.api.window import PLAN_COMPARED, WindowParam, invalid_parameter, window_slug
 from execdash.db.schema import alerts, risks
 from execdash.insights import drivers as drv
 from execdash.insights import mrr
@@ -23,10 +23,13 @@ from execdash.insights.models import KpiDrivers, MrrMovements, Summary
 from execdash.insights.summary import AlertItem, Inputs, RiskItem, summarise
 from execdash.metrics import executive, retention
 from execdash.metrics.breakdowns import DIMENSIONS, BreakdownError
+from execdash.metrics.comparisons import PLAN
 from execdash.metrics.formulas import KPI_KEYS
 from execdash.metrics.windows import Window
+from execdash.plans.attach import reading_once, with_plan
 
 router = APIRouter(prefix="/api/v1", tags=["insights"], responses=problem_responses(401, 422))
+PLAN_COMPARED.add("/api/v1/summary")
 
 Dimension = Literal["customer", "industry", "source", "product"]
 SUMMARY_DIMENSIONS = {"revenue": "industry", "gm": "industry", "arr": "customer",
@@ -91,11 +94,16 @@ def mrr_movements(conn: ReadConn, _user: Reader, window: WindowParam) -> MrrMove
 
 def gather(conn: sa.Connection, window: Window, symbol: str) -> Inputs:
     """Everything the written summary reports on for `window`."""
-    kpis = executive.kpis(conn, window)
-    explained = {
-        key: drv.drivers(conn, window, key, dimension)
-        for key, dimension in SUMMARY_DIMENSIONS.items()
-    }
+    with reading_once(conn, window):
+        kpis = with_plan(conn, window, executive.kpis(conn, window))
+    explained = (
+        {}  # drivers split a change between periods; the plan has nothing to split by
+        if window.comparison == PLAN
+        else {
+            key: drv.drivers(conn, window, key, dimension)
+            for key, dimension in SUMMARY_DIMENSIONS.items()
+        }
+    )
     open_alerts = conn.execute(
         alerts_query(exclude_closed=True)
         .order_by(alerts.c.created_at.desc().nulls_last(), alerts.c.id.desc())

@@ -63,9 +63,17 @@ function tableOf(container, d) {
   });
 }
 
+/** Drivers split a change between two periods by slice; the plan has no slices to split. */
+const PLAN_NOTE = "Drivers explain a change between two periods: compare with the previous period or the same period last year to see them (the plan has no customers or products to split by).";
+
 /** Render the "What drove this" section of an executive KPI into `section`. */
 export async function renderDrivers(section, drill, params, dimension) {
   section.hidden = false;
+  if (params.compare === "plan") {
+    fill(section, h("header", { class: "card-head" }, h("h2", { id: "drivers-heading", text: "What drove this" })),
+      h("p", { class: "muted", text: PLAN_NOTE }));
+    return;
+  }
   const d = await getJSON(`/api/v1/kpis/${encodeURIComponent(drill.key)}/drivers`, { ...params, by: dimension });
   const head = h("header", { class: "card-head" }, h("h2", { id: "drivers-heading", text: "What drove this" }));
   const summary = d.change === null || d.change === undefined
@@ -113,6 +121,10 @@ export function renderUnexplained(section, kpi, timeframe) {
 export async function fillPopoverDrivers(box, key, params) {
   if (box.dataset.filled) return;
   box.dataset.filled = "1";
+  if (params.compare === "plan") {
+    fill(box, h("p", { class: "muted", text: PLAN_NOTE }));
+    return;
+  }
   const by = POPOVER_DIMENSION[key];
   try {
     const d = await getJSON(`/api/v1/kpis/${encodeURIComponent(key)}/drivers`, { ...params, by, top: 2 });

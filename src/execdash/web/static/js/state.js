@@ -7,9 +7,10 @@ export const GRANULARITIES = ["month", "quarter"];
 const DEFAULTS = { range: "12m", granularity: "month", as_of: "", compare: "previous" };
 const KEYS = ["range", "granularity", "as_of", "compare"];
 
-/** The comparisons the server offers (the options of the "Compare with" control). */
+/** The comparisons the server offers (the enabled options of the "Compare with" control: plan is
+ * disabled while no plan is active). */
 export function comparisons() {
-  const options = document.querySelectorAll("#ctl-compare option");
+  const options = document.querySelectorAll("#ctl-compare option:not([disabled])");
   return options.length ? [...options].map((o) => o.value) : ["previous", "last_year"];
 }
 
