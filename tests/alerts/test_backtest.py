@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from execdash.alerts import offplan
 from execdash.alerts.backtest import replay
 from execdash.alerts.rules import RuleSpec
 
@@ -43,3 +44,19 @@ def test_months_without_data_keep_the_state_and_are_not_evaluable() -> None:
     assert [m.firing for m in result.months] == [True, True, False]
     assert result.evaluable == 2
     assert result.months[1].value is None
+
+
+def test_off_plan_replay_uses_each_months_gap_with_hysteresis() -> None:
+    actual = [1000, 940, 952, 960, 900, 1000]
+    monthly = {month(i): float(v) for i, v in enumerate(actual)}
+    plan = {month(i): 1000.0 for i in range(5)}  # no plan for the sixth month
+    gaps = offplan.gaps("revenue", "currency", monthly, plan)
+    rule = RuleSpec("revenue", "off_plan", "below", value=0.05, hysteresis=0.05)
+    result = replay(rule, monthly, [month(i) for i in range(6)], "currency", gaps)
+    # 0%; −6% fires; −4.8% stays (it clears only within 4.75%); −4% clears; −10% fires;
+    # the unplanned sixth month keeps the state and is not evaluable
+    assert [m.firing for m in result.months] == [False, True, True, False, True, True]
+    assert [m.plan for m in result.months] == [1000.0] * 5 + [None]
+    assert [(e.start, e.end) for e in result.episodes] == [("2025-02", "2025-03"),
+                                                            ("2025-05", "2025-06")]  # fmt: skip
+    assert result.evaluable == 5

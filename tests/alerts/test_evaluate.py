@@ -14,6 +14,7 @@ from execdash.db import schema as s
 from execdash.db import tables as t
 from execdash.db.changes import add_change_hook, record_data_change, remove_change_hook
 from execdash.db.engine import begin_write
+from execdash.plans import store as plan_store
 
 FLOOR = {"name": "Revenue floor", "metric": "revenue", "kind": "threshold",
          "direction": "below", "value": 1000.0, "hysteresis": 0.05, "severity": "high"}  # fmt: skip
@@ -164,3 +165,61 @@ def test_a_failing_hook_never_fails_the_data_change(
         assert conn.execute(sa.select(s.revenue_trend.c.recognized)).scalar() == 900
         assert alerts(conn) == []  # the hook's own writes were undone
     assert "boom" in caplog.text
+
+
+def test_off_plan_rule_follows_the_data_and_the_plan(any_engine: Engine, installed: None) -> None:
+    del installed
+    with begin_write(any_engine) as conn:
+        put_month(conn, "2026-09", 1000)
+        put_month(conn, "2026-10", 940)
+        rows = [("revenue", f"2026-{m:02d}", "", "", 1000.0) for m in (9, 10)]
+        plan = plan_store.create_plan(conn, "Budget", rows, activate=True)
+    rule_id = add_rule(any_engine, kind="off_plan", direction="below", value=0.05)
+    with begin_write(any_engine) as conn:
+        [fired] = evaluate.evaluate(conn)
+    assert (fired.action, fired.period) == ("fired", "2026-10")
+    with any_engine.connect() as conn:
+        [alert] = alerts(conn)
+    assert alert["title"] == "Revenue 6.0% below plan in Oct 2026"
+    assert alert["description"] == (
+        "Revenue was £940 in Oct 2026 against a plan of £1.0K (Budget v1): −£60 (−6.0%), more "
+        f"than the 5.0% below plan allowed by rule “Revenue floor” (#{rule_id}). It resolves "
+        "when revenue is within 4.8% of plan."
+    )
+    # a target edit re-evaluates through the change hook: same month, same actual, new gap
+    with begin_write(any_engine) as conn:
+        plan_store.set_target(conn, plan.id, ("revenue", "2026-10", "", "", 1100.0), "tester")
+    with any_engine.connect() as conn:
+        [alert] = alerts(conn)
+    assert alert["title"] == "Revenue 14.5% below plan in Oct 2026"
+    # back within 4.75% of plan: resolved with the numbers that cleared it
+    with begin_write(any_engine) as conn:
+        put_month(conn, "2026-10", 1050)
+        record_data_change(conn, ["revenue_trend"])
+    with any_engine.connect() as conn:
+        [alert] = alerts(conn)
+    assert alert["status"] == "closed"
+    assert alert["description"].endswith(
+        " Resolved: revenue was £1.1K in Oct 2026 against a plan of £1.1K."
+    )
+
+
+def test_off_plan_episode_closes_when_the_plan_no_longer_covers_the_month(
+    any_engine: Engine,
+) -> None:
+    with begin_write(any_engine) as conn:
+        put_month(conn, "2026-10", 900)
+        plan = plan_store.create_plan(conn, "Budget", [("revenue", "2026-10", "", "", 1000.0)],
+                                      activate=True)  # fmt: skip
+    add_rule(any_engine, kind="off_plan", direction="below", value=0.05)
+    assert step(any_engine, "2026-10", 900)[0].action == "fired"
+    with begin_write(any_engine) as conn:
+        plan_store.set_target(conn, plan.id, ("revenue", "2026-10", "", "", None), "tester")
+        [outcome] = evaluate.evaluate(conn)
+    assert outcome.action == "resolved"
+    with any_engine.connect() as conn:
+        [alert] = alerts(conn)
+    assert alert["status"] == "closed"
+    assert alert["description"].endswith(
+        " Resolved: the active plan has no target for revenue for Oct 2026."
+    )

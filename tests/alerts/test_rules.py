@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 
 from execdash.alerts.rules import NotEvaluable, RuleSpec, check, history_needed
+from execdash.metrics.planned import PlanPoint
 
 OCT, SEP = dt.date(2026, 10, 1), dt.date(2026, 9, 1)
 YEAR_AGO = dt.date(2025, 10, 1)
@@ -103,9 +104,58 @@ def test_anomaly_without_history_cannot_be_judged() -> None:
     assert check(rule, {OCT: 1.0}, OCT, "currency") is None
 
 
-def test_off_plan_is_refused() -> None:
+def test_off_plan_without_an_active_plan_cannot_be_evaluated() -> None:
     with pytest.raises(NotEvaluable):
         check(RuleSpec("revenue", "off_plan", "below", value=0.05), {OCT: 1.0}, OCT, "currency")
+
+
+def _planned(actual: float, plan: float) -> dict[dt.date, PlanPoint]:
+    return {OCT: PlanPoint(period="2026-10", plan=plan, actual=actual, variance=actual - plan,
+                           variance_pct=(actual - plan) / abs(plan), favourable=actual >= plan,
+                           shortfall=None)}  # fmt: skip
+
+
+def test_off_plan_below_fires_past_the_relative_gap() -> None:
+    rule = RuleSpec("revenue", "off_plan", "below", value=0.05)
+    # 940 against a plan of 1,000: (940 − 1000) / 1000 = −6% < −5%
+    seen = check(rule, {OCT: 940.0}, OCT, "currency", _planned(940.0, 1000.0))
+    assert seen is not None
+    assert (seen.value, seen.reference) == (940.0, 1000.0)
+    assert seen.signal == pytest.approx(-0.06)
+    assert seen.line == pytest.approx(-0.05)
+    assert seen.beyond
+    # 960: −4% is within the 5% tolerance
+    near = check(rule, {OCT: 960.0}, OCT, "currency", _planned(960.0, 1000.0))
+    assert near is not None
+    assert not near.beyond
+
+
+def test_off_plan_above_and_either_side() -> None:
+    above = RuleSpec("revenue", "off_plan", "above", value=0.05)
+    either = RuleSpec("revenue", "off_plan", "either", value=0.05)
+    high = _planned(1070.0, 1000.0)  # +7%
+    low = _planned(930.0, 1000.0)  # −7%
+    assert check(above, {}, OCT, "currency", high).beyond  # type: ignore[union-attr]
+    assert not check(above, {}, OCT, "currency", low).beyond  # type: ignore[union-attr]
+    assert check(either, {}, OCT, "currency", high).beyond  # type: ignore[union-attr]
+    seen = check(either, {}, OCT, "currency", low)
+    assert seen is not None
+    assert (seen.signal, seen.beyond) == (pytest.approx(0.07), True)
+
+
+def test_off_plan_reads_a_ratio_gap_in_points() -> None:
+    rule = RuleSpec("uptime", "off_plan", "below", value=0.005)
+    # 98.9% against 99.5%: −0.6 pts, past the 0.5 pts line
+    seen = check(rule, {}, OCT, "ratio", _planned(0.989, 0.995))
+    assert seen is not None
+    assert seen.signal == pytest.approx(-0.006)
+    assert seen.line == pytest.approx(-0.005)
+    assert seen.beyond
+
+
+def test_off_plan_month_without_a_plan_is_not_judged() -> None:
+    rule = RuleSpec("revenue", "off_plan", "below", value=0.05)
+    assert check(rule, {OCT: 1.0}, OCT, "currency", {}) is None
 
 
 def test_history_each_kind_reads() -> None:

@@ -68,14 +68,75 @@ def test_validation_names_each_bad_field(client: TestClient, tokens: dict[str, s
     assert low.json()["errors"][0]["name"] == "hysteresis"
 
 
-def test_off_plan_rules_are_refused_with_a_reason(
-    client: TestClient, tokens: dict[str, str]
-) -> None:
-    response = create(client, tokens["editor"], kind="off_plan", value=0.05)
+PLAN = "kpi,month,target\n" + "".join(f"revenue,2026-{m:02d},1000\n" for m in range(5, 11))
+OFF_PLAN = {"name": "Revenue vs plan", "kind": "off_plan", "direction": "below", "value": 0.05}
+
+
+def import_plan(client: TestClient, token: str, text: str = PLAN) -> Any:
+    response = client.post(
+        "/api/v1/plans/import",
+        files={"file": ("budget.csv", text.encode(), "text/csv")},
+        data={"name": "Budget 2026", "activate": "true"},
+        headers=bearer(token),
+    )
+    assert response.status_code in (200, 201), response.text
+    return response.json()
+
+
+def test_off_plan_rule_needs_an_active_plan(client: TestClient, tokens: dict[str, str]) -> None:
+    response = create(client, tokens["editor"], **OFF_PLAN)
     assert response.status_code == 422
     [error] = response.json()["errors"]
     assert error["name"] == "kind"
-    assert "off-plan rules are not evaluated yet" in error["message"]
+    assert "there is none: import a plan and mark it active" in error["message"]
+    backtest = client.post("/api/v1/alert-rules/backtest", json={**FLOOR, **OFF_PLAN},
+                           headers=bearer(tokens["editor"]))  # fmt: skip
+    assert backtest.status_code == 422
+    assert backtest.json()["errors"][0]["name"] == "kind"
+
+
+def test_off_plan_rule_names_an_unplannable_metric_and_a_missing_gap(
+    client: TestClient, tokens: dict[str, str]
+) -> None:
+    import_plan(client, tokens["editor"])
+    response = create(
+        client, tokens["editor"], **{**OFF_PLAN, "metric": "gross_churn", "value": None}
+    )
+    assert response.status_code == 422
+    fields = {e["name"]: e["message"] for e in response.json()["errors"]}
+    assert set(fields) == {"metric", "value"}
+    assert fields["metric"].startswith("Gross churn has no plan: an off-plan rule watches a KPI")
+    assert "Revenue" in fields["metric"]
+    assert "needs the gap to plan that fires" in fields["value"]
+
+
+def test_off_plan_alert_carries_the_drilldowns_numbers(
+    client: TestClient, tokens: dict[str, str], engine: Engine
+) -> None:
+    months(engine, {"2026-05": 1000, "2026-06": 1010, "2026-07": 990, "2026-08": 1000,
+                    "2026-09": 1020, "2026-10": 930})  # fmt: skip
+    import_plan(client, tokens["editor"])
+    response = create(client, tokens["editor"], **OFF_PLAN)
+    assert response.status_code == 201, response.text
+    rule = response.json()
+    assert rule["summary"] == "Fires when Revenue is more than 5.0% below plan in a month."
+    assert (rule["status"], rule["firing_since"]) == ("firing", "2026-10")
+    [alert] = client.get("/api/v1/alerts").json()["items"]
+    assert alert["title"] == "Revenue 7.0% below plan in Oct 2026"
+    assert alert["description"].startswith(
+        "Revenue was £930 in Oct 2026 against a plan of £1.0K (Budget 2026 v1): −£70 (−7.0%)"
+    )
+    assert alert["drilldown_url"] == "/kpi/revenue?as_of=2026-10"
+    drill = client.get("/api/v1/kpis/revenue?range=6m&as_of=2026-10").json()
+    worst = drill["off_plan"][0]
+    assert (worst["period"], worst["actual"], worst["plan"]) == ("2026-10", 930.0, 1000.0)
+    assert (worst["variance"], worst["variance_pct"]) == (-70.0, pytest.approx(-0.07))
+    backtest = client.post("/api/v1/alert-rules/backtest", json={**FLOOR, **OFF_PLAN},
+                           headers=bearer(tokens["editor"])).json()  # fmt: skip
+    assert backtest["alerts"] == 1
+    assert [e["start"] for e in backtest["episodes"]] == ["2026-10"]
+    planned = [(m["period"], m["plan"]) for m in backtest["months"] if m["plan"] is not None]
+    assert planned == [(f"2026-{m:02d}", 1000.0) for m in range(5, 11)]
 
 
 def test_edit_disable_and_delete(
@@ -104,7 +165,7 @@ def test_metrics_lists_kpis_and_domain_metrics(client: TestClient) -> None:
     assert metrics["revenue"]["executive"] is True
     assert metrics["win_rate"] == {
         "key": "win_rate", "label": "Win rate", "unit": "ratio", "domain": "sales",
-        "executive": False,
+        "executive": False, "plannable": False,
     }  # fmt: skip
     assert "forecast" not in metrics
 

@@ -3,11 +3,17 @@ rejected field, disable it; the expected band on the KPI chart; viewers only rea
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import datetime as dt
+from collections.abc import Callable, Iterator
 
 import pytest
+from sqlalchemy.engine import Engine
 
-from tests.web.conftest import Watched, login
+from execdash.api.accounts import add_user
+from execdash.config import Settings
+from execdash.demo.plans import write_plans
+from tests.live_server import serving
+from tests.web.conftest import PASSWORD, Watched, login
 
 pytestmark = pytest.mark.browser
 
@@ -141,4 +147,69 @@ def test_viewers_read_the_rules_but_get_no_form(
     )
     assert not page.locator("#rule-form").is_visible()
     assert page.inner_text("#rules-table").strip().endswith("No rules yet.")
+    watched.assert_clean()
+
+
+@pytest.fixture
+def planned_url(demo_engine: Engine) -> Iterator[str]:
+    """The demo company with its budget and active reforecast, and an editor."""
+    write_plans(demo_engine, dt.date(2026, 10, 1))
+    with demo_engine.begin() as conn:
+        add_user(conn, "eddie", PASSWORD, "editor")
+    with serving(Settings(database_url=str(demo_engine.url))) as base:
+        yield base
+
+
+def test_an_off_plan_rule_reads_and_fires_at_phone_width(
+    open_page: Callable[..., Watched], planned_url: str
+) -> None:
+    watched = open_page(planned_url, width=390)
+    page = watched.page
+    login(watched, "eddie")
+    watched.goto("/alert-rules")
+    page.fill("#rule-form input[name=name]", "Revenue vs plan")
+    page.select_option("#rule-form select[name=kind]", "off_plan")
+    churn = page.locator("#rule-form select[name=metric] option[value=gross_churn]")
+    assert churn.is_disabled()  # no plan holds churn targets
+    page.select_option("#rule-form select[name=metric]", "revenue")
+    page.select_option("#rule-form select[name=direction]", "below")
+    assert page.inner_text("#value-label") == "Off plan by more than (%)"
+    page.fill("#rule-form input[name=value]", "5")
+    page.click("#rule-backtest")
+    sentence = page.locator("#backtest-rule")
+    sentence.wait_for()
+    assert sentence.inner_text() == "Fires when Revenue is more than 5.0% below plan in a month."
+    assert sentence.is_visible()
+    assert page.inner_text("#backtest-summary") == (
+        "Would have raised 2 alerts in the last 24 months (firing in 3 of them), starting "
+        "2026-01, 2026-08."
+    )
+
+    page.select_option("#rule-form select[name=direction]", "either")
+    page.click("#rule-save")
+    row = page.locator("#rules-table tbody tr", has_text="Revenue vs plan")
+    row.get_by_text("Firing since Oct 2026").wait_for()
+    text = " ".join(row.inner_text().split())
+    assert "Fires when Revenue is more than 5.0% above or below plan in a month." in text
+    assert row.locator(".rule-state-firing").is_visible()
+
+    # The alert names actual, plan and gap: the drill-down's own row for the month.
+    drill = page.evaluate(
+        "fetch('/api/v1/kpis/revenue?range=12m&granularity=month&as_of=2026-10')"
+        ".then(r => r.json()).then(b => b.off_plan.find(p => p.period === '2026-10'))"
+    )
+    assert (round(drill["actual"], -3), round(drill["plan"], -3)) == (997_000, 893_000)
+    assert round(drill["variance_pct"], 3) == 0.116
+    watched.goto("/alerts")
+    alert = page.locator("#alerts-table tbody tr", has_text="Revenue vs plan")
+    title = alert.get_by_text("Revenue 11.6% above plan in Oct 2026")
+    assert title.is_visible()
+    words = alert.get_by_text("Revenue was £997K in Oct 2026 against a plan of £893K")
+    assert words.is_visible()
+    assert "(Reforecast Q2 FY2026 v1): +£104K (+11.6%), more than the 5.0% above or below plan" in (
+        words.inner_text()
+    )
+    link = alert.get_by_role("link", name="See the numbers")
+    assert link.is_visible()
+    assert link.get_attribute("href") == "/kpi/revenue?as_of=2026-10"
     watched.assert_clean()

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
+from execdash.alerts import offplan
 from execdash.alerts.catalog import METRICS, Monthly, monthly_values
 from execdash.alerts.rules import NotEvaluable, RuleSpec, check
 from execdash.alerts.state import firing
@@ -34,6 +35,8 @@ class MonthResult:
     expected: float | None = None
     lower: float | None = None
     upper: float | None = None
+    plan: float | None = None
+    """The active plan for the month (off-plan rules)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,22 +70,31 @@ class Backtest:
         return sum(1 for m in self.months if m.firing)
 
 
-def replay(spec: RuleSpec, monthly: Monthly, months: list[dt.date], unit: str) -> Backtest:
-    """The rule replayed over `months` (oldest first) on `monthly` (pure)."""
+def replay(
+    spec: RuleSpec,
+    monthly: Monthly,
+    months: list[dt.date],
+    unit: str,
+    plan: offplan.Gaps | None = None,
+) -> Backtest:
+    """The rule replayed over `months` (oldest first) on `monthly` (pure); `plan`: each month
+    against the active plan (off-plan rules)."""
     keys = [month_key(m) for m in months]
     out = Backtest(keys[0] if keys else None, keys[-1] if keys else None)
     was = False
     start: str | None = None
     length = 0
     for month in months:
-        seen = check(spec, monthly, month, unit)
+        seen = check(spec, monthly, month, unit, plan)
         now = firing(seen, was, spec.hysteresis) if seen is not None else was
         key = month_key(month)
         b = seen.band if seen is not None else None
+        planned = plan.get(month) if plan is not None else None
         out.months.append(
             MonthResult(
                 key, monthly.get(month), now, now and not was,
                 b.expected if b else None, b.lower if b else None, b.upper if b else None,
+                planned.plan if planned else None,
             )
         )  # fmt: skip
         out.evaluable += seen is not None
@@ -100,12 +112,18 @@ def replay(spec: RuleSpec, monthly: Monthly, months: list[dt.date], unit: str) -
 
 
 def backtest(conn: sa.Connection, spec: RuleSpec, today: dt.date | None = None) -> Backtest:
-    """Replay `spec` over the 24 months ending at the latest data month."""
-    if spec.kind == "off_plan":
-        raise NotEvaluable(spec.kind)
+    """Replay `spec` over the 24 months ending at the latest data month (NotEvaluable: an
+    off-plan rule without an active plan)."""
     metric = METRICS[spec.metric]
     last = latest_month(conn) or (today or dt.date.today()).replace(day=1)
     first = add_months(last, 1 - MONTHS)
     monthly = monthly_values(conn, [metric.key], add_months(first, -HISTORY_MONTHS), last)
     months = [add_months(first, i) for i in range(MONTHS)]
-    return replay(spec, monthly[metric.key], months, metric.unit)
+    gaps = None
+    if spec.kind == "off_plan":
+        plan = offplan.active_plan(conn, [metric.key], first, last)
+        if plan is None:
+            raise NotEvaluable("an off-plan rule needs an active plan")
+        actual = monthly[metric.key]
+        gaps = offplan.gaps(metric.key, metric.unit, actual, plan.monthly.get(metric.key, {}))
+    return replay(spec, monthly[metric.key], months, metric.unit, gaps)

@@ -6,6 +6,8 @@ from execdash.alerts.catalog import Metric
 from execdash.alerts.rules import Check, RuleSpec
 from execdash.alerts.state import clear_line
 from execdash.insights import wording
+from execdash.metrics.planned import PlanPoint
+from execdash.metrics.tiles import change_unit
 from execdash.metrics.windows import month_key
 
 
@@ -27,6 +29,17 @@ def _percent(fraction: float) -> str:
     return wording.percent(fraction, signed=True)
 
 
+def plan_tolerance(metric: Metric, value: float) -> str:
+    """An off-plan rule's tolerance in the unit its gap is read in: 5.0%, 0.5 pts, 0.10×."""
+    if change_unit(metric.key, metric.unit) == "points":
+        return wording.change(value, metric.unit, metric.key)
+    return wording.percent(abs(value))
+
+
+def _plan_side(direction: str) -> str:
+    return {"above": "above", "below": "below"}.get(direction, "above or below")
+
+
 def title(metric: Metric, rule: RuleSpec, check: Check, symbol: str) -> str:
     """One line: what happened, in which month."""
     month = wording.month(month_key(check.month))
@@ -41,16 +54,39 @@ def title(metric: Metric, rule: RuleSpec, check: Check, symbol: str) -> str:
     if check.band is not None:
         side = "high" if check.value > check.band.expected else "low"
         return f"{metric.label} unusually {side} in {month}"
+    if check.planned is not None and check.reference is not None:
+        side = "above" if check.value > check.reference else "below"
+        gap = plan_tolerance(metric, _plan_gap(metric, check))
+        return f"{metric.label} {gap} {side} plan in {month}"
     return f"{metric.label} in {month}"
 
 
+def _plan_gap(metric: Metric, check: Check) -> float:
+    p = check.planned
+    if p is None:
+        return 0.0
+    if change_unit(metric.key, metric.unit) == "points":
+        return p.variance or 0.0
+    return p.variance_pct or 0.0
+
+
 def description(
-    metric: Metric, rule: RuleSpec, check: Check, rule_name: str, rule_id: int, symbol: str
+    metric: Metric,
+    rule: RuleSpec,
+    check: Check,
+    rule_name: str,
+    rule_id: int,
+    symbol: str,
+    plan_label: str | None = None,
 ) -> str:
     """What the numbers were, what the rule says, and when it will resolve."""
     month = wording.month(month_key(check.month))
     now = amount(metric, check.value, symbol)
     named = f"rule “{rule_name}” (#{rule_id})"
+    if check.planned is not None and check.reference is not None:
+        return _off_plan_description(
+            metric, rule, check, check.planned, check.reference, named, symbol, plan_label
+        )
     if rule.kind == "threshold":
         side = "above" if check.above else "below"
         back = amount(metric, clear_line(check, rule.hysteresis), symbol)
@@ -101,10 +137,40 @@ def description(
     return f"{metric.label} was {now} in {month} ({named})."
 
 
+def _off_plan_description(
+    metric: Metric,
+    rule: RuleSpec,
+    check: Check,
+    p: PlanPoint,
+    reference: float,
+    named: str,
+    symbol: str,
+    plan_label: str | None,
+) -> str:
+    """Actual, plan and gap (in the unit and the percent the drill-down shows), and the line."""
+    month = wording.month(month_key(check.month))
+    plan = amount(metric, reference, symbol)
+    of = f" ({plan_label})" if plan_label else ""
+    gap = step(metric, p.variance or 0.0, symbol)
+    if change_unit(metric.key, metric.unit) == "relative" and p.variance_pct is not None:
+        gap += f" ({_percent(p.variance_pct)})"
+    side = _plan_side(rule.direction)
+    back = plan_tolerance(metric, clear_line(check, rule.hysteresis))
+    return (
+        f"{metric.label} was {amount(metric, check.value, symbol)} in {month} against a plan of "
+        f"{plan}{of}: {gap}, more than the {plan_tolerance(metric, rule.value or 0.0)} {side} "
+        f"plan allowed by {named}. It resolves when {metric.label.lower()} is within {back} of "
+        "plan."
+    )
+
+
 def resolved(metric: Metric, check: Check, symbol: str) -> str:
     """The sentence added when the condition clears."""
     month = wording.month(month_key(check.month))
     now = amount(metric, check.value, symbol)
+    if check.planned is not None and check.reference is not None:
+        plan = amount(metric, check.reference, symbol)
+        return f" Resolved: {metric.label.lower()} was {now} in {month} against a plan of {plan}."
     return f" Resolved: {metric.label.lower()} was {now} in {month}."
 
 
@@ -135,5 +201,9 @@ def rule_sentence(metric: Metric, rule: RuleSpec, symbol: str) -> str:
             f"{(rule.sensitivity or 3):g}: that many robust standard deviations)."
         )
     if rule.kind == "off_plan":
-        return f"Fires when {name} is off plan by more than {wording.percent(rule.value or 0)}."
+        side = _plan_side(rule.direction)
+        return (
+            f"Fires when {name} is more than {plan_tolerance(metric, rule.value or 0.0)} {side} "
+            "plan in a month."
+        )
     return f"Watches {name}."

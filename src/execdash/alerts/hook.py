@@ -10,11 +10,13 @@ import sqlalchemy as sa
 
 from execdash.alerts.catalog import METRICS
 from execdash.alerts.evaluate import evaluate
+from execdash.alerts.offplan import PLAN_TABLES
 from execdash.db.changes import add_change_hook
 
 log = logging.getLogger("execdash.alerts")
-METRIC_TABLES = frozenset().union(*(m.tables for m in METRICS.values()))
-"""A change to none of these tables can move no metric: nothing to evaluate, nothing read."""
+METRIC_TABLES = frozenset().union(*(m.tables for m in METRICS.values())) | PLAN_TABLES
+"""A change to none of these tables can move no metric nor plan: nothing to evaluate, nothing
+read."""
 
 
 def after_change(conn: sa.Connection, changed: frozenset[str] | None) -> None:

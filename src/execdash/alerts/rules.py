@@ -3,7 +3,9 @@
 Every kind reduces to a signal and a line: threshold → the metric's value against the rule's
 value; change → the relative change against the comparison month (previous month or the same
 month a year earlier) against ± the rule's fraction; anomaly → how many robust standard
-deviations the value lies from its expected value (`alerts.anomaly`) against the sensitivity.
+deviations the value lies from its expected value (`alerts.anomaly`) against the sensitivity;
+off plan → the month's gap to the active plan (relative, or in points for ratios: the
+drill-down's variance, `alerts.offplan`) against ± the rule's tolerance.
 Pure functions; the state machine that adds hysteresis is `alerts.state`.
 """
 
@@ -15,6 +17,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 from execdash.alerts.anomaly import DEFAULT_SENSITIVITY, Band, band
+from execdash.metrics.planned import PlanPoint
+from execdash.metrics.tiles import change_unit
 from execdash.metrics.windows import add_months
 
 Kind = Literal["threshold", "change", "off_plan", "anomaly"]
@@ -53,6 +57,8 @@ class Check:
     band: Band | None = None
     small: bool = False
     """Both months are under the rule's minimum volume: too small to fire."""
+    planned: PlanPoint | None = None
+    """The month against the active plan (off-plan rules): actual, plan and variance."""
 
     @property
     def beyond(self) -> bool:
@@ -61,7 +67,7 @@ class Check:
 
 
 class NotEvaluable(ValueError):
-    """A rule kind that cannot be evaluated on this installation (off plan without plans)."""
+    """A rule that cannot be evaluated: off plan without an active plan."""
 
 
 def _oriented(direction: Direction, signal: float, line: float) -> tuple[float, float, bool]:
@@ -87,10 +93,32 @@ def history_needed(rule: RuleSpec) -> int:
     return 0
 
 
+def plan_gap(point: PlanPoint, key: str, unit: str) -> float | None:
+    """The month's gap to plan as an off-plan rule reads it: relative (−0.06 = 6% below plan),
+    or the difference for ratios (−0.004 = 0.4 pts below), as the drill-down shows it."""
+    if change_unit(key, unit) == "points":  # type: ignore[arg-type]
+        return point.variance
+    return point.variance_pct
+
+
 def check(
-    rule: RuleSpec, monthly: Mapping[dt.date, float], month: dt.date, unit: str
+    rule: RuleSpec,
+    monthly: Mapping[dt.date, float],
+    month: dt.date,
+    unit: str,
+    plan: Mapping[dt.date, PlanPoint] | None = None,
 ) -> Check | None:
-    """The rule on `month`, or None when the month (or what it is compared with) has no value."""
+    """The rule on `month`, or None when the month (or what it is compared with) has no value;
+    `plan` is the month-by-month comparison with the active plan (off-plan rules)."""
+    if rule.kind == "off_plan":
+        if plan is None:
+            raise NotEvaluable("an off-plan rule needs an active plan")
+        point = plan.get(month)
+        gap = plan_gap(point, rule.metric, unit) if point is not None else None
+        if point is None or gap is None or point.actual is None:
+            return None
+        signal, line, above = _oriented(rule.direction, gap, float(rule.value or 0.0))
+        return Check(month, point.actual, signal, line, above, point.plan, month, planned=point)
     value = monthly.get(month)
     if value is None:
         return None

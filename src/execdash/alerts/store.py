@@ -174,6 +174,13 @@ def rewrite_alert(
     )
 
 
+def alert_words(conn: sa.Connection, alert_id: int) -> tuple[str, str] | None:
+    """An alert's title and description, or None when the row is gone."""
+    a = s.alerts
+    row = conn.execute(sa.select(a.c.title, a.c.description).where(a.c.id == alert_id)).first()
+    return (str(row.title), str(row.description or "")) if row else None
+
+
 def set_alert_state(conn: sa.Connection, alert_id: int, state: str, user: str) -> None:
     """Set an alert's workflow state (open, acknowledged, closed)."""
     st = t.alert_status

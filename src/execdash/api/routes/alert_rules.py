@@ -14,7 +14,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from execdash.alerts import backtest as bt
-from execdash.alerts import describe, evaluate, hook, store
+from execdash.alerts import describe, evaluate, hook, offplan, store
 from execdash.alerts.catalog import METRICS
 from execdash.alerts.rules import DEFAULT_HYSTERESIS
 from execdash.api.auth import Editor, Reader
@@ -24,6 +24,8 @@ from execdash.api.fields import RowId, UtcDateTime
 from execdash.db.changes import record_data_change
 from execdash.db.tables import alert_rules
 from execdash.metrics.materialise import configured_symbol
+from execdash.plans import store as plan_store
+from execdash.plans.catalog import PLANNABLE
 
 router = APIRouter(prefix="/api/v1/alert-rules", tags=["alert rules"])
 READ_ERRORS = problem_responses(401, 422)
@@ -33,9 +35,9 @@ Kind = Literal["threshold", "change", "off_plan", "anomaly"]
 Direction = Literal["above", "below", "either"]
 Compare = Literal["previous", "year_ago"]
 Severity = Literal["low", "medium", "high"]
-OFF_PLAN_REFUSED = (
-    "off-plan rules are not evaluated yet (each KPI tile already shows its plan status on the "
-    "page); use a threshold, change or anomaly rule"
+NO_ACTIVE_PLAN = (
+    "an off-plan rule compares with the active plan and there is none: import a plan and mark "
+    "it active on the Plans page (/plans) first"
 )
 
 
@@ -52,7 +54,8 @@ class RuleFields(BaseModel):
     value: float | None = Field(
         None,
         description="threshold: the line, in the metric's unit (ratios 0–1); change: the "
-        "relative change that fires, e.g. 0.1 = 10%; off plan: the tolerated shortfall.",
+        "relative change that fires, e.g. 0.1 = 10%; off plan: the gap to the active plan that "
+        "fires, relative (0.05 = 5%) or, for ratio KPIs, in ratio units (0.005 = 0.5 pts).",
     )
     compare: Compare | None = Field(None, description="change: previous month or a year ago.")
     min_volume: float | None = Field(
@@ -131,6 +134,7 @@ class MetricChoice(BaseModel):
     unit: str
     domain: str
     executive: bool
+    plannable: bool = Field(description="A plan can hold targets for it (off-plan rules).")
 
 
 class BacktestMonth(BaseModel):
@@ -143,6 +147,7 @@ class BacktestMonth(BaseModel):
     expected: float | None
     lower: float | None
     upper: float | None
+    plan: float | None = Field(None, description="The active plan for the month (off plan).")
 
 
 class BacktestEpisode(BaseModel):
@@ -157,6 +162,7 @@ class BacktestResult(BaseModel):
     """How often the draft would have fired over the last 24 months, and when."""
 
     summary: str
+    rule: str = Field(description="What the draft rule watches for, in one sentence.")
     first: str | None
     last: str | None
     alerts: int
@@ -183,7 +189,7 @@ def problems(values: dict[str, Any]) -> list[tuple[str, str]]:
     for name in ("value", "min_volume", "sensitivity", "hysteresis"):
         _finite(name, values.get(name), found)
     if kind == "off_plan":
-        found.append(("kind", OFF_PLAN_REFUSED))
+        found.extend(_off_plan_problems(values.get("metric"), value))
     if kind == "threshold":
         if value is None:
             found.append(("value", "a threshold rule needs the value of its line"))
@@ -203,9 +209,26 @@ def problems(values: dict[str, Any]) -> list[tuple[str, str]]:
     return found
 
 
-def _checked(values: dict[str, Any]) -> dict[str, Any]:
+def _off_plan_problems(metric: object, value: float | None) -> list[tuple[str, str]]:
+    """What is wrong with an off-plan rule's metric and value."""
+    found: list[tuple[str, str]] = []
+    if isinstance(metric, str) and metric in METRICS and not offplan.plannable(metric):
+        names = ", ".join(METRICS[k].label for k in PLANNABLE if k in METRICS)
+        found.append(
+            ("metric", f"{METRICS[metric].label} has no plan: an off-plan rule watches a KPI "
+                       f"a plan holds targets for ({names})")
+        )  # fmt: skip
+    if value is None or not 0 < value <= 10:
+        found.append(("value", "an off-plan rule needs the gap to plan that fires, above 0 "
+                               "(0.05 = 5%; for ratio KPIs 0.005 = 0.5 pts)"))  # fmt: skip
+    return found
+
+
+def _checked(values: dict[str, Any], conn: sa.Connection) -> dict[str, Any]:
     """`values` with defaults filled in, or a 422 naming every bad field."""
     found = problems(values)
+    if values.get("kind") == "off_plan" and plan_store.active_plan(conn) is None:
+        found.append(("kind", NO_ACTIVE_PLAN))
     if found:
         raise RequestValidationError(
             [{"loc": ("body", name), "msg": msg, "type": "value_error", "input": None}
@@ -279,6 +302,7 @@ def list_metrics(_user: Reader) -> list[MetricChoice]:
             unit=m.unit,
             domain=m.domain,
             executive=m.source == "executive",
+            plannable=offplan.plannable(m.key),
         )
         for m in METRICS.values()
     ]
@@ -299,7 +323,7 @@ def _saved(conn: sa.Connection, rule_id: int) -> Rule:
 @router.post("", response_model=Rule, status_code=201, responses=WRITE_ERRORS)
 def create_rule(body: RuleFields, conn: WriteConn, user: Editor) -> Rule:
     """Save a rule; it is evaluated at once, so a rule already true fires now."""
-    rule_id = store.insert_rule(conn, _checked(body.model_dump()), user.username)
+    rule_id = store.insert_rule(conn, _checked(body.model_dump(), conn), user.username)
     return _saved(conn, rule_id)
 
 
@@ -315,7 +339,7 @@ def update_rule(rule_id: RowId, body: RuleUpdate, conn: WriteConn, user: Editor)
                 [{"loc": ("body", required), "msg": "cannot be null", "type": "value_error",
                   "input": None}]
             )  # fmt: skip
-    merged = _checked({**_values_of(row), **changes})
+    merged = _checked({**_values_of(row), **changes}, conn)
     deciding = {k for k in changes if k not in ("name", "severity", "enabled")}
     if not merged["enabled"] and row.enabled:
         evaluate.close_rule_alerts(conn, rule_id, user.username, "the rule was disabled")
@@ -352,16 +376,19 @@ def _backtest_summary(result: bt.Backtest) -> str:
 @router.post("/backtest", response_model=BacktestResult, responses=WRITE_ERRORS)
 def backtest_rule(body: RuleFields, conn: ReadConn, _user: Editor) -> BacktestResult:
     """Replay a draft rule (nothing is saved) over the last 24 months."""
-    values = _checked(body.model_dump())
+    values = _checked(body.model_dump(), conn)
     spec = store.spec_of(values)
     result = bt.backtest(conn, spec, dt.date.today())
     return BacktestResult(
-        summary=_backtest_summary(result), first=result.first, last=result.last,
+        summary=_backtest_summary(result),
+        rule=describe.rule_sentence(METRICS[spec.metric], spec, configured_symbol()),
+        first=result.first, last=result.last,
         alerts=result.alerts, firing_months=result.firing_months,
         evaluable_months=result.evaluable,
         episodes=[BacktestEpisode(start=e.start, end=e.end, months=e.months)
                   for e in result.episodes],
         months=[BacktestMonth(period=m.period, value=m.value, firing=m.firing, started=m.started,
-                              expected=m.expected, lower=m.lower, upper=m.upper)
+                              expected=m.expected, lower=m.lower, upper=m.upper,
+                              plan=m.plan)
                 for m in result.months],
     )  # fmt: skip

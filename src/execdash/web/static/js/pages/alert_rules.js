@@ -12,7 +12,7 @@ const DIRECTIONS = {
   threshold: [["below", "It is below the value"], ["above", "It is above the value"]],
   change: [["below", "It falls by more than"], ["above", "It rises by more than"], ["either", "It moves either way by more than"]],
   anomaly: [["either", "It leaves its expected band"], ["below", "It falls below its expected band"], ["above", "It rises above its expected band"]],
-  off_plan: [["below", "It falls short of plan by more than"]],
+  off_plan: [["below", "It is below plan by more than"], ["above", "It is above plan by more than"], ["either", "It is off plan either way by more than"]],
 };
 const KIND_LABELS = { threshold: "Threshold", change: "Change", anomaly: "Anomaly", off_plan: "Off plan" };
 const DOMAIN_LABELS = {
@@ -31,16 +31,29 @@ function percentUnit(metric) {
   return metric && (metric.unit === "ratio" || metric.key === "nps");
 }
 
+/** Book-to-bill reads as a multiple (1.08×): typed as it reads. */
+function multiple(metric) {
+  return metric?.key === "book_to_bill";
+}
+
+/** How an off-plan gap is typed: % of plan, pts for ratio KPIs, × for book-to-bill. */
+function planGapUnit(metric) {
+  if (multiple(metric)) return "×";
+  return metric?.unit === "ratio" ? "pts" : "%";
+}
+
 function toApi(kind, metric, text) {
   if (text === "" || text === null || text === undefined) return null;
   const number = Number(String(text).replace(/[,£$€\s%]/g, ""));
   if (!Number.isFinite(number)) return NaN;
-  if (kind === "change" || kind === "off_plan" || percentUnit(metric)) return number / 100;
+  if (kind === "off_plan") return planGapUnit(metric) === "×" ? number : number / 100;
+  if (kind === "change" || percentUnit(metric)) return number / 100;
   return number;
 }
 
 function fromApi(kind, metric, value) {
   if (value === null || value === undefined) return "";
+  if (kind === "off_plan" && planGapUnit(metric) === "×") return String(value);
   if (kind === "change" || kind === "off_plan" || percentUnit(metric)) return String(Math.round(value * 10000) / 100);
   return String(value);
 }
@@ -51,10 +64,15 @@ function showFields() {
   const metric = metricOf(f.elements.metric.value);
   const previous = f.elements.direction.value;
   fill(f.elements.direction, DIRECTIONS[kind].map(([v, label]) => h("option", { value: v, text: label, selected: v === previous })));
+  // an off-plan rule watches a KPI the plan holds targets for
+  for (const option of f.elements.metric.options) option.disabled = kind === "off_plan" && !metricOf(option.value)?.plannable;
+  if (f.elements.metric.selectedOptions[0]?.disabled) f.elements.metric.value = metrics.find((m) => m.plannable)?.key || "";
   for (const label of f.querySelectorAll("[data-for]")) label.hidden = !label.dataset.for.split(" ").includes(kind);
   const unit = metric ? (percentUnit(metric) ? (metric.key === "nps" ? "NPS points" : "%") : formatUnit(metric.unit)) : "";
-  document.getElementById("value-label").textContent = kind === "change" || kind === "off_plan"
-    ? "By (%)" : `Value (${unit})`;
+  const metricNow = metricOf(f.elements.metric.value);
+  document.getElementById("value-label").textContent = kind === "off_plan"
+    ? `Off plan by more than (${planGapUnit(metricNow)})`
+    : kind === "change" ? "By (%)" : `Value (${unit})`;
   document.getElementById("volume-label").textContent = `Only when either month is at least (${unit || "value"})`;
 }
 
@@ -238,7 +256,9 @@ function renderBacktest(result, body) {
       h("span", { class: "item-meta", text: ` · ${e.months} month${e.months === 1 ? "" : "s"} firing` }))))
     : null;
   const chart = h("div", { class: "backtest-chart" });
-  fill(box, h("p", { class: "backtest-summary", id: "backtest-summary", text: result.summary }), episodes, chart);
+  fill(box,
+    result.rule ? h("p", { class: "backtest-rule", id: "backtest-rule", text: result.rule }) : null,
+    h("p", { class: "backtest-summary", id: "backtest-summary", text: result.summary }), episodes, chart);
   const periods = result.months.map((m) => m.period);
   const series = [{ name: metric?.label || body.metric, key: body.metric, unit, type: "line", data: result.months.map((m) => m.value) }];
   if (body.kind === "anomaly") {
@@ -249,6 +269,9 @@ function renderBacktest(result, body) {
         csv: result.months.map((m) => m.upper),
         shown: result.months.map((m) => (m.upper === null ? "—" : `${fmt(m.lower)} – ${fmt(m.upper)}`)) },
     );
+  }
+  if (body.kind === "off_plan") {
+    series.push({ name: "Plan", key: "plan", unit, type: "line", dashed: true, data: result.months.map((m) => m.plan) });
   }
   series.push({ name: "Would fire", key: "firing", unit, type: "line", symbol: "diamond", symbolSize: 11, sparse: true,
     data: result.months.map((m) => (m.firing ? m.value : null)), dashed: true });
