@@ -7,6 +7,7 @@ import json
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from execdash.alerts import store as rule_store
 from execdash.db.engine import begin_write
 from execdash.db.schema import alerts
 from execdash.db.tables import delivery_outbox
@@ -79,3 +80,27 @@ def test_two_scanners_at_once_queue_each_alert_once(any_engine: Engine) -> None:
     for t in threads:
         t.join(60)
     assert len(_queued(any_engine)) == 5
+
+
+def test_an_alert_a_rule_raised_links_to_its_drilldown(any_engine: Engine) -> None:
+    alertscan.scan(any_engine, "http://dash")  # the baseline: an empty table
+    with begin_write(any_engine) as conn:
+        store.add_channel(conn, "all", "webhook", "http://127.0.0.1:9/a")
+        rule_id = rule_store.insert_rule(
+            conn, {"name": "Floor", "metric": "revenue", "kind": "threshold",
+                   "direction": "below", "value": 1.0}, "tester",
+        )  # fmt: skip
+    by_rule = _alert(any_engine, "Revenue below plan")
+    by_person = _alert(any_engine, "Gateway down")
+    with begin_write(any_engine) as conn:
+        rule_store.add_firing(conn, rule_id, by_rule, "2026-10", 0.5)
+    assert alertscan.scan(any_engine, "http://dash") == 2
+    with any_engine.connect() as conn:
+        payloads = [
+            json.loads(p) for p in conn.execute(sa.select(delivery_outbox.c.payload)).scalars()
+        ]
+    urls = {p["alert"]["id"]: p["url"] for p in payloads}
+    assert urls == {
+        by_rule: "http://dash/kpi/revenue?as_of=2026-10",
+        by_person: "http://dash/alerts",
+    }

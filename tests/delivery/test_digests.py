@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import html as html_lib
+import re
 import threading
 from collections.abc import Iterator
 
@@ -16,8 +18,9 @@ from execdash.config import Settings
 from execdash.db.engine import begin_write, create_engine
 from execdash.db.tables import delivery_outbox
 from execdash.delivery import digests, render, store, worker
-from execdash.delivery.formatting import format_change, format_value
+from execdash.delivery.formatting import format_change, format_delta, format_points, format_value
 from execdash.delivery.settings import DeliverySettings
+from execdash.demo.plans import write_plans
 from tests.delivery.conftest import Mailbox, SmtpSettings
 
 MONDAY_NOON = dt.datetime(2026, 11, 30, 12, 0)
@@ -53,6 +56,53 @@ def test_every_kpi_reads_as_the_api_says(
         assert f">{row.value}<" in page
     summary = api.get("/api/v1/summary", params={"range": range_}).json()
     assert sorted(t for _, t in d.statements) == sorted(s["text"] for s in summary["statements"])
+
+
+def _read(page: str) -> str:
+    """The digest's HTML as a reader sees it: tags gone, entities decoded, spaces collapsed."""
+    return " ".join(html_lib.unescape(re.sub(r"<[^>]+>", " ", page)).split())
+
+
+def test_each_planned_kpi_shows_its_plan_status_as_the_tile(
+    demo_engine: Engine, api: TestClient
+) -> None:
+    write_plans(demo_engine, dt.date(2026, 10, 1))
+    with demo_engine.connect() as conn:
+        d = digests.build(conn, _who("cfo"), symbol="£", public_url="http://x")
+    answer = api.get("/api/v1/dashboard", params={"range": "12m"}).json()
+    seen = _read(render.html(d, [], inline=True))
+    plain = render.text(d)
+    words = {"on_track": "On track", "at_risk": "At risk", "off_track": "Off track"}
+    planned = [k for k in answer["kpis"] if k["plan"] is not None and k["plan"]["status"]]
+    assert len(planned) >= 5
+    name = f"{planned[0]['plan']['plan_name']} v{planned[0]['plan']['plan_version']}"
+    assert f"Against plan {name}: the status is judged on where each KPI's plan year" in seen
+    for k in planned:
+        p = k["plan"]
+        status = words[p["status"]]
+        attained = f" · {format_value(p['attainment'], 'ratio')} of plan" if p["attainment"] else ""
+        variance = (
+            format_points(p["variance"], k["key"])
+            if p["variance_unit"] == "points"
+            else format_delta(p["variance_pct"])
+        )
+        figures = f"Plan {format_value(p['plan'], k['unit'], k['key'])} · {variance} vs plan"
+        assert f"{k['label']} {status}{attained} {figures}" in seen, k["key"]
+        assert f"- {k['label']}: " in plain
+        assert f"{status}{attained.replace(' ·', ',')} ({figures})" in plain, k["key"]
+    revenue = next(k for k in planned if k["key"] == "revenue")["plan"]
+    # the tile's own numbers, by hand: attainment = actual / plan over the planned months
+    assert revenue["attainment"] == pytest.approx(revenue["actual"] / revenue["plan"])
+
+
+def test_without_an_active_plan_the_digest_shows_no_plan_status(demo_engine: Engine) -> None:
+    with demo_engine.connect() as conn:
+        d = digests.build(conn, _who("ceo"), symbol="£", public_url="http://x")
+    assert d.plan_name is None
+    assert all(k.plan is None for k in d.kpis)
+    seen = _read(render.html(d, [], inline=True))
+    assert "Against plan" not in seen
+    assert "of plan" not in seen
 
 
 def test_each_role_reads_its_own_figures_first(demo_engine: Engine) -> None:

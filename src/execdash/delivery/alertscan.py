@@ -5,7 +5,8 @@ alert's fingerprint (SHA-256 of type, title, description, severity) is compared 
 queued. The first scan of an installation records what exists without sending it (no flood of
 old alerts); later scans queue each new alert and each changed one, once per channel whose
 minimum severity it reaches (the outbox de-duplicates by alert, fingerprint and channel, so
-several workers scanning at once queue it once).
+several workers scanning at once queue it once). A message links to the alert's drill-down
+(the metric's page at its month) when an alert rule raised it, else to the Alerts page.
 """
 
 from __future__ import annotations
@@ -19,7 +20,14 @@ from sqlalchemy.engine import Engine
 
 from execdash.db.engine import begin_write
 from execdash.db.schema import alerts
-from execdash.db.tables import alert_status, app_meta, delivery_alerts_seen, delivery_channels
+from execdash.db.tables import (
+    alert_firings,
+    alert_rules,
+    alert_status,
+    app_meta,
+    delivery_alerts_seen,
+    delivery_channels,
+)
 from execdash.db.upsert import insert
 from execdash.delivery import outbox
 
@@ -39,6 +47,14 @@ def reaches(severity: str | None, minimum: str) -> bool:
     return SEVERITY_RANK.get(severity or "low", 1) >= SEVERITY_RANK[minimum]
 
 
+def drilldown_path(metric: str | None, period: str | None) -> str | None:
+    """The page of the metric an alert rule watched, at the alert's month (None otherwise)."""
+    from execdash.alerts.catalog import METRICS  # the rules' metrics (their drill-down pages)
+
+    found = METRICS.get(metric or "")
+    return found.drilldown_url(period) if found else None
+
+
 def _changes(conn: sa.Connection) -> tuple[bool, list[tuple[str, dict[str, Any], str]]]:
     """(baseline taken?, [(event, alert, fingerprint)]) for alerts new or changed since queued."""
     baseline = conn.execute(
@@ -46,8 +62,17 @@ def _changes(conn: sa.Connection) -> tuple[bool, list[tuple[str, dict[str, Any],
     ).scalar_one_or_none()
     seen = {int(i): str(f) for i, f in conn.execute(sa.select(SEEN.c.alert_id, SEEN.c.fingerprint))}
     rows = conn.execute(
-        sa.select(alerts, sa.func.coalesce(alert_status.c.status, "open").label("status"))
-        .select_from(alerts.outerjoin(alert_status, alert_status.c.alert_id == alerts.c.id))
+        sa.select(
+            alerts,
+            sa.func.coalesce(alert_status.c.status, "open").label("status"),
+            alert_rules.c.metric,
+            alert_firings.c.last_period,
+        )
+        .select_from(
+            alerts.outerjoin(alert_status, alert_status.c.alert_id == alerts.c.id)
+            .outerjoin(alert_firings, alert_firings.c.alert_id == alerts.c.id)
+            .outerjoin(alert_rules, alert_rules.c.id == alert_firings.c.rule_id)
+        )
         .order_by(alerts.c.id)
     )
     found = []
@@ -65,6 +90,7 @@ def _changes(conn: sa.Connection) -> tuple[bool, list[tuple[str, dict[str, Any],
             "severity": row.severity,
             "created_at": created,
             "status": row.status,
+            "drilldown": drilldown_path(row.metric, row.last_period),
         }
         found.append((event, alert, mark))
     return baseline is not None, found
@@ -90,7 +116,8 @@ def scan(engine: Engine, public_url: str) -> int:
             for channel in channels:
                 if not reaches(alert["severity"], channel.min_severity):
                     continue
-                payload = {"event": event, "alert": alert, "url": f"{public_url}/alerts"}
+                page = alert["drilldown"] or "/alerts"
+                payload = {"event": event, "alert": alert, "url": f"{public_url}{page}"}
                 key = f"alert:{alert['id']}:{mark[:16]}:{channel.id}"
                 if outbox.enqueue(conn, "alert", key, payload, channel_id=channel.id):
                     queued += 1

@@ -2,7 +2,8 @@
 
 KPIs come from `metrics.executive.kpis`, the written summary from the summary endpoint's
 `gather` + `insights.summary.summarise`, alerts and risks from the alerts and risks endpoints'
-queries, the chart series from `metrics.finance.revenue_trend` and `metrics.drilldown`; values are
+queries, the chart series from `metrics.finance.revenue_trend` and `metrics.drilldown`, each KPI
+against the active plan from `plans.attach.with_plan` (as the dashboard's tiles); values are
 formatted by `delivery.formatting`, the page's own rules. Nothing here computes a number.
 """
 
@@ -20,6 +21,7 @@ from execdash.delivery.formatting import (
     format_value,
 )
 from execdash.delivery.periods import Period
+from execdash.delivery.planstatus import PlanLine, plan_line
 from execdash.metrics.models import Kpi, Series
 from execdash.metrics.windows import Window
 
@@ -41,6 +43,8 @@ class KpiRow:
     """good, bad or neutral: whether the change is good news (the tile's colour)."""
     previous: str
     kpi: Kpi
+    plan: PlanLine | None = None
+    """Its standing against the active plan (None without one, or for an unplanned KPI)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,24 +95,31 @@ class Digest:
     revenue_trend: list[Series]
     focus: Series | None
     links: dict[str, str] = field(default_factory=dict)
+    plan_name: str | None = None
+    """`Budget FY2026 v2`: the active plan the KPIs are judged against, if any."""
 
 
 def kpi_row(kpi: Kpi, symbol: str) -> KpiRow:
     """A KPI as the overview's tile shows it: value, arrow + change, tone, what it compares with."""
     value = format_value(kpi.value, kpi.unit, kpi.key, symbol)
+    plan = plan_line(kpi, symbol)
     previous = (
         ""
         if kpi.previous is None
         else f"vs {format_value(kpi.previous, kpi.unit, kpi.key, symbol)}"
     )
     if kpi.change is None:
-        return KpiRow(kpi.key, kpi.label, value, "— no previous", "", "neutral", previous, kpi)
+        return KpiRow(
+            kpi.key, kpi.label, value, "— no previous", "", "neutral", previous, kpi, plan
+        )
     if not kpi.comparable:
-        return KpiRow(kpi.key, kpi.label, value, "change withheld", "", "neutral", previous, kpi)
+        return KpiRow(
+            kpi.key, kpi.label, value, "change withheld", "", "neutral", previous, kpi, plan
+        )
     arrow = {"up": "▲", "down": "▼"}.get(kpi.direction, "▶")
     tone = {True: "good", False: "bad"}.get(kpi.favourable, "neutral")  # type: ignore[arg-type]
     change = format_change(kpi.change_unit, kpi.change, kpi.delta, kpi.key)
-    return KpiRow(kpi.key, kpi.label, value, change, arrow, tone, previous, kpi)
+    return KpiRow(kpi.key, kpi.label, value, change, arrow, tone, previous, kpi, plan)
 
 
 def _alert_line(row: sa.Row[tuple[object, ...]]) -> AlertLine:
@@ -142,10 +153,13 @@ def gather(
     from execdash.db.schema import alerts
     from execdash.insights.summary import summarise
     from execdash.metrics import drilldown, finance
+    from execdash.plans.attach import with_plan
 
     inputs = summary_inputs(conn, window, symbol)
     summary = summarise(inputs)
-    kpis = roles.ordered(inputs.kpis, role, lambda k: k.key)
+    planned = with_plan(conn, window, inputs.kpis)  # the dashboard tiles' plan comparison
+    kpis = roles.ordered(planned, role, lambda k: k.key)
+    plan_of = next((k.plan for k in planned if k.plan is not None), None)
     statements = roles.ordered(summary.statements, role, lambda s: s.topic)
     newest = alerts.c.created_at.desc().nulls_last(), alerts.c.id.desc()
     new_rows = conn.execute(
@@ -194,6 +208,7 @@ def gather(
         risks=risks,
         revenue_trend=finance.revenue_trend(conn, window),
         focus=drilldown.drilldown(conn, window, focus_key).series,
+        plan_name=f"{plan_of.plan_name} v{plan_of.plan_version}" if plan_of else None,
         links={
             "overview": f"{public_url}/?range={window.range_key}&as_of={window.as_of}",
             "alerts": f"{public_url}/alerts",

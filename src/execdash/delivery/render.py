@@ -12,7 +12,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from execdash.delivery import charts, roles
-from execdash.delivery.content import Digest
+from execdash.delivery.content import Digest, KpiRow
 from execdash.delivery.formatting import format_date
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -88,13 +88,24 @@ def html(d: Digest, images: list[Chart], *, inline: bool) -> str:
     )
 
 
+def _plan_text(k: KpiRow) -> str:
+    """` · On track, 99.8% of plan (Plan £9.7M · −0.2% vs plan)` for a planned KPI."""
+    p = k.plan
+    if p is None:
+        return ""
+    standing = ", ".join(part for part in (p.status, p.attainment) if part)
+    return f" · {standing + ' ' if standing else ''}({p.figures})"
+
+
 def text(d: Digest) -> str:
     """The same digest as plain text (mail clients that show no HTML)."""
     lines = [subject(d), f"Compared with {d.compared_with}.", "", "KEY FIGURES"]
+    if d.plan_name:
+        lines.append(f"Against plan {d.plan_name}.")
     for k in d.kpis:
         lines.append(
             f"- {k.label}: {k.value} ({k.arrow + ' ' if k.arrow else ''}{k.change}"
-            f"{', ' + k.previous if k.previous else ''})"
+            f"{', ' + k.previous if k.previous else ''}){_plan_text(k)}"
         )
     lines += ["", "WHAT MOVED AND WHY", *(f"- {t}" for _, t in d.statements)]
     if d.actions:
