@@ -66,3 +66,32 @@ def test_drilldown_csv_is_series_or_breakdown(client: TestClient, company: Engin
         "customer,value,share,rate,numerator,denominator",
         "Acme,400.0,0.8,0.4,400.0,1000.0",
     ]
+
+
+def test_with_last_year_the_drilldown_carries_the_series_a_year_earlier(
+    demo_engine: Engine,
+) -> None:
+    from execdash.api.app import create_app
+    from execdash.config import Settings
+
+    url = demo_engine.url.render_as_string(hide_password=False)
+    with TestClient(create_app(Settings(database_url=url))) as demo:
+        for key in ("revenue", "gm", "payback"):
+            now = demo.get(
+                f"/api/v1/kpis/{key}?range=6m&granularity=month&as_of=2026-06&compare=last_year"
+            )
+            then = demo.get(f"/api/v1/kpis/{key}?range=6m&granularity=month&as_of=2025-06")
+            drawn = now.json()["comparison_series"]
+            assert [p["period"] for p in drawn["points"]] == [f"2025-{m:02d}" for m in range(1, 7)]
+            assert drawn["points"] == then.json()["series"]["points"]
+            assert drawn["total"] == then.json()["series"]["total"]
+            assert any(p["value"] is not None for p in drawn["points"])
+        plain = demo.get("/api/v1/kpis/revenue?range=6m&as_of=2026-06").json()
+        assert plain["comparison_series"] is None
+        dash = demo.get(
+            "/api/v1/dashboard?range=6m&granularity=quarter&as_of=2026-06&compare=last_year"
+        )
+        earlier = demo.get("/api/v1/dashboard?range=6m&granularity=quarter&as_of=2025-06").json()
+        lines = {s["key"]: s for s in dash.json()["comparison_lines"]}
+        assert lines["recognized"]["points"] == earlier["revenue_trend"][0]["points"]
+        assert demo.get("/api/v1/dashboard?range=6m").json()["comparison_lines"] == []

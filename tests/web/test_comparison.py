@@ -155,3 +155,24 @@ def test_compare_with_plan_shows_the_change_against_the_plan_on_a_phone(
     assert tile["x"] + tile["width"] <= 390
     assert "compare=plan" in page.url
     watched.assert_clean()
+
+
+def test_with_last_year_the_charts_draw_the_same_periods_a_year_earlier(
+    open_page: Callable[..., Watched], demo_url: str
+) -> None:
+    watched = open_page(demo_url, width=390, height=844)
+    page = watched.page
+    watched.goto("/kpi/revenue?range=6m&granularity=month&compare=last_year")
+    note = page.locator("#kpi-series .chart-note")
+    note.scroll_into_view_if_needed()
+    assert note.is_visible()
+    assert 'Dashed "same period last year"' in note.inner_text()
+    watched.goto("/?range=6m&granularity=month&compare=last_year")
+    _wait_for_view(watched, "6m|month||last_year")
+    assert (
+        'Dashed "same period last year"' in page.locator("#revenue-chart .chart-note").inner_text()
+    )
+    watched.goto("/?range=6m&granularity=month")
+    _wait_for_view(watched, "6m|month|")
+    assert "same period last year" not in page.locator("#revenue-chart").inner_text()
+    watched.assert_clean()

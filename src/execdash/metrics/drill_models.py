@@ -88,6 +88,11 @@ class KpiDrilldown(Frozen):
     plan_series: Series | None = Field(
         default=None, description="The active plan per period, aggregated like the KPI."
     )
+    comparison_series: Series | None = Field(
+        default=None,
+        description="With compare=last_year: the KPI per period of the same window a year "
+        "earlier, point i matching `series` point i (null with other comparisons).",
+    )
     off_plan: list[PlanPoint] = Field(
         default_factory=list,
         description="The window's periods with a plan, furthest off plan (worst) first.",

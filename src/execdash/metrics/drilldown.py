@@ -31,6 +31,10 @@ SERIES_KIND: dict[str, Kind] = {
 }
 """How each KPI's per-period value is formed (its definition applied to the period)."""
 
+DRAWN_COMPARISONS = frozenset({"last_year"})
+"""Comparisons whose window is drawn beside the series (the previous period is already on the
+chart of a longer window; a plan is drawn as the plan line)."""
+
 DrilldownError = BreakdownError
 """An unknown KPI key or a breakdown dimension the KPI does not support."""
 
@@ -75,8 +79,13 @@ def drilldown(conn: sa.Connection, window: Window, key: str, by: str | None = No
         raise DrilldownError("key", key, KPI_KEYS)
     if by is not None and by not in DIMENSIONS[key]:
         raise DrilldownError("by", by, DIMENSIONS[key])
-    facts, warnings = fetch_facts(conn, window, period_windows(window))
+    earlier = window.previous() if window.comparison in DRAWN_COMPARISONS else None
+    subs = period_windows(window) + (period_windows(earlier) if earlier is not None else [])
+    facts, warnings = fetch_facts(conn, window, subs)
     kpi = next(k for k in kpis_from_facts(window, facts, warnings) if k.key == key)
+    drawn = None
+    if earlier is not None:
+        drawn = kpi_series(earlier, key, facts).model_copy(update={"coverage": None})
     return KpiDrilldown(
         key=key,
         timeframe=Timeframe.of(window),
@@ -85,6 +94,7 @@ def drilldown(conn: sa.Connection, window: Window, key: str, by: str | None = No
         dimensions=list(DIMENSIONS[key]),
         breakdown=kpi_breakdown(conn, window, key, by) if by is not None else None,
         actuals=monthly_actuals(window, facts) if key == "forecast" else None,
+        comparison_series=drawn,
     )
 
 

@@ -22,6 +22,7 @@ from execdash.api.window import PLAN_COMPARED, WindowParam, window_slug
 from execdash.db.changes import data_version, last_data_update
 from execdash.db.schema import alerts, risks
 from execdash.metrics import executive, finance, retention
+from execdash.metrics.drilldown import DRAWN_COMPARISONS
 from execdash.metrics.models import AtRiskCustomer, DataQualityWarning, Kpi, Series, Timeframe
 from execdash.plans.attach import plan_lines, reading_once, with_plan
 
@@ -48,6 +49,11 @@ class Dashboard(BaseModel):
     risks_total: int = Field(description="How many risks are not closed.")
     at_risk: list[AtRiskCustomer] = Field(description="Top 10 customers by expected loss.")
     at_risk_total: int = Field(description="How many customers are flagged at risk.")
+    comparison_lines: list[Series] = Field(
+        default_factory=list,
+        description="With compare=last_year: recognized, booked and backlog over the same periods "
+        "a year earlier, point i matching revenue_trend's point i; empty otherwise.",
+    )
     plan_lines: list[Series] = Field(
         default_factory=list,
         description="The active plan per period (key plan_recognized, plan_backlog, …); empty "
@@ -126,6 +132,11 @@ def dashboard(
         kpis=kpis,
         revenue_trend=finance.revenue_trend(conn, window),
         plan_lines=lines,
+        comparison_lines=(
+            finance.revenue_trend(conn, window.previous())
+            if window.comparison in DRAWN_COMPARISONS
+            else []
+        ),
         alerts=newest_alerts(conn),
         alerts_total=count_rows(conn, open_alerts()),
         risks=open_risks(conn),

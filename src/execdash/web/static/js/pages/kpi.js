@@ -11,6 +11,7 @@ import { formatValue, formatPeriod, formatDelta, formatPoints } from "../format.
 import { EXECUTIVE_KPIS } from "./domain.js";
 import { DOMAINS } from "./domains.js";
 import { renderDrivers, renderUnexplained } from "../drivers.js";
+import { withLastYearLine } from "../lastyear.js";
 import { withPlanLine } from "../plan.js";
 import { humanLabel, humanName } from "../words.js";
 import { annotate, fetchNotices } from "../annotations.js";
@@ -252,11 +253,11 @@ export async function load(view) {
   fill(document.getElementById("kpi-tile"), kpiTile(drill.kpi, { values: series?.points.map((p) => p.value) }));
   const seriesBox = document.getElementById("kpi-series");
   if (series) {
-    const spec = withPlanLine(seriesSpec(`${series.label || drill.kpi.label} per ${drill.timeframe.granularity}`, [series], {
+    const spec = withLastYearLine(withPlanLine(seriesSpec(`${series.label || drill.kpi.label} per ${drill.timeframe.granularity}`, [series], {
       type: series.kind === "flow" ? "bar" : "line",
       filename: `${drill.key}-series`,
       empty: `No ${drill.kpi.label.toLowerCase()} data in this window.`,
-    }), drill.key === "forecast" ? null : drill.plan_series, 0);
+    }), drill.key === "forecast" ? null : drill.plan_series, 0), drill.comparison_series, 0);
     chartCard(seriesBox, annotate(withBand(spec, await expectedBand(key, view)), notices));
   } else {
     fill(seriesBox, h("div", { class: "empty", text: `${drill.kpi.label} has no series per period.` }));

@@ -12,6 +12,7 @@ import { severityBadge } from "./alerts.js";
 import { trendRows, kpiSeriesValues } from "../shapes.js";
 import { renderSummary } from "../summary.js";
 import { printOverflow } from "../printing.js";
+import { withLastYearLine } from "../lastyear.js";
 import { withPlanLine, rankedByPlan, STATUS_WORDS, STATUS_TONES, formatVariance, landingText, planSpan } from "../plan.js";
 import { humanLabel } from "../words.js";
 import { annotate, toNotices } from "../annotations.js";
@@ -33,7 +34,8 @@ function renderTiles(container, keys, kpis, view, sparks) {
 function renderRevenueChart(data, view) {
   const rows = trendRows(data);
   const plan = (data.plan_lines || []).find((s) => s.key === "plan_recognized");
-  chartCard(document.getElementById("revenue-chart"), annotate(withPlanLine({
+  const lastYear = (data.comparison_lines || []).find((s) => s.key === "recognized");
+  chartCard(document.getElementById("revenue-chart"), annotate(withLastYearLine(withPlanLine({
     title: "Revenue: recognized and booked, with backlog",
     filename: "revenue-trend",
     href: drillHref("revenue", view),
@@ -48,7 +50,7 @@ function renderRevenueChart(data, view) {
       { name: "Backlog (period end)", key: "backlog", unit: "currency", type: "line", data: rows.map((r) => r.backlog) },
     ],
     empty: "No revenue data in this window: revenue_trend has no rows for these months. Import revenue or pick an earlier as-of month.",
-  }, plan, 0), toNotices(data.alerts, data.risks)));
+  }, plan, 0), lastYear, 0), toNotices(data.alerts, data.risks)));
 }
 
 /** The "vs plan" view: every KPI with a plan, ranked by how far its plan period lands off plan. */
