@@ -18,7 +18,13 @@ from execdash.config import Settings
 from execdash.db.engine import begin_write, create_engine
 from execdash.db.tables import delivery_outbox
 from execdash.delivery import digests, render, store, worker
-from execdash.delivery.formatting import format_change, format_delta, format_points, format_value
+from execdash.delivery.formatting import (
+    format_change,
+    format_delta,
+    format_period,
+    format_points,
+    format_value,
+)
 from execdash.delivery.settings import DeliverySettings
 from execdash.demo.plans import write_plans
 from tests.delivery.conftest import Mailbox, SmtpSettings
@@ -89,7 +95,10 @@ def test_each_planned_kpi_shows_its_plan_status_as_the_tile(
         figures = f"Plan {format_value(p['plan'], k['unit'], k['key'])} · {variance} vs plan"
         assert f"{k['label']} {status}{attained} {figures}" in seen, k["key"]
         assert f"- {k['label']}: " in plain
-        assert f"{status}{attained.replace(' ·', ',')} ({figures})" in plain, k["key"]
+        assert f"{status}{attained.replace(' ·', ',')} ({figures}" in plain, k["key"]
+        if p["months"] < p["window_months"]:  # as the tile: the months the plan holds
+            start, end = (format_period(p[m]) for m in ("start_month", "end_month"))
+            assert f"{figures} plan covers {start} – {end}" in seen, k["key"]
     revenue = next(k for k in planned if k["key"] == "revenue")["plan"]
     # the tile's own numbers, by hand: attainment = actual / plan over the planned months
     assert revenue["attainment"] == pytest.approx(revenue["actual"] / revenue["plan"])

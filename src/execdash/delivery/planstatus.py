@@ -9,7 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from execdash.delivery.formatting import format_delta, format_points, format_value
+from execdash.delivery.formatting import (
+    format_delta,
+    format_period,
+    format_points,
+    format_value,
+)
 from execdash.metrics.models import Kpi
 
 STATUS_WORDS = {"on_track": "On track", "at_risk": "At risk", "off_track": "Off track"}
@@ -30,6 +35,8 @@ class PlanLine:
     """`Plan £9.7M · −0.2% vs plan`, or `No Budget target for this window`."""
     landing: str
     """`FY2026 lands at £9.66M vs £9.68M plan (−0.2%)`, or ''."""
+    covers: str = ""
+    """`plan covers Jan – Oct 2026` when the plan holds only part of the window, else ''."""
 
 
 def _variance(kpi: Kpi) -> str:
@@ -72,4 +79,10 @@ def plan_line(kpi: Kpi, symbol: str) -> PlanLine | None:
         return PlanLine(status, tone, "", f"No {p.plan_name} target for this window", "")
     attainment = "" if p.attainment is None else f"{format_value(p.attainment, 'ratio')} of plan"
     figures = f"Plan {format_value(p.plan, kpi.unit, kpi.key, symbol)} · {_variance(kpi)} vs plan"
-    return PlanLine(status, tone, attainment, figures, _landing(kpi, symbol))
+    covers = ""
+    if p.months < p.window_months and p.start_month and p.end_month:
+        span = format_period(p.end_month)
+        if p.start_month != p.end_month:
+            span = f"{format_period(p.start_month)} – {span}"
+        covers = f"plan covers {span}"
+    return PlanLine(status, tone, attainment, figures, _landing(kpi, symbol), covers)

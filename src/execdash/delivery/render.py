@@ -94,7 +94,8 @@ def _plan_text(k: KpiRow) -> str:
     if p is None:
         return ""
     standing = ", ".join(part for part in (p.status, p.attainment) if part)
-    return f" · {standing + ' ' if standing else ''}({p.figures})"
+    covers = f"; {p.covers}" if p.covers else ""
+    return f" · {standing + ' ' if standing else ''}({p.figures}{covers})"
 
 
 def text(d: Digest) -> str:
