@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from execdash.metrics.forecast import (
+    GRID,
     forecast_next,
+    grid_sse,
     holt_damped,
     holt_sse,
     pipeline_estimate,
@@ -83,3 +87,40 @@ def test_project_with_short_history_holds_the_trailing_mean() -> None:
     )
     assert project([], 3) == ("none", [])
     assert project([1.0], 0) == ("trailing_3m_mean", [])
+
+
+def _scan(values: list[float]) -> tuple[float, float, float, float, float]:
+    """The grid search one parameter set at a time, keeping the first strict minimum."""
+    best: tuple[float, float, float, float, float] | None = None
+    for alpha, beta, phi in GRID:
+        sse, nxt = holt_sse(values, alpha, beta, phi)
+        if best is None or sse < best[0]:
+            best = (sse, nxt, alpha, beta, phi)
+    assert best is not None
+    return best
+
+
+@settings(max_examples=60)
+@given(
+    st.lists(
+        st.floats(min_value=-1e7, max_value=1e7, allow_nan=False, allow_infinity=False),
+        min_size=12,
+        max_size=60,
+    )
+)
+def test_the_grid_at_once_gives_exactly_the_numbers_of_one_set_at_a_time(
+    values: list[float],
+) -> None:
+    _sse, nxt, alpha, beta, phi = _scan(values)
+    fit = holt_damped(values)
+    assert (fit.alpha, fit.beta, fit.phi, fit.value) == (alpha, beta, phi, nxt)
+    sses, nexts = grid_sse(values)
+    assert [float(x) for x in sses] == [holt_sse(values, *p)[0] for p in GRID]
+    assert [float(x) for x in nexts] == [holt_sse(values, *p)[1] for p in GRID]
+
+
+def test_the_demo_revenue_history_fits_exactly_as_before() -> None:
+    history = [100.0 + 7.5 * i + (13.0 if i % 3 == 0 else -4.0) for i in range(36)]
+    _sse, nxt, alpha, beta, phi = _scan(history)
+    fit = holt_damped(history)
+    assert (fit.value, fit.alpha, fit.beta, fit.phi) == (nxt, alpha, beta, phi)

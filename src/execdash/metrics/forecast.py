@@ -11,6 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+import numpy as np
+
 from execdash.metrics.models import ForecastMethod
 
 MIN_HOLT_MONTHS = 12
@@ -57,19 +59,36 @@ def holt_damped(values: Sequence[float]) -> Forecast:
     return _holt_fit(tuple(values))
 
 
+GRID = tuple((a, b, p) for a in ALPHAS for b in BETAS for p in PHIS)
+"""Every (alpha, beta, phi) tried, in the order the first best one is kept."""
+_ALPHA, _BETA, _PHI = (np.array(column) for column in zip(*GRID, strict=True))
+
+
+def grid_sse(values: Sequence[float]) -> tuple[np.ndarray, np.ndarray]:
+    """`holt_sse` for every parameter set of `GRID` at once (the same float operations in the same
+    order per set, so the same numbers): squared errors and next-step forecasts."""
+    level = np.full(len(GRID), values[0])
+    trend = np.full(len(GRID), values[1] - values[0])
+    keep_level, keep_trend = 1 - _ALPHA, (1 - _BETA) * _PHI
+    sse = np.zeros(len(GRID))
+    for y in values[1:]:
+        predicted = level + _PHI * trend
+        error = y - predicted
+        sse = sse + error * error
+        new_level = _ALPHA * y + keep_level * predicted
+        trend = _BETA * (new_level - level) + keep_trend * trend
+        level = new_level
+    return sse, level + _PHI * trend
+
+
 @lru_cache(maxsize=256)
 def _holt_fit(values: tuple[float, ...]) -> Forecast:
     """`holt_damped` of exactly these values, fitted once: one answer fits the same revenue
     history for its forecast tile and for every plan landing that reads it."""
-    best: tuple[float, float, float, float, float] | None = None
-    for alpha in ALPHAS:
-        for beta in BETAS:
-            for phi in PHIS:
-                sse, nxt = holt_sse(values, alpha, beta, phi)
-                if best is None or sse < best[0]:
-                    best = (sse, nxt, alpha, beta, phi)
-    assert best is not None
-    sse, nxt, alpha, beta, phi = best
+    sses, nexts = grid_sse(values)
+    best = int(np.argmin(sses))  # the first smallest, as a strict `<` scan in GRID order keeps
+    sse, nxt = float(sses[best]), float(nexts[best])
+    alpha, beta, phi = GRID[best]
     sigma = math.sqrt(sse / (len(values) - 1))
     return Forecast(
         "holt_damped",
