@@ -100,3 +100,14 @@ def test_specifiers_naming_no_static_file_are_left_alone(tmp_path: Path) -> None
 def test_an_unknown_file_is_a_clear_error(static: Path) -> None:
     with pytest.raises(KeyError, match=r"no static file 'js/nope\.js'"):
         build_manifest(static).url("js/nope.js")
+
+
+def test_preloads_hold_every_static_import_and_no_dynamic_one(static: Path) -> None:
+    manifest = build_manifest(static)
+    urls = manifest.preloads(["js/app.js"])
+    assert urls == sorted([manifest.url("js/app.js"), manifest.url("js/dom.js")])
+    page = manifest.preloads(["js/app.js", "js/pages/x.js"])
+    assert manifest.url("js/pages/x.js") in page
+    assert manifest.url("vendor/lib.js") in page  # a bare `import "..."` is static
+    with pytest.raises(KeyError, match=r"nope\.js"):
+        manifest.preloads(["js/nope.js"])

@@ -112,3 +112,30 @@ def test_an_outdated_or_unknown_static_name_is_a_404(client: TestClient) -> None
     assert client.get("/static/js/app.000000000000.js").status_code == 404
     assert client.get("/static/js/nope.js").status_code == 404
     assert client.get("/static/../pyproject.toml").status_code == 404
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_every_module_a_page_imports_is_preloaded(client: TestClient, path: str) -> None:
+    html = client.get(path).text
+    preloaded = set(re.findall(r'<link rel="modulepreload" href="([^"]+)"', html))
+    todo = [u for u in preloaded if "/js/app." in u or "/js/pages/" in u]
+    assert any("/js/app." in u for u in todo), "app.js is preloaded"
+    seen: set[str] = set()
+    while todo:
+        url = todo.pop()
+        if url in seen:
+            continue
+        seen.add(url)
+        assert url in preloaded, f"{path} runs {url} but does not preload it"
+        folder = url.rsplit("/", 1)[0]
+        # Static imports only: a dynamic import("...") is loaded when it is needed.
+        text = client.get(url).text
+        for spec in re.findall(r'(?:\bfrom\s*|\bimport\s+)"(\.{1,2}/[^"]+\.js)"', text):
+            parts: list[str] = []
+            for part in f"{folder}/{spec}".split("/"):
+                if part == "..":
+                    parts.pop()
+                elif part != ".":
+                    parts.append(part)
+            todo.append("/".join(parts))
+    assert any("/js/cartesian." in u for u in seen), "the chart modules are among them"

@@ -28,6 +28,8 @@ from execdash.web.security import secure
 TEMPLATES = Jinja2Templates(directory=Path(__file__).with_name("templates"))
 # `asset("js/app.js")` in a template gives the file's hashed, immutable URL (web/assets).
 TEMPLATES.env.globals["asset"] = ASSETS.url
+# `preloads([...])` gives those modules and every module they import, for `modulepreload` links.
+TEMPLATES.env.globals["preloads"] = ASSETS.preloads
 
 _KPI_KEY = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 
@@ -70,7 +72,7 @@ DOMAIN_MODULES = ("domain", "domains", "movements")
 def _render(request: Request, template: str, page: str, title: str, **extra: Any) -> Response:
     settings: Settings = request.app.state.settings
     context = {
-        "page_modules": PAGE_MODULES.get(page, DOMAIN_MODULES),
+        "page_modules": [f"js/pages/{m}.js" for m in PAGE_MODULES.get(page, DOMAIN_MODULES)],
         "user": signed_in_user(request),
         "title": title,
         "page": page,

@@ -15,7 +15,8 @@ import posixpath
 import re
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -55,6 +56,7 @@ class Manifest:
 
     assets: dict[str, Asset]
     hashed: dict[str, Asset]
+    static_imports: dict[str, frozenset[str]]
 
     def url(self, path: str) -> str:
         """The hashed URL of `path` (relative to static/); an unknown file is a KeyError."""
@@ -62,6 +64,16 @@ class Manifest:
             return self.assets[path.lstrip("/")].url
         except KeyError:
             raise KeyError(f"no static file {path!r} under src/execdash/web/static") from None
+
+    def preloads(self, entries: list[str]) -> list[str]:
+        """Hashed URLs of `entries` and every module they import statically (not `import()`)."""
+        missing = [path for path in entries if path not in self.assets]
+        if missing:
+            raise KeyError(f"no static file {missing[0]!r} under src/execdash/web/static")
+        seen = set(entries)
+        for path in entries:
+            seen.update(_closure(path, self.static_imports))
+        return [self.assets[path].url for path in sorted(seen)]
 
     def lookup(self, path: str) -> tuple[Asset, bool] | None:
         """The asset served at `path` and whether that name is immutable (hashed), or None."""
@@ -90,14 +102,18 @@ def _target(importer: str, specifier: str, known: dict[str, bytes]) -> str | Non
     return path if path in known else None
 
 
-def _imports(path: str, raw: dict[str, bytes]) -> set[str]:
+def _imports(path: str, raw: dict[str, bytes], *, dynamic: bool = True) -> set[str]:
     if not path.endswith((".js", ".mjs")):
         return set()
-    found = (_target(path, m.group(3).decode(), raw) for m in _SPECIFIER.finditer(raw[path]))
+    found = (
+        _target(path, m.group(3).decode(), raw)
+        for m in _SPECIFIER.finditer(raw[path])
+        if dynamic or b"(" not in m.group(1)
+    )
     return {p for p in found if p is not None}
 
 
-def _closure(start: str, edges: dict[str, set[str]]) -> list[str]:
+def _closure(start: str, edges: Mapping[str, AbstractSet[str]]) -> list[str]:
     seen = {start}
     todo = [start]
     while todo:
@@ -129,7 +145,8 @@ def build_manifest(root: Path) -> Manifest:
         if edges[path]:
             body = _rewrite(path, body, raw, prints)
         assets[path] = Asset(path, body, prints[path], _media_type(path))
-    return Manifest(assets, {a.hashed_path: a for a in assets.values()})
+    static = {path: frozenset(_imports(path, raw, dynamic=False)) for path in raw}
+    return Manifest(assets, {a.hashed_path: a for a in assets.values()}, static)
 
 
 def _rewrite(path: str, body: bytes, raw: dict[str, bytes], prints: dict[str, str]) -> bytes:
@@ -179,3 +196,7 @@ class Assets:
     def url(self, path: str) -> str:
         """The hashed URL of `path`: what templates put in `src` and `href` (`asset()` in Jinja)."""
         return self.manifest().url(path)
+
+    def preloads(self, entries: list[str]) -> list[str]:
+        """Hashed URLs of `entries` and all they import statically (`preloads()` in Jinja)."""
+        return self.manifest().preloads(entries)

@@ -3,7 +3,8 @@
 import { getJSON } from "../api.js";
 import { h, fill } from "../dom.js";
 import { kpiTile } from "../tiles.js";
-import { chartCard, seriesSpec, breakdownSpec } from "../charts.js";
+import { chartCard } from "../charts.js";
+import { seriesSpec, breakdownSpec } from "../chart_specs.js";
 import { tableCard } from "../tables.js";
 import { viewParams, viewQuery } from "../state.js";
 import { showTimeframe, showDataUpdated } from "../context.js";
