@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -86,6 +87,16 @@ def demo_url(demo_engine: Engine) -> Iterator[str]:
     with demo_engine.begin() as conn:
         add_user(conn, "vera", PASSWORD, "viewer")
         add_user(conn, "eddie", PASSWORD, "editor")
+    with serving(Settings(database_url=str(demo_engine.url))) as base:
+        yield base
+
+
+@pytest.fixture
+def planned_demo_url(demo_engine: Engine) -> Iterator[str]:
+    """The demo company with its budget and active reforecast (from Jan 2026, inside the window)."""
+    from execdash.demo.plans import write_plans
+
+    write_plans(demo_engine, dt.date(2026, 10, 1))
     with serving(Settings(database_url=str(demo_engine.url))) as base:
         yield base
 

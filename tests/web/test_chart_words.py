@@ -194,3 +194,77 @@ def test_the_may_uptime_dip_shows_its_alert_on_the_chart_and_in_the_tooltip(
     assert "Uptime dropped below 97%" in tooltip.inner_text()
     assert "High alert" in tooltip.inner_text()
     watched.assert_clean()
+
+
+def test_charts_with_a_plan_line_zoom_to_their_data(
+    open_page: Callable[..., Watched], planned_demo_url: str
+) -> None:
+    # The plan starts in Jan 2026, inside the window: months without a plan must not pull the
+    # axis down to 0% and flatten a dip of a few points into a straight line.
+    watched = open_page(planned_demo_url)
+    for path, card, floor in (
+        ("/operations", "uptime-against-plan", 90.0),
+        ("/finance", "gross-margin", 20.0),
+        ("/retention", "net-revenue-retention", 80.0),
+    ):
+        watched.goto(f"{path}?range=12m&granularity=month")
+        assert "Dashed: the plan" in watched.page.inner_text(f"[data-chart='{card}']")
+        labels = _chart(watched, card)["values"][0]
+        assert float(labels[0].rstrip("%")) >= floor, (card, labels)
+    watched.assert_clean()
+
+
+def test_mrr_movements_draw_churn_below_zero_on_one_axis(
+    open_page: Callable[..., Watched], demo_url: str
+) -> None:
+    watched = open_page(demo_url)
+    watched.goto("/retention?range=12m&granularity=month")
+    chart = _chart(watched, "mrr-movements")
+    assert len(chart["values"]) == 1, "closing MRR is in the tooltip, not on a second axis"
+    labels = chart["values"][0]
+    assert labels[0].startswith("−£"), f"contraction and churn are cut off: {labels}"
+    assert any(label.startswith("£") and label != "£0" for label in labels), labels
+    note = watched.page.locator("[data-chart='mrr-movements'] .chart-note").inner_text()
+    assert "closing MRR is in the tooltip" in note
+    assert "retention_nrr" not in watched.page.inner_text("main")
+    watched.assert_clean()
+
+
+SLICE_COLOURS = """async (card) => {
+  const href = document.querySelector('link[rel=modulepreload][href*="echarts"]').href;
+  const echarts = await import(href);
+  const box = document.querySelector(`[data-chart='${card}'] .chart-box`);
+  const chart = echarts.getInstanceByDom(box);
+  const data = chart.getModel().getSeriesByIndex(0).getData();
+  return data.mapArray((i) => data.getItemVisual(i, "style").fill);
+}"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_every_donut_slice_has_its_own_colour(
+    open_page: Callable[..., Watched], demo_url: str, scheme: str
+) -> None:
+    watched = open_page(demo_url, color_scheme=scheme)
+    watched.goto("/marketing")
+    colours = watched.page.evaluate(SLICE_COLOURS, "customers-by-industry")
+    assert len(colours) == 8, colours  # eight industries in the demo
+    assert len(set(colours)) == len(colours), f"two slices share a colour: {colours}"
+    watched.assert_clean()
+
+
+def test_a_shaded_gap_reads_as_a_shaded_square_in_the_legend(
+    open_page: Callable[..., Watched], planned_demo_url: str
+) -> None:
+    watched = open_page(planned_demo_url)
+    watched.goto("/finance")
+    legend = watched.page.evaluate(
+        """async () => {
+          const href = document.querySelector('link[rel=modulepreload][href*="echarts"]').href;
+          const echarts = await import(href);
+          const box = document.querySelector("[data-chart='gross-margin'] .chart-box");
+          return echarts.getInstanceByDom(box).getOption().legend[0].data;
+        }"""
+    )
+    gap = next(item for item in legend if isinstance(item, dict) and item["name"] == "Gap to plan")
+    assert gap["icon"] == "rect"
+    watched.assert_clean()

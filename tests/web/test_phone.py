@@ -205,3 +205,82 @@ def test_phone_period_axes_show_about_four_labels_clear_of_the_value_axis(
         assert shown <= 4, chart
         if chart["valueAxis"] == "value":
             assert chart["valueLabelAlign"] == "bottom", "value labels sit above their grid line"
+
+
+LEGENDS = """async () => {
+  const bundle = document.querySelector('link[rel="modulepreload"][href*="/vendor/echarts."]');
+  const echarts = await import(bundle.href);
+  return [...document.querySelectorAll("[data-chart] .chart-box")].map((box) => {
+    const chart = echarts.getInstanceByDom(box);
+    const legend = chart && chart.getModel().getComponent("legend");
+    if (!legend || !legend.get("show") || !chart.getModel().getComponent("grid")) return null;
+    const group = chart.getViewOfComponentModel(legend).group;
+    const rect = group.getBoundingRect();
+    const texts = [];
+    group.traverse((el) => {
+      if (el.style && typeof el.style.text === "string") texts.push(el.style.text);
+    });
+    return {
+      chart: box.closest("[data-chart]").dataset.chart,
+      type: legend.get("type"),
+      names: legend.getData().map((d) => d.get("name")),
+      texts,
+      left: group.x + rect.x,
+      right: group.x + rect.x + rect.width,
+      bottom: group.y + rect.y + rect.height,
+      plotTop: chart.getModel().getComponent("grid").coordinateSystem.getRect().y,
+      width: box.clientWidth,
+    };
+  }).filter(Boolean);
+}"""
+"""Each cartesian chart's legend: its kind, the names it must show, the text drawn and its box."""
+
+
+def test_chart_legends_wrap_whole_on_a_phone_above_the_plot(
+    open_page: Callable[..., Watched], planned_demo_url: str
+) -> None:
+    # With a plan the revenue chart names five series: more than one line at 390 px.
+    watched = open_page(planned_demo_url, width=PHONE, height=844)
+    for path in ("/", "/finance", "/retention", "/kpi/revenue"):
+        watched.goto(path)
+        legends = watched.page.evaluate(LEGENDS)
+        assert legends, path
+        for legend in legends:
+            assert legend["type"] == "plain", f"{legend['chart']}: a paged legend (1/4) hides names"
+            for name in legend["names"]:
+                assert name in legend["texts"], f"{legend['chart']}: {name!r} is not drawn whole"
+            assert legend["left"] >= 0, legend
+            assert legend["right"] <= legend["width"] + 1, legend
+            assert legend["bottom"] <= legend["plotTop"], f"{legend['chart']}: legend over the plot"
+        if path == "/":
+            revenue = next(x for x in legends if x["chart"] == "revenue-trend")
+            assert revenue["bottom"] > 40, revenue
+    watched.assert_clean()
+
+
+def test_horizontal_bars_keep_every_name_on_a_phone(
+    open_page: Callable[..., Watched], demo_url: str
+) -> None:
+    watched = open_page(demo_url, width=PHONE, height=844)
+    watched.goto("/kpi/revenue?by=customer")
+    shown = watched.page.evaluate(
+        """async () => {
+          const bundle = document.querySelector('link[href*="/vendor/echarts."]');
+          const echarts = await import(bundle.href);
+          return [...document.querySelectorAll("[data-chart] .chart-box")].map((box) => {
+            const chart = echarts.getInstanceByDom(box);
+            const y = chart && chart.getModel().getComponent("yAxis");
+            if (!y || y.axis.type !== "category") return null;
+            return {
+              bars: y.axis.scale.count(),
+              labels: y.axis.getViewLabels().map((l) => l.formattedLabel),
+              overflow: y.get("axisLabel").overflow,
+            };
+          }).filter(Boolean);
+        }"""
+    )
+    assert shown, "the drill-down has horizontal bar charts"
+    for chart in shown:
+        assert len(chart["labels"]) == chart["bars"], f"names left out: {chart['labels']}"
+        assert chart["overflow"] == "break", "a long name wraps onto a second line, never cut"
+    watched.assert_clean()

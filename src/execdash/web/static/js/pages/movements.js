@@ -24,12 +24,12 @@ function monthlyChart(box, body) {
     title: "MRR movements per month",
     filename: "mrr-movements",
     categories: months.map((m) => m.period),
-    axes: [{ unit: "currency", name: "Movement" }, { unit: "currency", name: "Closing MRR" }],
     series: [
       ...shown.map(([k, label]) => ({ name: label, key: k, unit: "currency", type: "bar", stack: "moves", data: months.map((m) => m[k]) })),
-      { name: "Closing MRR", key: "closing", unit: "currency", type: "line", axis: 1, data: months.map((m) => m.closing) },
+      // The closing MRR is a hundred times the movements: in the tooltip and CSV, not on a second axis.
+      { name: "Closing MRR", key: "closing", unit: "currency", tooltipOnly: true, data: months.map((m) => m.closing) },
     ],
-    note: "Contraction and churn are drawn below zero; opening + movements = closing every month.",
+    note: "Contraction and churn are drawn below zero; opening + movements = closing every month (the closing MRR is in the tooltip and the CSV).",
     empty: "No subscription or recurring orders in this window.",
   });
 }
@@ -115,5 +115,5 @@ export async function mrrMovements(container, _data, view) {
   bridgeTable(parts[2], body);
   parts[3].id = "mrr-check";
   checkTable(parts[3], body);
-  parts[3].append(h("p", { class: "chart-note", text: "Trailing 12 months: the customers paying 12 months before, their MRR now ÷ then, computed from the orders, next to retention_nrr. Differences are shown, never hidden." }));
+  parts[3].append(h("p", { class: "chart-note", text: "Trailing 12 months: the customers paying 12 months before, their MRR now ÷ then, computed from the orders, next to the NRR stored with the data. Differences are shown, never hidden." }));
 }
