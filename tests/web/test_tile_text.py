@@ -64,6 +64,8 @@ def expected_change(key: str, value: float, previous: float) -> tuple[str, str]:
         text = f"{MINUS if moved < 0 else '+'}{abs(moved) * 100:.1f} pts"
     else:
         text = f"{MINUS if moved < 0 else '+'}{abs(moved / previous) * 100:.1f}%"
+    if not any(ch in "123456789" for ch in text):  # rounds to nothing at the digits shown
+        return f"▶ {text.lstrip('+' + MINUS)}", "neutral"
     good = (moved < 0) if key in DOWN_IS_GOOD else (moved > 0)
     return f"{arrow} {text}", "good" if good else "bad"
 
@@ -132,4 +134,43 @@ def test_every_tile_value_and_change_is_visible_inside_a_phone_viewport(
         text = page.locator(f"{OVERVIEW} article.tile[data-kpi={kpi['key']}] .tile-value")
         assert text.inner_text() == expected_value(kpi["key"], kpi["unit"], kpi["value"])
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    watched.assert_clean()
+
+
+def test_a_change_that_rounds_to_nothing_reads_flat_and_grey(
+    open_page: Callable[..., Watched], demo_url: str
+) -> None:
+    watched = open_page(demo_url)
+    page = watched.page
+    flat = 0
+    for path in ("/operations", "/marketing"):
+        view = f"{path}?range=12m&granularity=month"
+        watched.goto(view)
+        for kpi in _tiles(page, demo_url, f"/api/v1{view}"):
+            if kpi["change_unit"] != "points" or kpi["change"] is None:
+                continue
+            if abs(kpi["change"]) >= 0.0005:  # shows at least 0.1 pts
+                continue
+            flat += 1
+            delta = page.locator(f"#domain-tiles article.tile[data-kpi={kpi['key']}] .delta")
+            # Not "▲ 0.0 pts" in red: no arrow, no colour, and "unchanged" on paper.
+            assert delta.inner_text() == "▶ 0.0 pts", kpi["key"]
+            classes = (delta.get_attribute("class") or "").split()
+            assert "neutral" in classes, classes
+            assert not {"good", "bad"} & set(classes), classes
+            colour = delta.evaluate("el => getComputedStyle(el).color")
+            tones = page.evaluate(
+                """() => ["--good", "--bad"].map((name) => {
+                  const probe = document.createElement("span");
+                  probe.style.color = `var(${name})`;
+                  document.body.append(probe);
+                  const rgb = getComputedStyle(probe).color;
+                  probe.remove();
+                  return rgb;
+                })"""
+            )
+            assert colour not in tones, (kpi["key"], colour)
+            assert delta.locator(".delta-word").text_content() == " unchanged"
+    # The demo's warranty claims and visit-to-lead conversion move by less than 0.05 pts.
+    assert flat >= 2
     watched.assert_clean()

@@ -84,13 +84,16 @@ function deltaBadge(kpi) {
       "aria-label": `Change withheld: the window or the ${comparisonWords(kpi) || "previous window"} is incomplete${vs ? `; ${vs}` : ""}`,
     }, "change withheld");
   }
-  const tone = kpi.favourable === true ? "good" : kpi.favourable === false ? "bad" : "neutral";
-  const words = kpi.favourable === true ? "favourable" : kpi.favourable === false ? "unfavourable" : "no clear change";
   const change = formatChange(kpi);
+  // A change that rounds to nothing at the digits shown ("0.0 pts") is neither green nor red.
+  const flat = !noChange && /^[+−-]?0(\.0+)?( pts|%|×)?$/.test(change);
+  const favourable = flat ? null : kpi.favourable;
+  const tone = favourable === true ? "good" : favourable === false ? "bad" : "neutral";
+  const words = favourable === true ? "favourable" : favourable === false ? "unfavourable" : "no clear change";
   const against = comparisonWords(kpi);
-  const text = noChange ? (against ? `— no ${against}` : "— no previous") : `${arrow} ${change}`;
+  const text = noChange ? (against ? `— no ${against}` : "— no previous") : flat ? `▶ ${change.replace(/^[+−-]/, "")}` : `${arrow} ${change}`;
   // On paper (black and white) the colour is gone: the word says which way is good.
-  const verdict = noChange ? null : kpi.favourable === true ? "better" : kpi.favourable === false ? "worse" : null;
+  const verdict = noChange ? null : flat ? "unchanged" : favourable === true ? "better" : favourable === false ? "worse" : null;
   return h("span", {
     class: `delta ${tone}`,
     title: vs || `Change versus the ${against || "previous window of the same length"}`,
