@@ -96,7 +96,9 @@ def test_the_printed_overview_is_a_one_sheet_board_summary(
     }
     # On screen the lists are whole and nothing printed-only shows.
     assert page.locator("#overview-alerts li[data-id]").count() == len(body["alerts"])
-    assert page.locator(".print-more").first.is_hidden()
+    for more in page.locator(".print-more").all():
+        assert more.is_hidden(), more.text_content()
+    assert "more open alerts" not in page.inner_text("main")  # the screen lists every alert
     assert page.locator("#print-window").is_hidden()
 
     pages, text = _pdf_text(page.pdf(format="A4", landscape=True), tmp_path, "overview")  # plain
@@ -122,12 +124,16 @@ def test_the_printed_overview_is_a_one_sheet_board_summary(
         assert f"and {total - PRINT_KEEP} more {noun}" in flat
     assert body["alerts"][0]["title"] in flat
     assert body["alerts"][PRINT_KEEP]["title"] not in flat
+    assert "Against plan" not in flat
     for screen_only in ("Refresh", "Sign in", "CSV", "PNG", "Skip to content", "API reference"):
         assert screen_only not in flat, screen_only
 
     _print_layout(page)
     cards = page.evaluate(BOXES, ["#headline-tiles", "#highlight-tiles", "main .grid-2 > .card"])
-    assert len(cards) == 7
+    assert len(cards) == 7  # the "against plan" table is not printed: every tile says it
+    # Newest alerts, open risks and the at-risk customers share the sheet's last row.
+    at_risk = next(c for c in cards if c["name"] == "at-risk-table")
+    assert [round(c["y"]) for c in cards if c["name"] == "card"] == [round(at_risk["y"])] * 2
     for i, a in enumerate(cards):
         assert a["x"] + a["w"] <= SHEET_WIDTH + 1, f"{a['name']} runs off the sheet"
         for b in cards[i + 1 :]:
