@@ -27,6 +27,10 @@ def test_an_editor_adds_a_channel_and_sees_its_test_message_arrive(
     page = watched.page
     login(watched, "eddie")
     watched.goto("/delivery")
+    # No markdown backticks in what people read: the command is named in quotes.
+    empty = page.locator("#recipients .empty").inner_text()
+    assert "“execdash recipients add”" in empty, empty
+    assert "`" not in empty, empty
     page.fill("#channel-form input[name=name]", "team-slack")
     page.select_option("#channel-form select[name=kind]", "slack")
     page.fill("#channel-form input[name=target]", receiver.url)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import pytest
@@ -122,4 +123,17 @@ def test_the_retention_page_bridges_opening_to_closing_mrr(
     assert rows["ARR (12 × closing MRR)"] == "£3,299,196"
     check = card.locator("[data-table=retention-cross-check] tbody tr").last
     assert check.locator("td").first.inner_text() == "Oct 2026"
+    watched.assert_clean()
+
+
+def test_driver_names_read_as_words_with_what_other_counts(
+    open_page: Callable[..., Watched], demo_url: str
+) -> None:
+    watched = open_page(demo_url)
+    watched.goto(f"/kpi/revenue?{VIEW}&by=customer")
+    main = watched.page.inner_text("#kpi-drivers")
+    assert re.search(r"Other \([\d,]+ customers\)", main), main
+    assert "slices)" not in main
+    assert "other (" not in main
+    assert "'unattributed'" not in main
     watched.assert_clean()

@@ -5,6 +5,7 @@ editor changes one target; at 1440 px and on a 390 px phone, with fresh screensh
 from __future__ import annotations
 
 import datetime as dt
+import re
 import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -179,6 +180,9 @@ def test_editor_changes_one_target_on_the_plans_page(
     assert "Reforecast Q2 FY2026, version 1" in page.inner_text("#plan-active-text")
     login(watched, "eddie")
     watched.goto("/plans")
+    # Money reads with thousands separators ("2,260,000"), not as a run of digits.
+    revenue = page.locator("#plan-grid input[data-kpi='revenue'][data-month='2026-10']")
+    assert re.fullmatch(r"\d{1,3}(,\d{3})+(\.\d+)?", revenue.input_value()), revenue.input_value()
     cell = page.locator("#plan-grid input[data-kpi='uptime'][data-month='2026-10']")
     cell.fill("98.5")
     with page.expect_response(lambda r: "/targets" in r.url) as answer:

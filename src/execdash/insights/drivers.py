@@ -31,7 +31,7 @@ Slices = dict[str, tuple[float, float]]
 """Slice → (value, denominator): a sum's value and 0, or a ratio's numerator and denominator."""
 
 EXPLANATIONS = {
-    "sum": "Each slice contributes its own change; 'unattributed' is the part of the tile's "
+    "sum": "Each slice contributes its own change; Unattributed is the part of the tile's "
     "change that no slice's detail rows explain.",
     "mix_rate": "Each slice contributes (its numerator ÷ the total denominator, now − before) − "
     "mean ratio × (its share of the denominator, now − before): a rate part (its own ratio "

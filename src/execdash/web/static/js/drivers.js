@@ -45,7 +45,7 @@ function facts(d) {
 function tableOf(container, d) {
   const ratio = d.method === "mix_rate";
   const columns = [
-    { key: "name", label: humanLabel(d.dimension), format: (_, r) => driverLabel(r) },
+    { key: "name", label: humanLabel(d.dimension), format: (_, r) => driverLabel(r, d.dimension) },
     { key: "previous", label: "Before", num: true, format: (v, r) => formatValue(v, d.measure_unit) },
     { key: "current", label: "Now", num: true, format: (v, r) => formatValue(v, d.measure_unit) },
     { key: "contribution", label: "Contribution", num: true, format: (v) => formatContribution(v, d.unit, d.key) },
@@ -88,7 +88,7 @@ export async function renderDrivers(section, drill, params, dimension) {
   if (d.drivers.length) {
     const spec = waterfallSpec(`${d.label}: previous → current by ${d.dimension}`, d, {
       filename: `${d.key}-waterfall-by-${d.dimension}`,
-      note: d.drivers.some((x) => x.kind === "unattributed") ? "\"unattributed\": the part of the tile no slice's data explain." : undefined,
+      note: d.drivers.some((x) => x.kind === "unattributed") ? "Unattributed: the part of the tile no slice's data explain." : undefined,
     });
     spec.csv = driversCsv(d);
     chartCard(chart, spec);
@@ -137,7 +137,7 @@ export async function fillPopoverDrivers(box, key, params) {
     }
     fill(box,
       h("p", { class: "how-drivers-title", text: `Top drivers by ${by} (change ${formatContribution(d.change, d.unit, d.key)}):` }),
-      h("ol", {}, top.map((x) => h("li", { text: `${driverLabel(x)} ${formatContribution(x.contribution, d.unit, d.key)}` }))));
+      h("ol", {}, top.map((x) => h("li", { text: `${driverLabel(x, d.dimension)} ${formatContribution(x.contribution, d.unit, d.key)}` }))));
   } catch (error) {
     delete box.dataset.filled;
     fill(box, h("p", { class: "muted", text: `Drivers could not be loaded: ${error.message}` }));

@@ -1,6 +1,7 @@
 // A waterfall chart spec from a drivers answer (/api/v1/kpis/{key}/drivers): the previous value,
 // one bar per driver floating from the running total, and the current value.
 import { formatValue, formatPeriod } from "./format.js";
+import { humanName } from "./words.js";
 import { niceScale } from "./axes.js";
 
 const MINUS = "\u2212";
@@ -24,9 +25,15 @@ export function windowLabel(timeframe, previous = false) {
   return `${formatPeriod(start)} – ${formatPeriod(end)}`;
 }
 
-/** The name a driver bar shows: its slice, with "(new)"/"(lost)" and other's member count. */
-export function driverLabel(driver) {
-  if (driver.kind === "other") return `other (${driver.members} ${driver.members === 1 ? "slice" : "slices"})`;
+const PLURALS = { customer: "customers", industry: "industries", source: "sources", product: "products" };
+
+/** The name a driver bar shows: its slice, with "(new)"/"(lost)" and "Other"'s member count. */
+export function driverLabel(driver, dimension) {
+  if (driver.kind === "other") {
+    const word = driver.members === 1 ? dimension || "slice" : PLURALS[dimension] || "slices";
+    return `Other (${driver.members.toLocaleString("en-GB")} ${word})`;
+  }
+  if (driver.kind === "unattributed") return humanName(driver.name);
   if (driver.status === "new") return `${driver.name} (new)`;
   if (driver.status === "lost") return `${driver.name} (lost)`;
   return driver.name;
@@ -45,7 +52,7 @@ export function waterfallSpec(title, drivers, options = {}) {
   let running = previous;
   for (const d of steps) {
     const next = running + d.contribution;
-    categories.push(driverLabel(d));
+    categories.push(driverLabel(d, drivers.dimension));
     base.push(Math.min(running, next));
     bar.push(Math.abs(d.contribution));
     tones.push(d.contribution >= 0 ? "up" : "down");

@@ -63,7 +63,7 @@ function renderRecipients(rows) {
   tableCard(document.getElementById("recipients"), {
     title: "Digest recipients",
     filename: "digest-recipients",
-    empty: "No one gets the digest yet. Add a recipient below, or with `execdash recipients add`.",
+    empty: "No one gets the digest yet. Add a recipient below, or run “execdash recipients add” on the server.",
     rows,
     columns: [
       { key: "name", label: "Name" },

@@ -27,10 +27,11 @@ function monthsOf(timeframe) {
   return out;
 }
 
-/** What an input shows: rates as percents (99.2), money and months as plain numbers. */
+/** What an input shows: rates as percents (99.2), money and months grouped (2,260,000). */
 function editable(key, value) {
   if (value === null || value === undefined) return "";
-  return PERCENT.has(key) ? String(Math.round(value * 100000) / 1000) : String(Math.round(value * 100) / 100);
+  if (PERCENT.has(key)) return String(Math.round(value * 100000) / 1000);
+  return (Math.round(value * 100) / 100).toLocaleString("en-GB", { maximumFractionDigits: 2 });
 }
 
 function readCell(key, text) {
