@@ -21,6 +21,7 @@ from execdash.api.errors import (
     install_error_handlers,
     seed_contract_path,
 )
+from execdash.api.eventbatch import EventBatcher
 from execdash.api.eventguard import EventLimits
 from execdash.api.guard.bodies import BodyGuard
 from execdash.api.guard.headers import SecurityHeaders
@@ -118,6 +119,7 @@ def create_app(settings: Settings, *, scheduler: bool = False) -> FastAPI:
     app.state.login_guard = LoginGuard()
     app.state.write_gate = WriteGate(app.state.engine, settings.write_wait_seconds)
     app.state.event_limits = EventLimits.from_settings(settings)
+    app.state.event_batcher = EventBatcher(app.state.write_gate)
     install_error_handlers(app)
     # Inner: GZip compresses what the read layer does not (writes, pages, locked reads).
     app.add_middleware(GZipMiddleware, minimum_size=1024)

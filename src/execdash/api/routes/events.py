@@ -2,7 +2,8 @@
 
 A compatibility endpoint, so its errors are 400 (not 422) as the seed contract documents.
 It is anonymous on purpose, so `eventguard` rate-limits it (429) and caps the body (413) before
-the event queues for the database; the write itself runs in the thread pool, never on the loop.
+the event queues for the database. Events are written in batches (`api.eventbatch`): each
+request is answered once the transaction holding it has committed, off the loop.
 """
 
 from __future__ import annotations
@@ -11,17 +12,14 @@ import datetime as dt
 from typing import Annotated, Any, Literal, get_args
 
 import orjson
-from fastapi import APIRouter, Depends, HTTPException
+from fastapi import APIRouter, Depends, HTTPException, Request
 from pydantic import BaseModel, Field
 
-from execdash.api import event_meta
 from execdash.api.accounts import utcnow
 from execdash.api.auth import Reader
-from execdash.api.deps import WriteConn
 from execdash.api.errors import problem_responses
+from execdash.api.eventbatch import Event, EventBatcher
 from execdash.api.eventguard import guarded_event_body
-from execdash.db.changes import record_data_change
-from execdash.db.schema import user_events
 
 router = APIRouter(tags=["compat"])
 
@@ -118,16 +116,14 @@ async def incoming_event(
         },
     },
 )
-def log_event(
+async def log_event(
     event: Annotated[tuple[str, dt.datetime], Depends(incoming_event)],
     raw: Annotated[bytes, Depends(guarded_event_body)],  # the same body (dependencies are cached)
     _user: Reader,
-    conn: WriteConn,
+    request: Request,
 ) -> Logged:
     """Store one usage event; unknown types or malformed bodies are a 400 with a message."""
     event_type, when = event
-    inserted = conn.execute(user_events.insert().values(event_type=event_type, event_time=when))
-    event_meta.store(conn, int(inserted.inserted_primary_key[0]), raw)  # type: ignore[index]
-    day = when.date()  # only that day's rollup row is recomputed, not the whole events table
-    record_data_change(conn, ["user_events"], {"user_events": (day, day)}, wait=False)
+    batcher: EventBatcher = request.app.state.event_batcher
+    await batcher.log(Event(event_type, when, raw))  # answered once its batch has committed
     return Logged()
