@@ -1,4 +1,4 @@
-"""Settings from the environment: the fiscal year start month and its errors."""
+"""Settings from the environment: the fiscal year start month, read concurrency and their errors."""
 
 from __future__ import annotations
 
@@ -19,3 +19,23 @@ def test_a_bad_fiscal_year_start_names_the_variable_and_the_value(bad: str) -> N
     with pytest.raises(SettingsError) as info:
         Settings.from_env({"EXECDASH_FISCAL_YEAR_START": bad})
     assert f"EXECDASH_FISCAL_YEAR_START={bad!r} is not a month number 1-12" in str(info.value)
+
+
+def test_read_concurrency_is_one_per_core_and_at_least_two_unless_configured(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("os.cpu_count", lambda: 1)
+    assert Settings.from_env({}).read_concurrency == 2
+    monkeypatch.setattr("os.cpu_count", lambda: 8)
+    assert Settings.from_env({}).read_concurrency == 8
+    assert Settings.from_env({"EXECDASH_READ_CONCURRENCY": " 3 "}).read_concurrency == 3
+
+
+@pytest.mark.parametrize("bad", ["0", "65", "-1", "two", "2.5"])
+def test_a_bad_read_concurrency_names_the_variable_and_the_range(bad: str) -> None:
+    with pytest.raises(SettingsError) as info:
+        Settings.from_env({"EXECDASH_READ_CONCURRENCY": bad})
+    assert (
+        f"EXECDASH_READ_CONCURRENCY={bad!r} is not a whole number of answers from 1 to 64"
+        in str(info.value)
+    )

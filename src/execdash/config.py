@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 DEFAULT_DATABASE_URL = "sqlite:///./execdash.db"
 DEFAULT_EVENTS_RATE_PER_CLIENT = "10/second;300/minute"
@@ -59,6 +59,25 @@ def seconds_setting(env: Mapping[str, str], name: str, default: float) -> float:
     return value
 
 
+def default_read_concurrency() -> int:
+    """Answers computed at once by default: one per core, at least two (one may wait on I/O)."""
+    return max(2, os.cpu_count() or 2)
+
+
+def read_concurrency(env: Mapping[str, str]) -> int:
+    """`EXECDASH_READ_CONCURRENCY` (1–64): how many uncached answers one process computes at
+    once; the others wait their turn without a thread, so health checks and writes stay quick."""
+    raw = env.get("EXECDASH_READ_CONCURRENCY")
+    if raw is None or raw.strip() == "":
+        return default_read_concurrency()
+    value = raw.strip()
+    if not value.isdigit() or not 1 <= int(value) <= 64:
+        raise SettingsError(
+            f"EXECDASH_READ_CONCURRENCY={raw!r} is not a whole number of answers from 1 to 64"
+        )
+    return int(value)
+
+
 def fiscal_year_start(env: Mapping[str, str]) -> int:
     """The fiscal year's first month from `EXECDASH_FISCAL_YEAR_START` (1–12), 1 when unset."""
     raw = env.get("EXECDASH_FISCAL_YEAR_START")
@@ -104,6 +123,8 @@ class Settings:
     """Rate limit of anonymous `POST /api/events` from all clients together."""
     fiscal_year_start: int = 1
     """The fiscal year's first month (1–12): YTD, quarters and "last year" follow it."""
+    read_concurrency: int = field(default_factory=default_read_concurrency)
+    """How many uncached answers are computed at once (`EXECDASH_READ_CONCURRENCY`)."""
 
     @property
     def currency_symbol(self) -> str:
@@ -131,4 +152,5 @@ class Settings:
             ),
             events_rate_total=_rate(env, "EXECDASH_EVENTS_RATE_TOTAL", DEFAULT_EVENTS_RATE_TOTAL),
             fiscal_year_start=fiscal_year_start(env),
+            read_concurrency=read_concurrency(env),
         )

@@ -194,3 +194,52 @@ def test_a_slow_catch_up_delays_a_read_by_at_most_its_wait_and_finishes_at_shutd
     assert finished == [True]  # shutdown waited for it
     with rows.connect() as conn:
         assert conn.execute(sa.text("SELECT count(*) FROM execdash_stale")).scalar_one() == 0
+
+
+def test_uncached_answers_wait_for_a_compute_slot_while_health_answers(
+    settings: Settings, company: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With one slot, four uncached overviews are computed one after another; the others wait
+    on the loop without a thread, and a health check meanwhile is answered at once."""
+    import asyncio
+    import threading
+
+    import httpx2
+
+    from execdash.api.routes import dashboard
+    from tests.live_server import serving
+
+    running: list[int] = [0]
+    most: list[int] = [0]
+    lock = threading.Lock()
+    real = dashboard.retention.at_risk
+
+    def slow_at_risk(conn: sa.Connection) -> object:
+        with lock:
+            running[0] += 1
+            most[0] = max(most[0], running[0])
+        time.sleep(0.3)
+        with lock:
+            running[0] -= 1
+        return real(conn)
+
+    monkeypatch.setattr(dashboard.retention, "at_risk", slow_at_risk)
+    one_slot = Settings(database_url=settings.database_url, read_concurrency=1)
+
+    async def load(base: str) -> tuple[list[int], float]:
+        async with httpx2.AsyncClient(base_url=base, timeout=30) as client:
+            ranges = ("3m", "6m", "12m", "24m")
+            reads = [
+                asyncio.create_task(client.get(f"/api/v1/dashboard?range={r}")) for r in ranges
+            ]
+            await asyncio.sleep(0.1)
+            began = time.perf_counter()
+            assert (await client.get("/api/health")).status_code == 200
+            health = time.perf_counter() - began
+            return [(await read).status_code for read in reads], health
+
+    with serving(one_slot) as base:
+        statuses, health = asyncio.run(load(base))
+    assert statuses == [200] * 4
+    assert most[0] == 1  # never two overviews computed at once
+    assert health < 0.25

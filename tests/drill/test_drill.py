@@ -147,7 +147,8 @@ def _report(result: DrillResult, backend: str) -> str:
         f"({result.count('read', *before)} reads), during "
         f"{result.p99_ms('read', *during):.1f} ms ({result.count('read', *during)} reads); "
         f"write p99 {result.p99_ms('write'):.0f} ms, event p99 {result.p99_ms('event'):.0f} ms; "
-        f"health p99 {result.p99_ms('health'):.1f} ms; "
+        f"health p99 {result.p99_ms('health'):.1f} ms (before the import "
+        f"{result.p99_ms('health', *before):.1f}, during {result.p99_ms('health', *during):.1f}); "
         f"client loop lag p99 {result.p99_ms('client-lag'):.1f} ms; "
         f"slowest reads during the import: {_slowest(result, *during)}"
     )

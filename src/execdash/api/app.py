@@ -27,6 +27,7 @@ from execdash.api.guard.bodies import BodyGuard
 from execdash.api.guard.headers import SecurityHeaders
 from execdash.api.guard.logins import LoginGuard
 from execdash.api.guard.methods import CompleteAllow
+from execdash.api.partcache import PartCache
 from execdash.api.readlayer import ReadLayer
 from execdash.api.responses import OrjsonResponse
 from execdash.api.routes import ROUTERS
@@ -120,6 +121,7 @@ def create_app(settings: Settings, *, scheduler: bool = False) -> FastAPI:
     app.state.write_gate = WriteGate(app.state.engine, settings.write_wait_seconds)
     app.state.event_limits = EventLimits.from_settings(settings)
     app.state.event_batcher = EventBatcher(app.state.write_gate)
+    app.state.part_cache = PartCache()
     install_error_handlers(app)
     # Inner: GZip compresses what the read layer does not (writes, pages, locked reads).
     app.add_middleware(GZipMiddleware, minimum_size=1024)
@@ -133,6 +135,7 @@ def create_app(settings: Settings, *, scheduler: bool = False) -> FastAPI:
         cache=app.state.response_cache,
         engine=app.state.engine,
         salt=f"fy{settings.fiscal_year_start}|{settings.currency}",
+        concurrency=settings.read_concurrency,
     )
     # Writes: credentials checked and body caps applied before any body byte is read.
     app.add_middleware(BodyGuard, settings=settings)

@@ -30,6 +30,7 @@ from execdash.api import reads
 from execdash.api.cache import Entry, RawHeaders, ResponseCache, make_entry
 from execdash.api.errors import NOT_UPGRADED, not_upgraded_response
 from execdash.api.etag import Tagger, is_tagged, matches, wants_csv
+from execdash.api.partcache import VERSIONS
 from execdash.api.versionprobe import DataVersions, VersionProbe
 from execdash.api.warmer import Warmer
 from execdash.db.changes import catch_up
@@ -79,8 +80,12 @@ class ReadLayer:
         cache: ResponseCache | None,
         engine: Engine | None = None,
         salt: str = "",
+        concurrency: int = 2,
     ) -> None:
         self.app = app
+        self.concurrency = concurrency
+        self._slots: asyncio.Semaphore | None = None
+        self._slots_loop: asyncio.AbstractEventLoop | None = None
         self.probe = probe
         self.cache = cache
         self.engine = engine
@@ -130,6 +135,7 @@ class ReadLayer:
         if versions.stale:
             await self._catch_up()
         self._observe(versions)
+        scope[VERSIONS] = versions  # the endpoint keys the parts it shares by them (partcache)
         version = versions.version(reads.tables_for(path))
         tag = self.tagger.tag(version, path, scope["query_string"], wants_csv(accept))
         cache = self.cache
@@ -271,7 +277,23 @@ class ReadLayer:
             if background is None:
                 self._foreground -= 1
 
+    def _compute_slots(self) -> asyncio.Semaphore:
+        """The semaphore of this loop bounding the answers computed at once (a new loop, such
+        as a new test client, gets its own)."""
+        loop = asyncio.get_running_loop()
+        if self._slots is None or self._slots_loop is not loop:
+            self._slots, self._slots_loop = asyncio.Semaphore(self.concurrency), loop
+        return self._slots
+
     async def _compute(
+        self, scope: Scope, receive: Receive, send: Send, version: int, tag: str, gzip: bool
+    ) -> None:
+        """Compute the answer when a slot is free: waiting costs no thread, and fewer threads
+        fighting for the interpreter leave the loop (health, writes, hits) answering quickly."""
+        async with self._compute_slots():
+            await self._compute_now(scope, receive, send, version, tag, gzip)
+
+    async def _compute_now(
         self, scope: Scope, receive: Receive, send: Send, version: int, tag: str, gzip: bool
     ) -> None:
         assert self.cache is not None
@@ -331,7 +353,8 @@ class ReadLayer:
                 return
             await send(message)
 
-        await self.app(scope, receive, after_auth)
+        async with self._compute_slots():
+            await self.app(scope, receive, after_auth)
 
     def _following_lifespan(self, receive: Receive) -> Receive:
         """Watch for changes while the server runs; stop and close the probe at shutdown."""

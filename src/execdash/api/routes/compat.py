@@ -18,11 +18,11 @@ from execdash.api.deps import ReadConn, settings_of
 from execdash.api.errors import problem_responses
 from execdash.api.fields import UtcDateTime
 from execdash.api.listing import FormatParam, csv_response, wants_csv
-from execdash.api.routes.dashboard import newest_alerts
+from execdash.api.routes.dashboard import newest_alerts, window_kpis
 from execdash.api.routes.kpis import unknown_kpi
 from execdash.api.window import WindowParam, window_slug
 from execdash.db.schema import risks
-from execdash.metrics import drilldown, executive, finance, ops, retention
+from execdash.metrics import drilldown, finance, ops, retention
 from execdash.metrics.formulas import KPI_KEYS
 from execdash.metrics.models import Kpi, seed_unit
 from execdash.metrics.windows import Window
@@ -187,7 +187,7 @@ def executive_dashboard(
     symbol = settings_of(request).currency_symbol
     return ExecutiveDashboard(
         timeframe=_timeframe(window),
-        executiveKpis=[_kpi(k, symbol) for k in executive.kpis(conn, window)],
+        executiveKpis=[_kpi(k, symbol) for k in window_kpis(request, conn, window)],
         revenueTrend=trend,
         alerts=[CompatAlert.model_validate(a.model_dump()) for a in newest_alerts(conn)],
         risks=newest_risks(conn),

@@ -14,7 +14,8 @@ from execdash.api.deps import ReadConn, settings_of
 from execdash.api.errors import problem_responses
 from execdash.api.fields import UtcDateTime
 from execdash.api.listing import FormatParam, wants_csv
-from execdash.api.reads import tables_for
+from execdash.api.partcache import part
+from execdash.api.reads import PLANS, tables_for
 from execdash.api.routes.alerts import Alert, alerts_query
 from execdash.api.routes.risks import Risk, risks_query
 from execdash.api.series_csv import series_csv
@@ -24,9 +25,13 @@ from execdash.db.schema import alerts, risks
 from execdash.metrics import executive, finance, retention
 from execdash.metrics.drilldown import DRAWN_COMPARISONS
 from execdash.metrics.models import AtRiskCustomer, DataQualityWarning, Kpi, Series, Timeframe
+from execdash.metrics.windows import Window
 from execdash.plans.attach import plan_lines, reading_once, with_plan
 
 READS = tables_for("/api/v1/dashboard")
+PLANNED = executive.SOURCE_TABLES | PLANS
+"""What the overview's KPIs, trend and plan lines read: not the alerts, risks or at-risk list,
+so acknowledging an alert leaves them computed (`api.partcache`)."""
 
 router = APIRouter(prefix="/api/v1", tags=["dashboard"], responses=problem_responses(401, 422))
 PLAN_COMPARED.update({"/api/v1/dashboard"})
@@ -101,6 +106,31 @@ def open_risks(conn: sa.Connection, limit: int = NEWEST) -> list[Risk]:
     return [Risk.model_validate(dict(r._mapping)) for r in rows]
 
 
+def window_kpis(request: Request, conn: sa.Connection, window: Window) -> list[Kpi]:
+    """The ten KPIs of `window`, computed once per version of their tables and shared by every
+    answer showing them (the overview, the seed system's dashboard)."""
+    return part(
+        request, "kpis", executive.SOURCE_TABLES, window, lambda: executive.kpis(conn, window)
+    )
+
+
+Overview = tuple[list[Kpi], list[Series], list[Series], list[Series]]
+
+
+def _planned_overview(conn: sa.Connection, window: Window) -> Overview:
+    """The overview's KPIs against the plan (one read of the facts for both), its revenue
+    trend, its plan lines and the trend it is compared with when that is drawn."""
+    with reading_once(conn, window):
+        kpis = with_plan(conn, window, executive.kpis(conn, window))
+        lines = plan_lines(conn, window, frozenset({"recognized", "backlog"}))
+    compared = (
+        finance.revenue_trend(conn, window.previous())
+        if window.comparison in DRAWN_COMPARISONS
+        else []
+    )
+    return kpis, finance.revenue_trend(conn, window), lines, compared
+
+
 @router.get(
     "/dashboard",
     response_model=Dashboard,
@@ -118,9 +148,9 @@ def dashboard(
         trend = finance.revenue_trend(conn, window)
         return series_csv(f"revenue-trend-{window_slug(window)}.csv", trend)
     settings = settings_of(request)
-    with reading_once(conn, window):
-        kpis = with_plan(conn, window, executive.kpis(conn, window))
-        lines = plan_lines(conn, window, frozenset({"recognized", "backlog"}))
+    kpis, trend, lines, compared = part(
+        request, "overview", PLANNED, window, lambda: _planned_overview(conn, window)
+    )
     at_risk, at_risk_warnings = retention.at_risk(conn)
     warnings = {(w.table, w.column, w.period, w.value): w for k in kpis for w in k.warnings}
     for w in at_risk_warnings:
@@ -130,13 +160,9 @@ def dashboard(
         currency=settings.currency,
         currency_symbol=settings.currency_symbol,
         kpis=kpis,
-        revenue_trend=finance.revenue_trend(conn, window),
+        revenue_trend=trend,
         plan_lines=lines,
-        comparison_lines=(
-            finance.revenue_trend(conn, window.previous())
-            if window.comparison in DRAWN_COMPARISONS
-            else []
-        ),
+        comparison_lines=compared,
         alerts=newest_alerts(conn),
         alerts_total=count_rows(conn, open_alerts()),
         risks=open_risks(conn),
