@@ -130,3 +130,46 @@ def test_a_failed_bulk_load_rolls_the_dropped_triggers_back(engine: Engine) -> N
         pass
     with engine.connect() as conn:
         assert triggers.installed(conn) == before
+
+
+def test_an_edit_never_deadlocks_with_a_catch_up_consuming_its_tables_mark(
+    any_engine: Engine,
+) -> None:
+    """A catch-up (here: an import's) deletes a table's committed mark, then bumps that table's
+    version; an edit of the table in between must wait for it, not lock the version row first
+    and then wait on the deleted mark (PostgreSQL detected a deadlock in the drill)."""
+    import threading
+
+    import pytest
+
+    if any_engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has one writer at a time: no transaction can wait on another's row")
+    with any_engine.begin() as conn:
+        conn.execute(s.risks.insert().values(id=1, title="Late resin", mitigation="none"))
+    assert _marks(any_engine)["risks"] == {"*"}
+    errors: list[BaseException] = []
+    catch_up = any_engine.connect()
+    catch_up.exec_driver_sql("SET LOCAL lock_timeout = '10s'")  # autobegins the transaction
+    catch_up.execute(sa.text("DELETE FROM execdash_stale WHERE target = 'risks'"))
+
+    def edit() -> None:
+        try:
+            with any_engine.begin() as conn:
+                conn.exec_driver_sql("SET LOCAL lock_timeout = '10s'")
+                conn.execute(s.risks.update().values(mitigation="second supplier"))
+        except BaseException as exc:
+            errors.append(exc)
+
+    editor = threading.Thread(target=edit)
+    editor.start()
+    editor.join(0.5)  # the edit is now waiting on the mark the catch-up deleted
+    versions.bump(catch_up, {"risks"})
+    catch_up.commit()
+    catch_up.close()
+    editor.join(15)
+    assert not editor.is_alive()
+    assert errors == []
+    with any_engine.connect() as conn:
+        mitigation = conn.execute(sa.select(s.risks.c.mitigation)).scalar_one()
+    assert mitigation == "second supplier"
+    assert _marks(any_engine)["risks"] == {"*"}

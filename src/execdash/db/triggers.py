@@ -60,11 +60,11 @@ def _sqlite_trigger(table: str, event: str) -> str:
     for rollup in _rollups_of(table):
         for row in _ROWS[event]:
             marks.append(_sqlite_mark(f"'{rollup.target.name}'", _period(rollup, row)))
-    body = "\n  ".join(
+    body = "\n  ".join(  # marks first, then the version: the order PostgreSQL needs
         [
+            *marks,
             f"UPDATE {t.data_versions.name} SET version = version + 1, "
             f"changed_at = CURRENT_TIMESTAMP WHERE name = '{table}';",
-            *marks,
         ]
     )
     return (
@@ -77,12 +77,10 @@ def _pg_function(table: str, event: str) -> str:
     rows = [_PG_RELATIONS[r] for r in _ROWS.get(event, ())]
     guard = " UNION ALL ".join(f"SELECT 1 FROM {r}" for r in rows)
     lines = [f"IF NOT EXISTS ({guard}) THEN RETURN NULL; END IF;"] if rows else []
-    lines += [
-        f"UPDATE {t.data_versions.name} SET version = version + 1, "
-        f"changed_at = (now() AT TIME ZONE 'UTC') WHERE name = '{table}';",
+    lines.append(
         f"INSERT INTO {t.stale.name} (target, period) VALUES ('{table}', '*') "
-        "ON CONFLICT DO NOTHING;",
-    ]
+        "ON CONFLICT DO NOTHING;"
+    )
     for rollup in _rollups_of(table):
         if not rows:
             lines.append(
@@ -95,6 +93,15 @@ def _pg_function(table: str, event: str) -> str:
                 f"SELECT DISTINCT '{rollup.target.name}', {_period(rollup, '')} "
                 f"FROM {relation} ON CONFLICT DO NOTHING;"
             )
+    # The version row is locked last. Every writer takes the stale marks before the versions
+    # (a catch-up deletes marks, then bumps versions), so two transactions can never wait for
+    # each other in a cycle: with the bump first, an editor's trigger held its table's version
+    # row while waiting on a mark an import had consumed, and the import waited on that row
+    # (a deadlock the concurrency drill met on PostgreSQL).
+    lines.append(
+        f"UPDATE {t.data_versions.name} SET version = version + 1, "
+        f"changed_at = (now() AT TIME ZONE 'UTC') WHERE name = '{table}';"
+    )
     body = "\n  ".join([*lines, "RETURN NULL;"])
     return (
         f"CREATE OR REPLACE FUNCTION {PREFIX}{table}_{event}() RETURNS trigger "
