@@ -6,7 +6,8 @@ the import committed, every answered write in the database, read p99 during the 
 3x of before it, and health p99 under 100 ms.
 
 CI runs it for EXECDASH_DRILL_SECONDS (default 60 s of load per backend, the issue's full
-drill; a shorter run is handy while working on it). `EXECDASH_DRILL_ROWS` changes the import size (default 200,000).
+drill; a shorter run is handy while working on it). `EXECDASH_DRILL_ROWS` changes the import
+size (default 200,000).
 """
 
 from __future__ import annotations
