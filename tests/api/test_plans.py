@@ -212,9 +212,8 @@ def test_compare_plan_without_an_active_plan_is_refused_naming_why(
     client: TestClient, company: Engine
 ) -> None:
     r = client.get("/api/v1/dashboard?range=6m&compare=plan")
-    assert r.status_code == 422
-    assert "none is active" in r.text
-    assert "compare" in r.text
+    assert r.status_code == 409  # a valid request the installation cannot answer yet
+    assert "compare=plan needs an active plan and none is active" in r.text
 
 
 def test_compare_plan_measures_tiles_drilldowns_and_domains_against_the_plan(
@@ -266,6 +265,14 @@ def test_the_spec_lists_plan_as_a_comparison(client: TestClient) -> None:
     params = spec["paths"]["/api/v1/dashboard"]["get"]["parameters"]
     compare = next(p for p in params if p["name"] == "compare")
     assert compare["schema"]["enum"] == ["previous", "last_year", "plan"]
+    assert "409" in spec["paths"]["/api/v1/dashboard"]["get"]["responses"]
+    for path in ("/api/v1/kpis/revenue", "/api/v1/sales", "/api/v1/summary"):
+        params = spec["paths"][path]["get"]["parameters"]
+        assert "plan" in next(p for p in params if p["name"] == "compare")["schema"]["enum"]
+    for path in ("/api/v1/kpis/revenue/drivers", "/api/executive-dashboard", "/api/kpis/{key}"):
+        params = spec["paths"][path]["get"]["parameters"]
+        compare = next(p for p in params if p["name"] == "compare")
+        assert compare["schema"]["enum"] == ["previous", "last_year"], path
 
 
 def test_the_summary_against_the_plan_says_above_or_below_plan(

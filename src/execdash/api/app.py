@@ -31,11 +31,13 @@ from execdash.api.partcache import PartCache
 from execdash.api.readlayer import ReadLayer
 from execdash.api.responses import OrjsonResponse
 from execdash.api.routes import ROUTERS
-from execdash.api.specfixes import document_body_errors, kpi_paths_per_key
+from execdash.api.specfixes import compare_where_offered, document_body_errors, kpi_paths_per_key
 from execdash.api.versionprobe import probe_for
+from execdash.api.window import PLAN_COMPARED
 from execdash.api.writes import WriteGate
 from execdash.config import Settings
 from execdash.db.engine import create_engine
+from execdash.metrics.comparisons import PLAN
 from execdash.web import pages
 from execdash.web.assets import serve as static_files
 
@@ -52,6 +54,7 @@ def _openapi_with_problem(app: FastAPI) -> dict[str, Any]:
         schemas["Problem"] = problem
         _reads_work_without_credentials(spec)
         document_body_errors(spec)
+        compare_where_offered(spec, PLAN_COMPARED, PLAN)
         kpi_paths_per_key(spec)
         _errors_are_problems(spec)
         app.openapi_schema = spec

@@ -2,6 +2,8 @@
 
 - Every operation with a request body documents 400 (a body that cannot be read at all) and
   422 (malformed JSON or an invalid field), both as problem documents.
+- `compare=plan` is listed only where a route offers it, and those routes document the 409
+  they answer while no plan is active.
 - A KPI's breakdown dimensions depend on the KPI (`metrics.breakdowns.DIMENSIONS`), which one
   templated path cannot say; the KPI drill-down and drivers paths are listed once per KPI key,
   each offering only the `by` values that KPI accepts.
@@ -23,6 +25,33 @@ _BODY_ERRORS = {
     "400": "The body could not be read (not UTF-8 text, or a broken multipart upload).",
     "422": "The body is not valid JSON, or a field is missing or invalid (each is named).",
 }
+
+
+def compare_where_offered(spec: dict[str, Any], offered: set[str], plan: str) -> None:
+    """Drop `plan` from the `compare` values of routes not in `offered`; document the 409 of
+    those in it (run before `kpi_paths_per_key`, which copies the templated paths)."""
+    problem = {"application/json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+    for path, operations in spec.get("paths", {}).items():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []):
+                if parameter.get("name") != "compare":
+                    continue
+                if path in offered:
+                    operation.setdefault("responses", {}).setdefault(
+                        "409",
+                        {
+                            "description": f"compare={plan} while no plan is active.",
+                            "content": problem,
+                        },
+                    )
+                    continue
+                schema = parameter.get("schema", {})
+                if "enum" in schema:
+                    schema["enum"] = [v for v in schema["enum"] if v != plan]
+                if "examples" in parameter:
+                    parameter["examples"] = [v for v in parameter["examples"] if v != plan]
+                if isinstance(schema.get("examples"), list):
+                    schema["examples"] = [v for v in schema["examples"] if v != plan]
 
 
 def document_body_errors(spec: dict[str, Any]) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Query, Request
+from fastapi import Depends, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
 
 from execdash.api.deps import ReadConn
@@ -38,14 +38,15 @@ def _compare_help() -> str:
     options = "; ".join(f"{c.key}: {c.against}" for c in COMPARISONS.values())
     return (
         f"What every change and previous value is measured against — {options}. `plan` needs "
-        "an active plan (422 otherwise) and is offered by the dashboard, the KPI list, the KPI "
-        "drill-downs and the domain overviews."
+        "an active plan (409 otherwise) and is offered by the dashboard, the KPI list, the KPI "
+        "drill-downs, the domain overviews and the summary."
     )
 
 
 def check_plan_compare(request: Request, conn: ReadConn) -> None:
-    """Refuse `compare=plan` (422 naming why) where the route does not offer it or no plan is
-    active, rather than falling back to another comparison."""
+    """Refuse `compare=plan` rather than fall back to another comparison: 422 where the route
+    does not offer it (its spec does not list it either), 409 while no plan is active (a valid
+    request the installation's state cannot answer yet)."""
     path = getattr(request.scope.get("route"), "path", request.url.path)
     if path not in PLAN_COMPARED:
         raise invalid_parameter(
@@ -54,8 +55,8 @@ def check_plan_compare(request: Request, conn: ReadConn) -> None:
             "by the dashboard, the KPI list and drill-downs, and the domain overviews).",
         )
     if active_plan(conn) is None:
-        raise invalid_parameter(
-            "compare",
+        raise HTTPException(
+            409,
             "compare=plan needs an active plan and none is active: activate one on the Plans "
             "page or with `execdash plan activate`, or compare with previous or last_year.",
         )
