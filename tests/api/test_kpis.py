@@ -95,3 +95,23 @@ def test_with_last_year_the_drilldown_carries_the_series_a_year_earlier(
         lines = {s["key"]: s for s in dash.json()["comparison_lines"]}
         assert lines["recognized"]["points"] == earlier["revenue_trend"][0]["points"]
         assert demo.get("/api/v1/dashboard?range=6m").json()["comparison_lines"] == []
+
+
+def test_a_domain_against_last_year_carries_each_series_a_year_earlier(
+    demo_engine: Engine,
+) -> None:
+    from execdash.api import create_app
+    from execdash.config import Settings
+
+    url = demo_engine.url.render_as_string(hide_password=False)
+    with TestClient(create_app(Settings(database_url=url))) as demo:
+        for domain in ("finance", "sales", "operations"):
+            now = demo.get(f"/api/v1/{domain}?range=6m&as_of=2026-06&compare=last_year").json()
+            then = demo.get(f"/api/v1/{domain}?range=6m&as_of=2025-06").json()
+            drawn = {s["key"]: s for s in now["series"] if s["key"].startswith("last_year_")}
+            earlier = {f"last_year_{s['key']}": s for s in then["series"]}
+            assert drawn, domain
+            for key, line in drawn.items():
+                assert line["points"] == earlier[key]["points"], (domain, key)
+            plain = demo.get(f"/api/v1/{domain}?range=6m&as_of=2026-06").json()
+            assert not [s for s in plain["series"] if s["key"].startswith("last_year_")]

@@ -175,4 +175,16 @@ def test_with_last_year_the_charts_draw_the_same_periods_a_year_earlier(
     watched.goto("/?range=6m&granularity=month")
     _wait_for_view(watched, "6m|month|")
     assert "same period last year" not in page.locator("#revenue-chart").inner_text()
+    # A domain page draws it too: the first chart's note says so, readable on the phone.
+    watched.goto("/finance?range=6m&granularity=month&compare=last_year")
+    domain_note = page.locator("#domain-charts .chart-note", has_text="same period last year")
+    domain_note.first.scroll_into_view_if_needed()
+    assert domain_note.first.is_visible()
+    box = domain_note.first.bounding_box()
+    assert box is not None
+    assert box["x"] >= 0
+    assert box["x"] + box["width"] <= 390
+    assert domain_note.count() >= 2  # each chart of a series, not one chart only
+    watched.goto("/finance?range=6m&granularity=month")
+    assert "same period last year" not in page.locator("#domain-charts").inner_text()
     watched.assert_clean()

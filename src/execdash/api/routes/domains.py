@@ -19,6 +19,7 @@ from execdash.api.window import PLAN_COMPARED, WindowParam, window_slug
 from execdash.db.changes import last_data_update
 from execdash.metrics import feedback, finance, ops, products, retention, sales, supply, telemetry
 from execdash.metrics.comparisons import PLAN
+from execdash.metrics.drilldown import DRAWN_COMPARISONS
 from execdash.metrics.models import (
     DomainOverview,
     FeedbackOverview,
@@ -27,6 +28,7 @@ from execdash.metrics.models import (
     ProductsOverview,
     RetentionOverview,
     SalesOverview,
+    Series,
     SupplyOverview,
     TelemetryOverview,
 )
@@ -65,6 +67,18 @@ COMPARING = frozenset({"finance", "retention", "operations"})
 """The domains showing a KPI the active plan is compared on (their facts are read once for both)."""
 
 
+LAST_YEAR = "last_year_"
+"""Key prefix of a series' same periods a year earlier (drawn dashed beside it on the page)."""
+
+
+def last_year_lines(overview: DomainOverview, earlier: DomainOverview) -> list[Series]:
+    """The series of `earlier` (the overview of the window a year before) that the overview
+    draws, keyed `last_year_<key>`: period i of each is period i of the window, a year back."""
+    drawn = {s.key for s in overview.series if not s.key.startswith("plan_")}
+    shown = [s for s in earlier.series if s.key in drawn]
+    return [s.model_copy(update={"key": f"{LAST_YEAR}{s.key}"}) for s in shown]
+
+
 def _overview_endpoint(name: str, build: Overview) -> Callable[..., DomainOverview | Response]:
     """The GET handler for one domain: the overview as JSON, or its series as CSV."""
 
@@ -87,6 +101,11 @@ def _overview_endpoint(name: str, build: Overview) -> Callable[..., DomainOvervi
                 )
         if wants_csv(request, format):
             return series_csv(f"{name}-{window_slug(window)}.csv", overview.series)
+        if window.comparison in DRAWN_COMPARISONS:
+            earlier = build(conn, window.previous())
+            overview = overview.model_copy(
+                update={"series": [*overview.series, *last_year_lines(overview, earlier)]}
+            )
         changed = last_data_update(conn, tables_for(f"/api/v1/{name}"))
         if changed is not None and changed.tzinfo is None:
             changed = changed.replace(tzinfo=dt.UTC)

@@ -5,6 +5,7 @@ import { h, fill } from "../dom.js";
 import { kpiTile } from "../tiles.js";
 import { chartCard } from "../charts.js";
 import { seriesSpec, breakdownSpec } from "../chart_specs.js";
+import { withLastYearLine } from "../lastyear.js";
 import { tableCard } from "../tables.js";
 import { viewParams, viewQuery } from "../state.js";
 import { showTimeframe, showDataUpdated } from "../context.js";
@@ -86,7 +87,9 @@ function renderEntry(grid, entry, data, byKey, used, view, notices) {
   for (const s of [...list, ...also]) used.add(s.key);
   const planned = list.findIndex((s) => byKey.has(`plan_${s.key}`));
   if (planned >= 0) used.add(`plan_${list[planned].key}`);
-  chartCard(card(grid, entry.wide), annotate(withPlanLine(seriesSpec(entry.title, list, {
+  const lastYear = byKey.get(`last_year_${list[0].key}`);
+  if (lastYear) used.add(lastYear.key);
+  chartCard(card(grid, entry.wide), annotate(withLastYearLine(withPlanLine(seriesSpec(entry.title, list, {
     also,
     drill: (key) => seriesHref(key, data, view),
     href: list.map((s) => seriesHref(s.key, data, view)).find(Boolean),
@@ -99,7 +102,7 @@ function renderEntry(grid, entry, data, byKey, used, view, notices) {
     filename: entry.filename,
     note: entry.note,
     empty: entry.empty || `No ${entry.title.toLowerCase()} data in this window (${entry.source || "no rows for these months"}).`,
-  }), planned >= 0 ? byKey.get(`plan_${list[planned].key}`) : null, Math.max(planned, 0)), notices));
+  }), planned >= 0 ? byKey.get(`plan_${list[planned].key}`) : null, Math.max(planned, 0)), lastYear, 0), notices));
 }
 
 export async function load(view) {
@@ -119,7 +122,7 @@ export async function load(view) {
   const used = new Set();
   const waits = layout.charts.map((entry) => renderEntry(grid, entry, data, byKey, used, view, notices));
   for (const s of data.series || []) {
-    if (!used.has(s.key) && !s.key.startsWith("plan_")) renderEntry(grid, { title: s.label, series: [s.key] }, data, byKey, used, view, notices);
+    if (!used.has(s.key) && !s.key.startsWith("plan_") && !s.key.startsWith("last_year_")) renderEntry(grid, { title: s.label, series: [s.key] }, data, byKey, used, view, notices);
   }
   await Promise.all(waits);
 }
