@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import json
+import threading
 import time
 
 import orjson
@@ -194,6 +195,43 @@ def test_a_slow_catch_up_delays_a_read_by_at_most_its_wait_and_finishes_at_shutd
     assert finished == [True]  # shutdown waited for it
     with rows.connect() as conn:
         assert conn.execute(sa.text("SELECT count(*) FROM execdash_stale")).scalar_one() == 0
+
+
+def test_a_cache_hit_never_waits_for_a_catch_up(
+    settings: Settings, rows: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Stale marks left by another program's write outdate none of a cached answer's tables:
+    the hit is answered at once, while a miss would give the slow catch-up its whole wait."""
+    from execdash.api import readlayer
+
+    release = threading.Event()
+    real = readlayer._catch_up_now
+
+    def blocked_catch_up(engine: Engine) -> bool:
+        release.wait(30)
+        return real(engine)
+
+    with rows.begin() as conn:
+        catch_up(conn)
+    monkeypatch.setattr(readlayer, "_catch_up_now", blocked_catch_up)
+    monkeypatch.setattr(readlayer, "CATCH_UP_WAIT_S", 20.0)
+    try:
+        with TestClient(create_app(settings)) as client:
+            first = client.get("/api/v1/customers?limit=5")
+            with rows.begin() as conn:  # another program: only user_events changes
+                conn.execute(sa.text("INSERT INTO user_events (event_type, event_time) "
+                                     "VALUES ('drilldown', '2025-06-01 10:00:00')"))  # fmt: skip
+            began = time.monotonic()
+            hit = client.get("/api/v1/customers?limit=5")
+            waited = time.monotonic() - began
+            assert hit.status_code == 200
+            assert hit.content == first.content
+            assert hit.headers["etag"] == first.headers["etag"]
+            assert waited < 5.0, f"the hit waited {waited:.2f} s for the catch-up"
+            assert _cache(client).hits >= 1
+            release.set()
+    finally:
+        release.set()
 
 
 def test_uncached_answers_wait_for_a_compute_slot_while_health_answers(

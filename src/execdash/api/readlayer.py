@@ -43,7 +43,7 @@ COMPRESS_OFF_LOOP = 16 * 1024
 CATCH_UP_RETRY_S = 1.0
 """After a catch-up could not run (the database was busy), wait this long before another try."""
 CATCH_UP_WAIT_S = 0.2
-"""The longest a read waits for a catch-up it started; after that it answers from the raw rows
+"""The longest a miss waits for a running catch-up; after that it answers from the raw rows
 (right, only slower), so an import holding the derived tables never stalls the dashboard."""
 CATCH_UP_SHUTDOWN_S = 10.0
 """At shutdown, how long a running catch-up is given to finish."""
@@ -133,13 +133,15 @@ class ReadLayer:
             await not_upgraded_response(path)(scope, receive, send)
             return
         if versions.stale:
-            await self._catch_up()
+            self._start_catch_up()  # only a miss waits for it (briefly): a hit is still right
         self._observe(versions)
         scope[VERSIONS] = versions  # the endpoint keys the parts it shares by them (partcache)
         version = versions.version(reads.tables_for(path))
         tag = self.tagger.tag(version, path, scope["query_string"], wants_csv(accept))
         cache = self.cache
         if cache is None:
+            if versions.stale:
+                await self._wait_for_catch_up()
             await self._locked(scope, receive, send, tag, if_none_match)
             return
         if matches(if_none_match, tag):
@@ -165,6 +167,8 @@ class ReadLayer:
                 return
         done = self._inflight[tag] = asyncio.Event()
         try:
+            if versions.stale:
+                await self._wait_for_catch_up()
             await self._miss(scope, receive, send, version, tag, accepts_gzip)
         finally:
             done.set()
@@ -228,20 +232,25 @@ class ReadLayer:
                 versions = await self.probe.read()
                 self.probe.reads -= 1  # `reads` counts the requests' reads, not the watcher's
                 if versions.stale:
-                    await self._catch_up()
+                    self._start_catch_up()
                 self._observe(versions)
             except Exception:  # e.g. the database is being replaced: try again later
                 log.exception("watching for data changes failed")
 
-    async def _catch_up(self) -> None:
-        """Start recomputing what other programs' writes left stale (once however many requests
-        ask), and give it at most `CATCH_UP_WAIT_S` before answering from the raw rows."""
+    def _start_catch_up(self) -> None:
+        """Start recomputing what other programs' writes left stale, once however many requests
+        see it; readers use the raw rows of a stale rollup meanwhile (still right, slower)."""
         if self.engine is None or time.monotonic() < self._catch_up_after:
-            return  # readers use the raw rows of a stale rollup meanwhile: still right, slower
+            return
         if self._catching_up is None or self._catching_up.done():
             self._catching_up = asyncio.create_task(self._run_catch_up(self.engine))
-        if not self._writing:  # a catch-up first lets this server's writes finish: never wait
-            await asyncio.wait({self._catching_up}, timeout=CATCH_UP_WAIT_S)
+
+    async def _wait_for_catch_up(self) -> None:
+        """Give a running catch-up at most `CATCH_UP_WAIT_S` before a miss is computed from the
+        raw rows; never while this server writes (the catch-up lets those writes finish first)."""
+        running = self._catching_up
+        if running is not None and not running.done() and not self._writing:
+            await asyncio.wait({running}, timeout=CATCH_UP_WAIT_S)
 
     async def _run_catch_up(self, engine: Engine) -> None:
         deadline = time.monotonic() + CATCH_UP_RETRY_S
