@@ -37,6 +37,8 @@ ECHARTS_BUNDLE = Path(__file__).parents[2] / "src/execdash/web/static/vendor/ech
 LOADED_TIMEOUT_MS = 60_000
 """How long a page may take to show its data: uncached windows on two busy cores can take
 seconds (tests assert what the page shows, `make bench` measures how fast)."""
+ABANDONED = "net::ERR_ABORTED"
+"""Chromium's failure text for a request the page cancelled (navigation, AbortController)."""
 
 PAGES = [
     "/",
@@ -163,13 +165,19 @@ def open_page(browser: Any) -> Iterator[Callable[..., Watched]]:
             if response.status >= 400:
                 watched.failed.append(f"{response.status} {response.url}")
 
+        def on_request_failed(request: Any) -> None:
+            # A fetch the page itself abandoned (it navigated away, or replaced a stale load) is
+            # not a failure anyone sees; a refused, reset or timed-out request is.
+            if request.failure != ABANDONED:
+                watched.failed.append(f"failed {request.url} ({request.failure})")
+
         def on_dialog(dialog: Any) -> None:
             watched.dialogs.append(dialog.message)
             dialog.dismiss()
 
         page.on("console", on_console)
         page.on("pageerror", lambda exc: watched.errors.append(str(exc)))
-        page.on("requestfailed", lambda req: watched.failed.append(f"failed {req.url}"))
+        page.on("requestfailed", on_request_failed)
         page.on("request", on_request)
         page.on("response", on_response)
         page.on("dialog", on_dialog)
