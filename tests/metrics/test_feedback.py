@@ -168,3 +168,24 @@ def test_visits_by_page_count_the_windows_first_and_last_day_only_inside(
         "page", "page visits", "count", 4.0,
     )  # fmt: skip
     assert _split(found) == [("home", 3.0, 0.75), ("pricing", 1.0, 0.25)]
+
+
+def test_visits_by_page_count_a_datetime_on_the_windows_last_day_as_the_visits_tile_does(
+    any_engine: Engine,
+) -> None:
+    """Another tool wrote `2025-08-31 18:00:00`: the split by page counts it in August, so its
+    total is the page-visits tile; midnight of the next day stays out."""
+    import sqlalchemy as sa
+
+    with any_engine.begin() as conn:  # plain SQL, as sqlite3 or psql would write it
+        conn.execute(
+            sa.text(
+                "INSERT INTO page_visits (visit_date, page_name) VALUES "
+                "('2025-08-31 18:00:00', 'pricing'), ('2025-09-01 00:00:00', 'pricing')"
+            )
+        )
+    with any_engine.connect() as conn:
+        found = feedback.visits_by_page(conn, W3)
+        tile = next(s.total for s in feedback.overview(conn, W3).series if s.key == "page_visits")
+    assert _split(found) == [("pricing", 1.0, 1.0)]
+    assert found.total == tile == 1.0

@@ -12,7 +12,7 @@ from execdash.db import tables as t
 from execdash.metrics.domain import breakdown, count_by_month, ratio_tile, tile
 from execdash.metrics.executive import pipeline_stage_by_month
 from execdash.metrics.models import Breakdown, FeedbackOverview, Timeframe
-from execdash.metrics.queries import by_month, month_of
+from execdash.metrics.queries import by_month, dated_in, month_of
 from execdash.metrics.series import build_series, ratio_series
 from execdash.metrics.windows import Window, add_months, month_key
 
@@ -145,7 +145,7 @@ def visits_by_page(conn: sa.Connection, window: Window) -> Breakdown:
     p = s.page_visits
     rows = conn.execute(
         sa.select(p.c.page_name, sa.func.count())
-        .where(p.c.visit_date >= window.start_date, p.c.visit_date <= window.end_date)
+        .where(*dated_in(p.c.visit_date, window.start_date, window.end_date))
         .group_by(p.c.page_name)
     )
     return breakdown("page", "page visits", "count", [(r[0], float(r[1])) for r in rows])
