@@ -1,12 +1,18 @@
-"""The retention cross-check: trailing NRR from the orders next to the stored figures."""
+"""The retention cross-check: trailing NRR from the orders next to the stored figures; MRR
+movements read from the raw orders and from the rollups."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
 
-from execdash.insights.mrr import checks
+from execdash.db.changes import record_data_change
+from execdash.insights.mrr import checks, movements
+from execdash.metrics import executive
+from execdash.metrics.windows import resolve_window
 
 HISTORY = {"2024-03": {1: 100.0, 2: 100.0}, "2025-03": {1: 130.0, 3: 50.0}}
 
@@ -28,3 +34,32 @@ def test_each_month_reports_the_difference_from_the_stored_value() -> None:
 def test_a_month_without_a_cohort_has_no_nrr() -> None:
     (check,) = checks(HISTORY, [dt.date(2025, 4, 1)], ({}, {}, {}))
     assert (check.cohort_customers, check.nrr) == (0, None)
+
+
+def test_a_datetime_on_the_windows_last_day_is_in_its_closing_mrr_on_both_paths(
+    any_engine: Engine,
+) -> None:
+    """A subscription order another tool wrote as `2025-08-31 18:00:00` is August's MRR in the
+    movements, from the raw orders and from the rollups alike, so the closing MRR is the ARR
+    tile's; midnight of the next day stays out."""
+    with any_engine.begin() as conn:  # plain SQL, as sqlite3 or psql would write it
+        conn.execute(sa.text("INSERT INTO customers (id, name) VALUES (1, 'Acme')"))
+        conn.execute(
+            sa.text(
+                "INSERT INTO orders (customer_id, amount, profit, order_date, type) VALUES "
+                "(1, 50, 5, '2025-08-31 18:00:00', 'subscription'),"
+                "(1, 999, 9, '2025-09-01 00:00:00', 'subscription')"
+            )
+        )
+    window = resolve_window("3m", "month", "2025-08")
+
+    def closing() -> tuple[float, float | None]:
+        with any_engine.connect() as conn:
+            found = movements(conn, window)
+            return found.window.closing, executive.kpi(conn, window, "arr").value
+
+    raw = closing()
+    assert raw == (50.0, 600.0)
+    with any_engine.begin() as conn:
+        record_data_change(conn, ["orders"])  # builds the rollups and marks them ready
+    assert closing() == raw

@@ -23,7 +23,7 @@ from execdash.insights.models import (
 )
 from execdash.metrics.domain import read_period
 from execdash.metrics.models import Timeframe
-from execdash.metrics.queries import RECURRING_TYPES, month_of, use_rollup
+from execdash.metrics.queries import RECURRING_TYPES, dated_in, month_of, use_rollup
 from execdash.metrics.windows import Window, add_months, month_end, month_key
 
 COHORT_MONTHS = 12
@@ -60,7 +60,7 @@ def fetch_history(
                 month.label("month"), customer.label("customer_id"),
                 sa.func.sum(o.c.amount).label("amount"),
             )
-            .where(o.c.type.in_(RECURRING_TYPES), o.c.order_date >= start, o.c.order_date <= end)
+            .where(o.c.type.in_(RECURRING_TYPES), *dated_in(o.c.order_date, start, end))
             .group_by(month, customer)
             .subquery()
         )  # fmt: skip
