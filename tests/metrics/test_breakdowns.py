@@ -21,7 +21,7 @@ from execdash.metrics.breakdowns import DIMENSIONS, BreakdownError, kpi_breakdow
 from execdash.metrics.dimension_sums import Measure, Part, fetch
 from execdash.metrics.models import KpiBreakdown
 from execdash.metrics.windows import Window, resolve_window
-from tests.metrics.conftest import Put, d
+from tests.metrics.conftest import Put, d, months
 
 PAIRS = [(k, dim) for k, dims in DIMENSIONS.items() for dim in dims]
 WINDOWS = [("12m", None), ("3m", None), ("24m", None), ("ytd", "2026-03"), ("6m", "2025-12")]
@@ -150,6 +150,108 @@ def test_gm_uses_every_order_type_so_it_always_reconciles(disagreeing: Engine) -
     ]
     assert result.reconciles
     assert result.tile == tile.value == pytest.approx(250 / 1900)
+
+
+@pytest.fixture
+def disagreeing_year(any_engine: Engine, put: Put) -> Engine:
+    """Twelve months (2024-09 … 2025-08) whose summary and detail disagree, worked by hand.
+
+    revenue_trend says 1,000 recognized and 1,200 booked every month. The orders hold, every
+    month, 300 recognized for Acme, 200 recognized for Bolt, 900 booked for Crux, a 100
+    subscription without a customer and a 50 recurring for Acme; August 2025 adds 2,000
+    recognized for Crux (the orders then hold more than the summary). top_products_daily holds
+    400 of Press and 300 of Pump a month: 700 of the summary's 1,000.
+    """
+    put(
+        "customers",
+        [
+            {"id": 1, "name": "Acme", "industry": "Food", "source": "Inbound"},
+            {"id": 2, "name": "Bolt", "industry": "Health", "source": None},
+            {"id": 3, "name": "Crux", "industry": None, "source": "Partner"},
+        ],
+    )
+    keys = months("2024-09", 12)
+    put(
+        "revenue_trend",
+        [{"period": m, "recognized": 1000, "booked": 1200, "backlog": 500} for m in keys],
+    )
+    monthly = [
+        (1, 300, 90, "01", "recognized"), (2, 200, 40, "28", "recognized"),
+        (3, 900, 0, "15", "booked"), (None, 100, 60, "10", "subscription"),
+        (1, 50, 20, "20", "recurring"),
+    ]  # fmt: skip
+    put(
+        "orders",
+        [
+            {"customer_id": c, "amount": a, "profit": p, "order_date": d(f"{m}-{day}"),
+             "type": kind}
+            for m in keys
+            for c, a, p, day, kind in monthly
+        ]
+        + [{"customer_id": 3, "amount": 2000, "profit": 500, "order_date": d("2025-08-31"),
+            "type": "recognized"}],
+    )  # fmt: skip
+    put(
+        "top_products_daily",
+        [{"period": d(f"{m}-{day}"), "name": name, "revenue": r}
+         for m in keys for day, name, r in (("01", "Press", 400), ("15", "Pump", 300))],
+    )  # fmt: skip
+    return any_engine
+
+
+YEAR_WINDOWS = {
+    # window: (months, recognized orders in it, booked orders in it)
+    ("3m", "month", "2025-08"): (3, 3 * 500 + 2000, 3 * 900),
+    ("6m", "quarter", "2025-08"): (6, 6 * 500 + 2000, 6 * 900),
+    ("12m", "month", "2025-08"): (12, 12 * 500 + 2000, 12 * 900),
+    ("ytd", "quarter", "2025-08"): (8, 8 * 500 + 2000, 8 * 900),
+}
+
+
+@pytest.mark.parametrize("spec", list(YEAR_WINDOWS), ids="-".join)
+def test_every_breakdown_of_disagreeing_data_adds_up_with_the_gap_unattributed(
+    disagreeing_year: Engine, spec: tuple[str, str, str]
+) -> None:
+    """Every KPI × dimension on several windows, from the raw rows and from the rollups: the
+    slices add up to the tile, and the summary's gap is the unattributed slice, by hand."""
+    n, recognized, booked = YEAR_WINDOWS[spec]
+    window = resolve_window(*spec)
+    expected = {  # (difference, denominator difference) by hand
+        ("revenue", "customer"): (1000 * n - recognized, None),
+        ("revenue", "product"): (300.0 * n, None),
+        ("book_to_bill", "customer"): (1200 * n - booked, 1000 * n - recognized),
+        ("gm", "customer"): (0.0, 0.0),
+        ("arr", "customer"): (0.0, None),
+    }
+
+    def answers() -> dict[tuple[str, str], KpiBreakdown]:
+        with disagreeing_year.connect() as conn:
+            tiles = {k.key: k.value for k in executive.kpis(conn, window, fresh=True)}
+            out = {}
+            for key, dimension in PAIRS:
+                result = kpi_breakdown(conn, window, key, dimension)
+                assert_adds_up(result, tiles[key])
+                out[key, dimension] = result
+            return out
+
+    raw = answers()
+    for (key, dimension), result in raw.items():
+        difference, den_difference = expected[key, "product" if dimension == "product" else
+                                              "customer"]  # fmt: skip
+        assert result.difference == pytest.approx(difference), (key, dimension)
+        assert result.denominator_difference == (
+            None if den_difference is None else pytest.approx(den_difference)
+        ), (key, dimension)
+        assert result.reconciles is (difference == 0 and not den_difference), (key, dimension)
+        gap = [i for i in result.items if i.name == UNATTRIBUTED]
+        assert [i.value for i in gap] == ([pytest.approx(difference)] if not result.reconciles
+                                          else [])  # fmt: skip
+    by_customer = {i.name: i.value for i in raw["revenue", "customer"].items}
+    assert (by_customer["Acme"], by_customer["Crux"]) == (300.0 * n, 2000.0)
+    assert raw["arr", "source"].tile == 12 * 150.0
+    with disagreeing_year.begin() as conn:
+        record_data_change(conn, ["orders", "revenue_trend", "top_products_daily"])
+    assert answers() == raw
 
 
 def test_an_order_written_as_a_datetime_on_the_last_day_is_in_the_window(
