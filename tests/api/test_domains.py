@@ -78,3 +78,37 @@ def test_domain_csv_has_series_side_by_side(client: TestClient, company: Engine)
     lines = response.text.splitlines()
     assert lines[0].startswith("period,partial,months,uptime,mtbf,mttr")
     assert lines[1].startswith("2025-04,false,1,0.99,")
+
+
+DOMAINS = ("finance", "sales", "retention", "operations", "supply", "telemetry", "products",
+           "marketing")  # fmt: skip
+UNDATED = {("retention", "expected_loss")}
+"""Tiles of an undated snapshot (the at-risk table): no previous window, so no change."""
+
+
+@pytest.mark.parametrize("domain", DOMAINS)
+def test_every_domain_tile_carries_previous_change_in_its_unit_and_coverage(
+    client: TestClient, company: Engine, domain: str
+) -> None:
+    body = client.get(f"/api/v1/{domain}{Q}").json()
+    assert body["kpis"]
+    assert body["series"]
+    for tile in body["kpis"]:
+        where = (domain, tile["key"])
+        assert {"previous", "change", "delta", "change_unit", "comparable"} <= set(tile), where
+        points = tile["unit"] == "ratio" or tile["key"] == "nps"
+        assert tile["change_unit"] == ("points" if points else "relative"), where
+        if tile["value"] is not None and tile["previous"] is not None:
+            assert tile["change"] == pytest.approx(tile["value"] - tile["previous"]), where
+        if where in UNDATED:
+            assert (tile["previous"], tile["change"], tile["coverage"]) == (None, None, None)
+            continue
+        cover = tile["coverage"]
+        needs = 6 if tile["key"] == "coverage_months" else 3  # backlog over 6 months' revenue
+        assert (cover["months"], cover["previous_start_month"]) == (needs, "2025-01"), where
+        complete = cover["complete"] and cover["previous_complete"]
+        assert tile["comparable"] is complete, where
+        if not complete:
+            assert tile["favourable"] is None, where
+    for series in body["series"]:
+        assert series["coverage"]["months"] == 3, (domain, series["key"])
