@@ -27,8 +27,10 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from execdash.api import sidetables
 from execdash.api.guard.headers import add_security_headers
 from execdash.api.writes import RETRY_AFTER_SECONDS, WriteBusy
 from execdash.db.engine import is_contention, is_missing_schema
@@ -186,6 +188,18 @@ def not_upgraded_response(instance: str) -> Response:
 
 
 async def _database(request: Request, exc: Exception) -> Response:
+    if not is_contention(exc) and seed_contract_path(request.url.path):
+        statement = getattr(exc, "statement", None)
+        try:
+            sentence = await run_in_threadpool(
+                sidetables.conflict, request.app.state.engine, statement
+            )
+        except Exception:  # the check must never turn one error into another
+            log.exception("could not inspect the side tables after %s", exc)
+            sentence = None
+        if sentence:
+            log.error("%s %s: %s (%s)", request.method, request.url.path, sentence, exc)
+            return problem_response(409, sentence, request.url.path)
     if is_missing_schema(exc):
         log.error("%s %s: %s (%s)", request.method, request.url.path, NOT_UPGRADED, exc)
         return not_upgraded_response(request.url.path)

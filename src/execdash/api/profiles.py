@@ -116,18 +116,3 @@ def unsaved(conn: sa.Connection, user: User) -> dict[str, object]:
     return {"id": None, "name": user.username, "email": "", "avatar_url": None, "role": None,
             "department": None, "phone": None, "timezone": None,
             "created_at": when, "updated_at": when}  # fmt: skip
-
-
-def unusable_table(conn: sa.Connection) -> HTTPException:
-    """A 409 naming what is wrong with a `users` table that is not the seed backend's."""
-    inspector = sa.inspect(conn)
-    if not inspector.has_table(profiles.name):
-        return HTTPException(409, "This database has no users table; run `execdash db upgrade`.")
-    have = {c["name"] for c in inspector.get_columns(profiles.name)}
-    missing = [c.name for c in profiles.columns if c.name not in have]
-    return HTTPException(
-        409,
-        f"The users table of this database is not a profile table (it has no column "
-        f"{', '.join(repr(m) for m in missing) or 'of the expected types'}), so profiles "
-        f"cannot be kept there. See docs/adopting.md.",
-    )

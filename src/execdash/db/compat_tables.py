@@ -193,3 +193,24 @@ def add_late_columns(conn: sa.Connection) -> list[str]:
         conn.execute(sa.text(f"ALTER TABLE {table} ADD COLUMN {column} {spec}"))
         added.append(f"{table}.{column}")
     return added
+
+
+def shape_gaps(conn: sa.Connection, name: str) -> tuple[list[str], list[str]]:
+    """For the side table `name` as it exists: the columns execdash needs that it lacks, and its
+    own required columns (NOT NULL, no default) that execdash's writes would leave empty."""
+    table = compat_metadata.tables[name]
+    inspector = sa.inspect(conn)
+    if not inspector.has_table(name):
+        return [], []
+    have = inspector.get_columns(name)
+    names = {c["name"] for c in have}
+    missing = [c.name for c in table.columns if c.name not in names]
+    required = [
+        str(c["name"])
+        for c in have
+        if c["name"] not in table.columns
+        and not c["nullable"]
+        and c.get("default") is None
+        and c.get("autoincrement") is not True
+    ]
+    return missing, required

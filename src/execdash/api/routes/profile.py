@@ -4,9 +4,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from typing import Literal, TypeVar
+from typing import Literal
 
 import sqlalchemy as sa
 from fastapi import APIRouter, HTTPException
@@ -29,7 +27,6 @@ router = APIRouter(
     responses=problem_responses(400, 401, 403, 404, 409, 413, 415, 422),
 )
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-T = TypeVar("T")
 
 
 class ProfileOut(BaseModel):
@@ -70,21 +67,6 @@ class UserSettings(BaseModel):
     time_format: Literal["24h", "12h"] = "24h"
 
 
-@contextmanager
-def _profile_table(conn: sa.Connection) -> Iterator[None]:
-    """Turn a database error from a `users` table of another shape into a 409 that says so."""
-    try:
-        yield
-    except sa.exc.DBAPIError:
-        with conn.engine.connect() as fresh:
-            raise profiles.unusable_table(fresh) from None
-
-
-def _guarded(conn: sa.Connection, work: Callable[[], T]) -> T:
-    with _profile_table(conn):
-        return work()
-
-
 def _profile(conn: sa.Connection, user: User) -> ProfileOut:
     profile_id = profiles.find(conn, user)
     if profile_id is None:
@@ -95,7 +77,7 @@ def _profile(conn: sa.Connection, user: User) -> ProfileOut:
 @router.get("", response_model=ProfileOut)
 def get_profile(conn: ReadConn, user: SignedIn) -> ProfileOut:
     """Your profile (401 when nobody is signed in)."""
-    return _guarded(conn, lambda: _profile(conn, user))
+    return _profile(conn, user)
 
 
 def _changes(body: ProfileIn) -> dict[str, str | None]:
@@ -112,25 +94,21 @@ def _changes(body: ProfileIn) -> dict[str, str | None]:
 def save_profile(body: ProfileIn, conn: WriteConn, user: CookieEditor) -> ProfileOut:
     """Save your profile and return it as stored."""
     values = _changes(body)
-
-    def work() -> ProfileOut:
-        profile_id = profiles.ensure(conn, user)
-        if "email" in values:
-            clash = conn.execute(
-                sa.select(profile_table.c.id).where(
-                    profile_table.c.email == values["email"], profile_table.c.id != profile_id
-                )
-            ).first()
-            if clash is not None:
-                raise HTTPException(409, f"The e-mail {values['email']} is another profile's.")
-        conn.execute(
-            profile_table.update()
-            .where(profile_table.c.id == profile_id)
-            .values(**values, updated_at=utcnow())
-        )
-        return ProfileOut.model_validate(profiles.read(conn, profile_id))
-
-    return _guarded(conn, work)
+    profile_id = profiles.ensure(conn, user)
+    if "email" in values:
+        clash = conn.execute(
+            sa.select(profile_table.c.id).where(
+                profile_table.c.email == values["email"], profile_table.c.id != profile_id
+            )
+        ).first()
+        if clash is not None:
+            raise HTTPException(409, f"The e-mail {values['email']} is another profile's.")
+    conn.execute(
+        profile_table.update()
+        .where(profile_table.c.id == profile_id)
+        .values(**values, updated_at=utcnow())
+    )
+    return ProfileOut.model_validate(profiles.read(conn, profile_id))
 
 
 def _settings(conn: sa.Connection, user: User) -> UserSettings:
@@ -164,18 +142,14 @@ def _valid_setting(name: str, value: object) -> bool:
 @router.get("/settings", response_model=UserSettings)
 def get_settings(conn: ReadConn, user: SignedIn) -> UserSettings:
     """Your display preferences (defaults until you save some)."""
-    return _guarded(conn, lambda: _settings(conn, user))
+    return _settings(conn, user)
 
 
 @router.put("/settings", response_model=UserSettings)
 def save_settings(body: UserSettings, conn: WriteConn, user: CookieEditor) -> UserSettings:
     """Replace your display preferences."""
-
-    def work() -> UserSettings:
-        profile_id = profiles.ensure(conn, user)
-        values = body.model_dump()
-        insert = upsert.insert(conn, user_settings).values(user_id=profile_id, **values)
-        conn.execute(insert.on_conflict_do_update(index_elements=["user_id"], set_=values))
-        return _settings(conn, user)
-
-    return _guarded(conn, work)
+    profile_id = profiles.ensure(conn, user)
+    values = body.model_dump()
+    insert = upsert.insert(conn, user_settings).values(user_id=profile_id, **values)
+    conn.execute(insert.on_conflict_do_update(index_elements=["user_id"], set_=values))
+    return _settings(conn, user)
