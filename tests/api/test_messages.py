@@ -79,7 +79,7 @@ def test_an_editor_posts_reads_archives_and_deletes_with_the_cookie_alone(
 def test_bad_messages_are_refused_with_a_sentence(client: TestClient, any_engine: Engine) -> None:
     login(client)
     blank = send(client, "POST", "/api/messages", {"title": "  ", "content": "x"})
-    assert "field 'title'" in is_json_error(blank, 422)
+    assert "field 'title': must not be blank" in is_json_error(blank, 422)
     odd = send(client, "POST", "/api/messages", {"title": "t", "content": "x", "priority": "asap"})
     assert "priority" in is_json_error(odd, 422)
     with any_engine.connect() as conn:

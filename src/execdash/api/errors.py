@@ -31,6 +31,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from execdash.api import sidetables
+from execdash.api.fields import PATTERN_WORDS
 from execdash.api.guard.headers import add_security_headers
 from execdash.api.writes import RETRY_AFTER_SECONDS, WriteBusy
 from execdash.db.engine import is_contention, is_missing_schema
@@ -117,8 +118,9 @@ def _field(error: Any) -> ProblemField:
     location = loc[0] if loc else "request"
     name = ".".join(loc[1:]) if len(loc) > 1 else location
     message = str(error.get("msg", "invalid"))
-    if error.get("type") == "string_pattern_mismatch" and name in PATTERN_MESSAGES:
-        message = PATTERN_MESSAGES[name]
+    if error.get("type") == "string_pattern_mismatch":
+        pattern = str((error.get("ctx") or {}).get("pattern"))
+        message = PATTERN_MESSAGES.get(name) or PATTERN_WORDS.get(pattern, message)
     if error.get("type") == "json_invalid":  # loc is ("body", character offset)
         reason = (error.get("ctx") or {}).get("error", "malformed")
         at = f" at character {loc[1]}" if len(loc) > 1 else ""

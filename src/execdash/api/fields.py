@@ -10,6 +10,16 @@ from pydantic import AfterValidator, BeforeValidator, Strict
 
 MAX_ID = 2_147_483_647
 
+NOT_BLANK = r"\S"
+"""A text field's pattern: at least one character that is not white space."""
+EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+"""An e-mail address's pattern: something, `@`, a domain with a dot."""
+PATTERN_WORDS = {
+    NOT_BLANK: "must not be blank",
+    EMAIL: "must be an e-mail address, e.g. dana@example.com",
+}
+"""What a field with one of these patterns must be, in words (a 422 says this, not the regex)."""
+
 
 def _as_utc(value: dt.datetime) -> dt.datetime:
     """Stored DATETIMEs are naive UTC; say so, so clients read `...Z` (valid RFC 3339)."""

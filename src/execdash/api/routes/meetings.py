@@ -13,8 +13,7 @@ from execdash.api.accounts import utcnow
 from execdash.api.auth import Reader
 from execdash.api.deps import ReadConn, WriteConn
 from execdash.api.errors import problem_responses
-from execdash.api.fields import RowId, UtcDateTime
-from execdash.api.routes.messages import NOT_BLANK
+from execdash.api.fields import NOT_BLANK, RowId, UtcDateTime
 from execdash.api.sameorigin import CookieEditor
 from execdash.db.compat_tables import meetings, parse_timestamp
 

@@ -12,7 +12,7 @@ from execdash.api.accounts import utcnow
 from execdash.api.auth import Reader
 from execdash.api.deps import ReadConn, WriteConn
 from execdash.api.errors import problem_responses
-from execdash.api.fields import RowId, UtcDateTime
+from execdash.api.fields import NOT_BLANK, RowId, UtcDateTime
 from execdash.api.sameorigin import CookieEditor
 from execdash.db.compat_tables import messages
 
@@ -22,8 +22,6 @@ router = APIRouter(
     responses=problem_responses(400, 401, 403, 404, 409, 413, 415, 422),
 )
 
-NOT_BLANK = r"\S"
-"""A text field's pattern: at least one character that is not white space."""
 Priority = Literal["low", "normal", "high", "urgent"]
 MAX_LIST = 500
 

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Literal
 
 import sqlalchemy as sa
@@ -14,8 +13,7 @@ from execdash.api import profiles
 from execdash.api.accounts import User, utcnow
 from execdash.api.deps import ReadConn, WriteConn
 from execdash.api.errors import problem_responses
-from execdash.api.fields import UtcDateTime
-from execdash.api.routes.messages import NOT_BLANK
+from execdash.api.fields import EMAIL, NOT_BLANK, UtcDateTime
 from execdash.api.sameorigin import CookieEditor, SignedIn
 from execdash.db import upsert
 from execdash.db.compat_tables import PROFILE_FIELDS, user_settings
@@ -26,7 +24,6 @@ router = APIRouter(
     tags=["seed front end"],
     responses=problem_responses(400, 401, 403, 404, 409, 413, 415, 422),
 )
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 class ProfileOut(BaseModel):
@@ -48,7 +45,7 @@ class ProfileIn(BaseModel):
     """Fields to save; absent or null ones stay as they are, `""` clears an optional one."""
 
     name: str | None = Field(None, max_length=200, pattern=NOT_BLANK)
-    email: str | None = Field(None, max_length=320, pattern=EMAIL.pattern)
+    email: str | None = Field(None, max_length=320, pattern=EMAIL)
     avatar_url: str | None = Field(None, max_length=2000)
     role: str | None = Field(None, max_length=200)
     department: str | None = Field(None, max_length=200)
