@@ -29,3 +29,12 @@ def test_dates_months_and_lists() -> None:
     assert w.day(dt.date(2020, 1, 31)) == "31 Jan 2020"
     assert w.listed(["a", "b", "c"]) == "a, b and c"
     assert w.listed(["a"]) == "a"
+
+
+def test_a_contribution_that_rounds_to_nothing_has_no_sign() -> None:
+    # a driver line once read "Food & Beverage: −0.0 pts" and "Trade show: +0.00×"
+    assert w.signed(-0.0003, "ratio", "gm") == "0.0 pts"
+    assert w.signed(0.0035, "ratio", "book_to_bill") == "0.00×"
+    assert w.signed(-0.4, "currency") == "£0"
+    assert w.signed(0.0012, "ratio", "gm") == "+0.1 pts"
+    assert w.signed(-1500, "currency") == "−£1.5K"

@@ -66,9 +66,10 @@ def change(amount: float, unit: Unit, key: str = "", symbol: str = "£") -> str:
 
 
 def signed(amount: float, unit: Unit, key: str = "", symbol: str = "£") -> str:
-    """A contribution with its sign: +£2.1M, −0.12 pts, +0.07×."""
-    sign = _sign(amount, True)
-    return f"{sign}{change(amount, unit, key, symbol)}" if abs(amount) > 0 else change(0, unit, key)
+    """A contribution with its sign: +£2.1M, −0.12 pts, +0.07×; no sign when it shows as 0."""
+    body = change(amount, unit, key, symbol)
+    shows_zero = not any(ch in "123456789" for ch in body)
+    return body if shows_zero else f"{_sign(amount, True)}{body}"
 
 
 def month(key: str) -> str:
