@@ -56,6 +56,24 @@ def test_a_steady_kpi_is_answered_from_the_held_steady_sentence() -> None:
     assert ask.answer("uptime?", SUMMARY, {}).summary == "Uptime (99.9%) held steady."
 
 
+def test_a_steady_kpi_whose_label_is_not_its_key_is_answered_too() -> None:
+    # "Gross margin" does not contain "gm": the answer once said there was nothing about it
+    steady = summarise(
+        Inputs(
+            window=resolve_window("3m", "month", "2025-06"),
+            kpis=[
+                make_kpi("gm", "Gross margin", "ratio", 0.364, 0.363, NONE),
+                make_kpi("nrr", "Net revenue retention", "ratio", 1.05, 1.05, NONE),
+                make_kpi("backlog", "Backlog", "currency", 100.0, 200.0, NONE),
+            ],
+        )
+    )
+    text = "Gross margin (36.4%) and Net revenue retention (105.0%) held steady."
+    assert ask.answer("how is our margin?", steady, {}).summary == text
+    assert ask.answer("what is NRR?", steady, {}).summary.endswith(text)
+    assert ask.answer("backlog?", steady, {}).summary == "Backlog fell 50.0% to £100."
+
+
 def test_an_unknown_question_says_so_and_lists_what_can_be_asked() -> None:
     reply = ask.answer("what is the meaning of life", SUMMARY, {})
     assert not reply.understood

@@ -94,10 +94,14 @@ def _drivers_lines(drivers: KpiDrivers, symbol: str) -> list[str]:
 def _kpi_text(summary: Summary, keys: tuple[str, ...]) -> list[str]:
     chosen = [s.text for s in summary.statements if s.topic in keys]
     steady = next((s for s in summary.statements if s.topic == "steady"), None)
-    if not chosen and steady is not None:
-        labels = [p.text for p in steady.parts]
-        if any(k in " ".join(labels).lower() for k in keys):
-            chosen.append(steady.text)
+    # the steady sentence names KPIs by label ("Gross margin"); its figures link to them by key
+    links = [p.href for p in steady.parts if p.href] if steady is not None else []
+    if (
+        not chosen
+        and steady is not None
+        and any(link.startswith(f"/kpi/{k}?") for link in links for k in keys)
+    ):
+        chosen.append(steady.text)
     return chosen
 
 
