@@ -11,8 +11,9 @@ from sqlalchemy.engine import Engine
 from execdash.api import create_app
 from execdash.api.routes import risks as risk_routes
 from execdash.config import Settings
+from execdash.insights.models import MovementCounts, MrrBridge, MrrMovements, RetentionCheck
 from execdash.insights.summary import AlertItem, Inputs, RiskItem, material, summarise
-from execdash.metrics.models import AtRiskCustomer, Kpi, Provenance, Unit
+from execdash.metrics.models import AtRiskCustomer, Kpi, Provenance, Timeframe, Unit
 from execdash.metrics.tiles import make_kpi
 from execdash.metrics.windows import resolve_window
 
@@ -154,3 +155,43 @@ def test_the_demo_companys_summary_reads_as_written_by_hand(
         for part in statement["parts"]:
             if any(ch.isdigit() for ch in part["text"]) and "«" not in part["text"]:
                 assert part["href"], f"{part['text']!r} in {statement['text']!r} has no link"
+
+
+def _bridge(period: str, opening: float, churn: float, closing: float) -> MrrBridge:
+    return MrrBridge(
+        period=period, opening_month="2025-03", opening=opening, new=0, reactivation=0,
+        expansion=0, contraction=0, churn=churn, unattributed=0, closing=closing,
+        net_change=closing - opening,
+        customers=MovementCounts(opening=10, new=0, reactivation=0, expansion=0, contraction=0,
+                                 churn=2, closing=8),
+        arpa=closing / 8, logo_churn_rate=2 / 30, revenue_churn_rate=-churn / (3 * opening),
+        expansion_rate=0,
+    )  # fmt: skip
+
+
+def test_a_stored_nrr_off_the_orders_and_high_revenue_churn_are_said_and_acted_on() -> None:
+    check = RetentionCheck(
+        month="2025-06", cohort_customers=10, nrr=0.90, stored_nrr=1.02, nrr_difference=-0.12,
+        gross_churn=0.1, stored_gross_churn=0.1, gross_churn_difference=0.0, expansion=0.0,
+        stored_expansion=None, expansion_difference=None,
+    )  # fmt: skip
+    mrr = MrrMovements(
+        timeframe=Timeframe.of(WINDOW), window=_bridge("2025-04..2025-06", 1000, -100, 900),
+        months=[_bridge("2025-06", 1000, -100, 900)], arr_opening=12_000, arr_closing=10_800,
+        checks=[check], source="orders",
+    )  # fmt: skip
+    summary = summarise(Inputs(window=WINDOW, kpis=[], mrr=mrr))
+    nrr = "The stored NRR for Jun 2025 (102.0%) differs from the orders' (90.0%) by 12.0 pts."
+    assert [s.text for s in summary.statements][-1] == nrr
+    link = next(p.href for p in summary.statements[-1].parts if p.href)
+    assert link == "/retention?range=3m&granularity=month&as_of=2025-06#mrr-check"
+    assert summary.actions == [
+        "Monthly revenue churn is 3.3%: review the churned and contracting accounts on the "
+        "Retention page.",
+        f"{nrr} Check which figure the board pack uses.",
+    ]
+    within = check.model_copy(update={"nrr": 1.015, "nrr_difference": -0.005})
+    quiet = summarise(
+        Inputs(window=WINDOW, kpis=[], mrr=mrr.model_copy(update={"checks": [within]}))
+    )
+    assert not any("stored NRR" in s.text for s in quiet.statements)

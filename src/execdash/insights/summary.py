@@ -304,7 +304,7 @@ def _checks_sentence(mrr: MrrMovements) -> Statement | None:
     href = f"/retention?{_query_of(mrr)}#mrr-check"
     s.say(f"The stored NRR for {w.month(last.month)} (").fig(w.percent(last.stored_nrr), href)
     s.say(") differs from the orders' (").fig(w.percent(last.nrr), href).say(") by ")
-    s.fig(w.points(last.nrr_difference), href).say(".")
+    s.fig(w.points(abs(last.nrr_difference)), href).say(".")
     return s.done()
 
 
