@@ -137,3 +137,40 @@ def test_driver_names_read_as_words_with_what_other_counts(
     assert "other (" not in main
     assert "'unattributed'" not in main
     watched.assert_clean()
+
+
+def test_against_the_plan_a_kpi_without_slices_does_not_walk_from_the_plan_as_a_period(
+    open_page: Callable[..., Watched], planned_demo_url: str
+) -> None:
+    watched = open_page(planned_demo_url)
+    watched.goto("/kpi/backlog?range=ytd&granularity=month&as_of=2026-10&compare=plan")
+    section = watched.page.locator("#kpi-drivers")
+    text = section.inner_text()
+    # it once read "Backlog went from £4.5M (Jan 2026 – Oct 2026) to £4.3M": the plan's value,
+    # labelled as a previous period that is the window itself
+    assert "went from" not in text
+    assert "compare with the previous period or the same period last year" in text
+    assert section.locator("canvas").count() == 0
+    watched.assert_clean()  # nor does the series chart ask the bands route for compare=plan (422)
+
+
+def test_an_open_tile_popover_is_not_covered_by_the_previous_value_tooltip(
+    open_page: Callable[..., Watched], demo_url: str
+) -> None:
+    watched = open_page(demo_url)
+    page = watched.page
+    watched.goto(f"/?{VIEW}")
+    tile = page.locator("article.tile[data-kpi=gm]")
+    tile.locator("details.how summary").click()
+    tile.locator(".how-drivers ol").wait_for()
+    body = tile.locator(".how-body")
+    body.hover()  # the pointer stays on the tile, as a person's does after opening it
+    box = body.bounding_box()
+    assert box is not None
+    for dy in (6, 14, 24):
+        covered = page.evaluate(
+            "([x, y]) => !document.elementFromPoint(x, y)?.closest('.how-body')",
+            [box["x"] + 30, box["y"] + dy],
+        )
+        assert not covered, f"the popover's first line is covered {dy}px below its top"
+    assert tile.locator(".tile-prev").is_hidden()

@@ -100,6 +100,12 @@ export async function renderDrivers(section, drill, params, dimension) {
 /** Render the "What drove this" section for a KPI without slices: the change as one step. */
 export function renderUnexplained(section, kpi, timeframe) {
   section.hidden = false;
+  if (timeframe?.compare === "plan") {
+    // Against the plan the "previous" value is the plan's for this same window: no change to walk.
+    fill(section, h("header", { class: "card-head" }, h("h2", { id: "drivers-heading", text: "What drove this" })),
+      h("p", { class: "muted", text: "Drivers explain a change between two periods: compare with the previous period or the same period last year to see this KPI's change; the tile shows its gap to the plan." }));
+    return;
+  }
   const change = kpi.value !== null && kpi.previous !== null && kpi.value !== undefined && kpi.previous !== undefined
     ? kpi.value - kpi.previous : null;
   const head = h("header", { class: "card-head" }, h("h2", { id: "drivers-heading", text: "What drove this" }));

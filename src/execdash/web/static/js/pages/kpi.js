@@ -226,8 +226,11 @@ function renderOffPlan(drill) {
 /** The metric's expected band per month (alert rules' anomaly band), or null where there is none. */
 async function expectedBand(key, view) {
   if (view.granularity !== "month" || key === "forecast") return null;
+  // The band does not depend on the comparison, and the bands route does not offer the plan one.
+  const params = viewParams(view);
+  if (params.compare === "plan") delete params.compare;
   try {
-    return await getJSON(`/api/v1/bands/${encodeURIComponent(key)}`, viewParams(view));
+    return await getJSON(`/api/v1/bands/${encodeURIComponent(key)}`, params);
   } catch {
     return null; // a tile no rule can watch, or too little history: the chart simply has no band
   }
