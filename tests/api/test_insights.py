@@ -256,3 +256,31 @@ def test_everything_answers_on_an_empty_database(any_engine: Engine, client_for:
     assert movements["window"]["closing"] == 0
     summary = client.get("/api/v1/summary").json()
     assert summary["text"] == "No KPI has data in this window."
+
+
+def test_drivers_compare_with_the_same_months_last_year_when_asked(
+    any_engine: Engine, client_for: Any
+) -> None:
+    """Recognized orders: Apr-Jun 2024 Acme 40, Beta 60; Apr-Jun 2025 Acme 150, Beta 80."""
+    insert(any_engine, "customers", CUSTOMERS)
+    insert(any_engine, "orders", [
+        order(1, 1, "2024-05-10", 40, 0, "recognized"),
+        order(2, 2, "2024-06-10", 60, 0, "recognized"),
+        order(3, 4, "2025-02-10", 500, 0, "recognized"),  # the previous window, not compared
+        order(4, 1, "2025-05-10", 150, 0, "recognized"),
+        order(5, 2, "2025-04-01", 80, 0, "recognized"),
+    ])  # fmt: skip
+    insert(any_engine, "revenue_trend", [
+        {"period": p, "recognized": r, "booked": 0, "backlog": 0}
+        for p, r in [("2024-05", 40), ("2024-06", 60), ("2025-02", 500), ("2025-04", 80),
+                     ("2025-05", 150)]
+    ])  # fmt: skip
+    client = client_for()
+    body = client.get(f"/api/v1/kpis/revenue/drivers?by=customer&{W}&compare=last_year").json()
+    tile = client.get(f"/api/v1/kpis/revenue?{W}&compare=last_year").json()["kpi"]
+    assert (body["previous"], body["current"]) == (100, 230) == (tile["previous"], tile["value"])
+    assert contributions(body) == pytest.approx({"Acme": 110, "Beta": 20})
+    assert body["timeframe"]["previous_start_date"] == "2024-04-01"
+    plan = client.get(f"/api/v1/kpis/revenue/drivers?{W}&compare=plan")
+    assert plan.status_code == 422
+    assert "plan is not offered" in plan.json()["detail"]
