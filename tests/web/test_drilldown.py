@@ -10,6 +10,8 @@ from tests.web.conftest import Watched
 
 pytestmark = pytest.mark.browser
 
+MINUS = "\u2212"
+
 EXECUTIVE = ["revenue", "backlog", "uptime", "nrr", "gm", "payback",
              "book_to_bill", "coverage_months", "arr", "forecast"]  # fmt: skip
 DOMAINS = ["finance", "sales", "retention", "operations", "supply", "telemetry", "products",
@@ -122,4 +124,26 @@ def test_the_forecast_page_shows_the_band_method_and_pipeline_estimate(
     assert page.inner_text("#kpi-forecast h2") == "Revenue forecast for Nov 2026"
     assert "The shaded band is the 80% interval" in page.inner_text("#kpi-forecast .chart-note")
     assert page.is_visible("#kpi-forecast .chart-box")
+    watched.assert_clean()
+
+
+def test_a_gap_of_pence_reads_in_pence_in_the_note_and_the_unattributed_row(
+    open_page: Callable[..., Watched], demo_url: str
+) -> None:
+    """The demo's daily product revenue is rounded to the penny per product and day, so it holds
+    a few pence less than the recognized revenue of the tile: the page says how many, never
+    "£0 unattributed" next to a warning."""
+    watched = open_page(demo_url)
+    page = watched.page
+    watched.goto("/kpi/revenue?range=12m&granularity=month&by=product")
+    split = page.request.get(
+        f"{demo_url}/api/v1/kpis/revenue?range=12m&granularity=month&by=product"
+    ).json()["breakdown"]
+    gap = split["difference"]
+    assert split["reconciles"] is False
+    assert 0 < abs(gap) < 1
+    pence = f"{MINUS if gap < 0 else ''}£{abs(gap):.2f}"
+    assert f"{pence} unattributed" in page.inner_text("#breakdown-over")
+    row = page.locator("#kpi-table tbody tr", has_text="Unattributed").inner_text()
+    assert pence in row
     watched.assert_clean()

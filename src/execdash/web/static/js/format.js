@@ -30,11 +30,12 @@ function missing(value) {
   return value === null || value === undefined || Number.isNaN(value) || !Number.isFinite(value);
 }
 
-/** £12.4M (compact) or £12,400,000 (full). */
+/** £12.4M (compact) or £12,400,000 (full); an amount under £1 in pence (£0.20), never £0. */
 export function formatCurrency(value, { compact = true } = {}) {
   if (missing(value)) return DASH;
   const abs = Math.abs(value);
-  const body = compact ? compactNumber(abs) : abs.toLocaleString("en-GB", { maximumFractionDigits: 0 });
+  const body = abs > 0 && abs < 1 ? abs.toFixed(2)
+    : compact ? compactNumber(abs) : abs.toLocaleString("en-GB", { maximumFractionDigits: 0 });
   return (value < 0 ? MINUS : "") + withSymbol(body);
 }
 
