@@ -249,6 +249,7 @@ def test_every_breakdown_of_disagreeing_data_adds_up_with_the_gap_unattributed(
     by_customer = {i.name: i.value for i in raw["revenue", "customer"].items}
     assert (by_customer["Acme"], by_customer["Crux"]) == (300.0 * n, 2000.0)
     assert raw["arr", "source"].tile == 12 * 150.0
+    assert raw["revenue", "product"].over == f"daily product revenue, {2 * n} product-days"
     with disagreeing_year.begin() as conn:
         record_data_change(conn, ["orders", "revenue_trend", "top_products_daily"])
     assert answers() == raw

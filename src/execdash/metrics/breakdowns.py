@@ -240,7 +240,7 @@ def kpi_breakdown(
         rows = order_slices(conn, dimension, start, end, MEASURE_OF[key])
     ranked, n = rank_in_sql(conn, rows, top=top, missing=missing)
     if dimension == "product":
-        over = f"daily product revenue (top_products_daily), {n:,} product-days"
+        over = f"daily product revenue, {n:,} product-days"
     elif key == "arr":
         over = f"12 × subscription and recurring orders in {window.end_month:%b %Y}, {_orders(n)}"
     else:
