@@ -92,6 +92,12 @@ def test_an_as_of_past_the_data_says_where_they_end_and_withholds_changes(
     assert delta.inner_text() == "change withheld"
     assert "▼" not in page.inner_text(tile)
     assert "bad" not in (delta.get_attribute("class") or "")
+    # Backlog is a stock with no row for Mar 2027 but one for Mar 2026: no value, and its
+    # change is withheld like the others, never "no previous" when there is one.
+    backlog = "article.tile[data-kpi=backlog]"
+    assert page.inner_text(f"{backlog} .tile-value") == "—"
+    assert page.inner_text(f"{backlog} .delta") == "change withheld"
+    assert "no previous" not in page.inner_text(backlog)
     box = page.locator(f"{tile} .tile-coverage").bounding_box()
     assert box is not None
     assert box["x"] + box["width"] <= 390

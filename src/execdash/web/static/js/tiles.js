@@ -77,7 +77,9 @@ function deltaBadge(kpi) {
   const arrow = kpi.direction === "up" ? "▲" : kpi.direction === "down" ? "▼" : "▶";
   const vs = previousText(kpi);
   const noChange = kpi.change === null || kpi.change === undefined;
-  if (!noChange && kpi.comparable === false) {
+  const hasPrevious = kpi.previous !== null && kpi.previous !== undefined;
+  // An incomplete window withholds the change, also when it leaves the tile without a value.
+  if ((!noChange || hasPrevious) && kpi.comparable === false) {
     return h("span", {
       class: "delta neutral withheld",
       title: `Change withheld: the windows do not have data for the same months${vs ? ` (${vs})` : ""}`,
@@ -91,13 +93,14 @@ function deltaBadge(kpi) {
   const tone = favourable === true ? "good" : favourable === false ? "bad" : "neutral";
   const words = favourable === true ? "favourable" : favourable === false ? "unfavourable" : "no clear change";
   const against = comparisonWords(kpi);
-  const text = noChange ? (against ? `— no ${against}` : "— no previous") : flat ? `▶ ${change.replace(/^[+−-]/, "")}` : `${arrow} ${change}`;
+  const missingWord = hasPrevious ? "— no value" : against ? `— no ${against}` : "— no previous";
+  const text = noChange ? missingWord : flat ? `▶ ${change.replace(/^[+−-]/, "")}` : `${arrow} ${change}`;
   // On paper (black and white) the colour is gone: the word says which way is good.
   const verdict = noChange ? null : flat ? "unchanged" : favourable === true ? "better" : favourable === false ? "worse" : null;
   return h("span", {
     class: `delta ${tone}`,
     title: vs || `Change versus the ${against || "previous window of the same length"}`,
-    "aria-label": noChange ? "No previous value to compare with" : `${change} ${vs || "versus the previous window"}, ${words}`,
+    "aria-label": noChange ? (hasPrevious ? `No value to compare ${vs}` : "No previous value to compare with") : `${change} ${vs || "versus the previous window"}, ${words}`,
   }, text, verdict ? h("span", { class: "print-only delta-word", text: ` ${verdict}` }) : null);
 }
 
