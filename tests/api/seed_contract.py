@@ -51,6 +51,30 @@ def array(value: Any) -> bool:
     return isinstance(value, list)
 
 
+def severity(value: Any) -> bool:
+    """One of the three severities the dashboard draws (anything else crashes it)."""
+    return value in ("low", "medium", "high")
+
+
+def utc_datetime_or_null(value: Any) -> bool:
+    """Null, or an ISO date-time ending in `Z`, which the browser's `Date` reads as UTC."""
+    if value is None:
+        return True
+    try:
+        return (
+            isinstance(value, str)
+            and value.endswith("Z")
+            and bool(dt.datetime.fromisoformat(value))
+        )
+    except ValueError:
+        return False
+
+
+def iso_date_or_null(value: Any) -> bool:
+    """Null or a `YYYY-MM-DD` string."""
+    return value is None or iso_date(value)
+
+
 TIMEFRAME = {
     "timeframe.range": text,
     "timeframe.granularity": text,
@@ -72,6 +96,27 @@ DRILL = {
     "unit": text_or_null,
 }
 COUNT_ROWS = {"breakdown[].count": number}
+DASHBOARD = {
+    **TIMEFRAME,
+    "executiveKpis": array, "executiveKpis[].key": text, "executiveKpis[].label": text,
+    "executiveKpis[].value": number_or_null, "executiveKpis[].unit": text_or_null,
+    "executiveKpis[].delta": number_or_null,
+    "revenueTrend": array, "revenueTrend[].period": text,
+    "revenueTrend[].recognized": number_or_null, "revenueTrend[].booked": number_or_null,
+    "revenueTrend[].backlog": number_or_null,
+    "alerts": array, "alerts[].id": number, "alerts[].type": text, "alerts[].title": text,
+    "alerts[].description": text_or_null, "alerts[].severity": severity,
+    "alerts[].created_at": utc_datetime_or_null,
+    "risks": array, "risks[].id": number, "risks[].title": text, "risks[].owner": text_or_null,
+    "risks[].due": iso_date_or_null, "risks[].status": text_or_null,
+    "risks[].mitigation": text_or_null,
+}  # fmt: skip
+"""What the executive dashboard (B1) reads, and what it crashes on."""
+EXECUTIVE_CARDS = ("revenue", "backlog", "uptime", "nrr", "gm", "payback", "book_to_bill",
+                   "coverage_months", "arr", "forecast")  # fmt: skip
+ANSWER = {"summary": text, "highlights": array, "cautions": array, "actions": array,
+          "highlights[]": text, "cautions[]": text, "actions[]": text}  # fmt: skip
+"""What the "Ask AI" panel (A6) reads."""
 
 OVERVIEWS: dict[str, dict[str, Check]] = {
     "finance": {**TIMEFRAME, **KPI_ITEMS, "revenueTrend": array, "revenueTrend[].period": text,

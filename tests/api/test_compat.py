@@ -7,7 +7,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 
 from execdash.api import create_app
+from execdash.api.routes.compat import CompatAlert
 from execdash.config import Settings
+from execdash.db import schema
 
 Q = "?range=6m&as_of=2025-06"
 
@@ -106,3 +108,25 @@ def test_compat_csv_downloads(client: TestClient, company: Engine) -> None:
     assert client.get("/api/kpis/arr?format=csv&range=3m&as_of=2025-06").text.splitlines() == [
         "period,value", "2025-04,", "2025-05,12000.0", "2025-06,6000.0",
     ]  # fmt: skip
+
+
+def test_every_alert_has_a_severity_the_dashboard_can_draw(
+    client: TestClient, company: Engine
+) -> None:
+    with company.begin() as conn:  # the seed's CHECK lets severity be NULL
+        conn.execute(schema.alerts.insert().values(id=90, type="ops", title="No severity"))
+    alerts = client.get(f"/api/executive-dashboard{Q}").json()["alerts"]
+    assert {a["severity"] for a in alerts} <= {"low", "medium", "high"}  # else the page crashes
+    assert next(a for a in alerts if a["id"] == 90)["severity"] == "low"
+
+
+@pytest.mark.parametrize(
+    ("stored", "drawn"),
+    [(None, "low"), ("", "low"), ("High", "high"), ("critical", "high"), ("medium", "medium")],
+)
+def test_a_severity_is_read_as_one_of_the_three(stored: str | None, drawn: str) -> None:
+    alert = CompatAlert.model_validate(
+        {"id": 1, "type": "ops", "title": "t", "description": None, "severity": stored,
+         "created_at": None}
+    )  # fmt: skip
+    assert alert.severity == drawn

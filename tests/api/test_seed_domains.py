@@ -15,10 +15,13 @@ from execdash.config import Settings
 from execdash.db import migrate
 from execdash.db.engine import create_engine
 from tests.api.seed_contract import (
+    ANSWER,
     BY,
     CARDS,
     COUNT_ROWS,
+    DASHBOARD,
     DRILL,
+    EXECUTIVE_CARDS,
     OVERVIEWS,
     check,
     drill_calls,
@@ -280,3 +283,59 @@ def test_search_answers_on_an_empty_database(empty: TestClient) -> None:
     assert found[0]["id"] == "kpi:gm"
     assert {r["type"] for r in found} == {"kpi", "page"}  # no data, so no customer or alert
     assert _search_contract(empty, "no such thing anywhere") == []
+
+
+UI_EVENTS = [
+    {"event_type": "switch_range_or_granularity", "event_time": "2026-11-30T03:45:49.320Z",
+     "meta": {"range": "12m", "granularity": "month"}},
+    {"event_type": "export_csv", "event_time": "2026-11-30T03:45:50.000Z",
+     "meta": {"range": "6m", "granularity": "quarter"}},
+    {"event_type": "drilldown", "event_time": "2026-11-30T03:45:51.000Z",
+     "meta": {"key": "revenue", "range": "12m", "granularity": "month"}},
+    {"event_type": "alert_click", "event_time": "2026-11-30T03:45:52.000Z",
+     "meta": {"id": "2", "type": "ops"}},
+    {"event_type": "drilldown", "meta": {"ai_latency_ms": 60}},
+]  # fmt: skip
+"""Every body the dashboard and the "Ask AI" panel post to /api/events (B2)."""
+
+
+def _shell_contract(client: TestClient) -> dict[str, Any]:
+    """B1 as the dashboard and the "Ask AI" panel ask for it, A6 with it, and B2's events."""
+    for url in (f"/api/executive-dashboard{WINDOW}", "/api/executive-dashboard?range=6m"
+                "&granularity=quarter", "/api/executive-dashboard"):  # fmt: skip
+        board = _get(client, url)
+        assert check(board, DASHBOARD) == [], url
+        assert sorted(k["key"] for k in board["executiveKpis"]) == sorted(EXECUTIVE_CARDS)
+    for data in (board, None):
+        question = {"provider": "auto", "question": "Why did revenue change?", "data": data}
+        answer = client.post("/api/ai-summary", json=question)
+        assert answer.status_code == 200, answer.text
+        assert answer.headers["content-type"] == "application/json"
+        assert check(answer.json(), ANSWER) == []
+        assert answer.json()["summary"]
+    for event in UI_EVENTS:
+        logged = client.post("/api/events", json=event)
+        assert logged.status_code == 200, logged.text
+    return board
+
+
+def test_the_dashboard_ask_ai_and_events_answer_the_ui_on_the_demo_company(
+    demo: TestClient,
+) -> None:
+    board = _shell_contract(demo)
+    cards = {k["key"]: k for k in board["executiveKpis"]}
+    assert all(number(c["value"]) for c in cards.values())
+    for key in ("gm", "nrr", "uptime"):  # fractions: the page multiplies up to 2 by 100
+        assert 0 < cards[key]["value"] <= 2, key
+    assert {cards[k]["unit"] for k in ("revenue", "backlog", "arr", "forecast")} == {"£"}
+    assert board["alerts"]
+    assert board["risks"]
+
+
+def test_the_dashboard_ask_ai_and_events_answer_the_ui_on_an_empty_database(
+    empty: TestClient,
+) -> None:
+    board = _shell_contract(empty)
+    assert (board["alerts"], board["risks"]) == ([], [])
+    assert all(k["value"] is None for k in board["executiveKpis"])  # shown as "—", never 0
+    assert all(p[k] is None for p in board["revenueTrend"] for k in ("recognized", "booked"))

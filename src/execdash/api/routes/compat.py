@@ -7,11 +7,12 @@ currency symbol (e.g. "£"), "mo" for months, "ratio" for ratios.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated, Literal
 
 import sqlalchemy as sa
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from pydantic import BaseModel
+from pydantic import BaseModel, BeforeValidator
 
 from execdash.api.auth import Reader
 from execdash.api.deps import ReadConn, settings_of
@@ -59,6 +60,19 @@ class CompatTrendPoint(BaseModel):
     backlog: float | None
 
 
+SEVERITIES = ("low", "medium", "high")
+
+
+def _known_severity(value: str | None) -> str:
+    """One of the three severities that front end can draw (it crashes on any other value):
+    `low` for an alert stored without one (the seed's CHECK allows NULL), `high` for a word it
+    does not know, so such an alert is looked at rather than played down."""
+    word = (value or "").strip().lower()
+    if not word:
+        return "low"
+    return word if word in SEVERITIES else "high"
+
+
 class CompatAlert(BaseModel):
     """An alert in the seed's shape."""
 
@@ -66,7 +80,7 @@ class CompatAlert(BaseModel):
     type: str
     title: str
     description: str | None
-    severity: str | None
+    severity: Annotated[Literal["low", "medium", "high"], BeforeValidator(_known_severity)]
     created_at: UtcDateTime | None
 
 
