@@ -350,6 +350,16 @@ orders = st.lists(
     max_size=25,
 )  # fmt: skip
 trend = st.lists(st.integers(min_value=0, max_value=9000), min_size=3, max_size=3)
+products = st.lists(
+    st.tuples(
+        st.sampled_from(["2025-05-31", "2025-06-01", "2025-07-15", "2025-08-31 18:00:00",
+                         "2025-09-01"]),
+        st.sampled_from(["Press", "Pump", "Kit"]),
+        st.integers(min_value=-100, max_value=3000),
+    ),
+    max_size=12,
+    unique_by=lambda row: (row[0], row[1]),
+)  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -373,16 +383,24 @@ def scratch(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
 @settings(
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-@given(rows=orders, recognized=trend, booked=trend, rollups=st.booleans())
+@given(rows=orders, sold=products, recognized=trend, booked=trend, rollups=st.booleans())
 def test_random_breakdowns_add_up_to_their_tile(
-    scratch: Engine, rows: list[tuple[object, ...]], recognized: list[int], booked: list[int],
-    rollups: bool,
+    scratch: Engine, rows: list[tuple[object, ...]], sold: list[tuple[str, str, int]],
+    recognized: list[int], booked: list[int], rollups: bool,
 ) -> None:  # fmt: skip
     window: Window = resolve_window("3m", "month", "2025-08")
     with scratch.begin() as conn:
         conn.execute(sa.delete(tables.app_meta).where(tables.app_meta.c.key.like("rollup_ready:%")))
         conn.execute(sa.delete(s.orders))
         conn.execute(sa.delete(s.revenue_trend))
+        conn.execute(sa.delete(s.top_products_daily))
+        for day, name, revenue in sold:
+            conn.execute(
+                sa.text(
+                    "INSERT INTO top_products_daily (period, name, revenue) VALUES (:d, :n, :r)"
+                ),
+                {"d": day, "n": name, "r": revenue},
+            )
         conn.execute(
             sa.insert(s.revenue_trend),
             [
@@ -399,12 +417,10 @@ def test_random_breakdowns_add_up_to_their_tile(
                 {"c": customer, "a": amount, "p": profit, "d": day, "t": kind},
             )
         if rollups:
-            record_data_change(conn, ["orders", "revenue_trend"])
+            record_data_change(conn, ["orders", "revenue_trend", "top_products_daily"])
     with scratch.connect() as conn:
         tiles = {k.key: k.value for k in executive.kpis(conn, window, fresh=True)}
         for key, dimension in PAIRS:
-            if dimension == "product":
-                continue
             result = kpi_breakdown(conn, window, key, dimension, top=2)
             if tiles[key] is None:
                 continue
