@@ -65,3 +65,50 @@ def test_same_origin_by_referer_and_tokens_without_origin_are_allowed(
     script = client.post("/api/messages", json=NOTE, headers=bearer(tokens["editor"]))
     assert script.status_code == 201
     assert _count(engine) == 2
+
+
+MEETING = {"title": "Board prep", "start_time": "2026-11-30T09:00:00.000Z",
+           "end_time": "2026-11-30T10:00:00.000Z", "category": "meeting"}  # fmt: skip
+PROFILE = {"name": "Dana", "email": "dana@example.com", "avatar_url": "", "role": "CFO",
+           "department": "", "phone": "", "timezone": ""}  # fmt: skip
+SETTINGS = {"theme": "dark", "notifications_enabled": True, "email_notifications": False,
+            "language": "fr", "date_format": "DD/MM/YYYY", "time_format": "12h"}  # fmt: skip
+UI_WRITES = [
+    ("POST", "/api/messages", NOTE),
+    ("POST", "/api/messages/1/mark-read", {}),
+    ("POST", "/api/messages/mark-all-read", {}),
+    ("DELETE", "/api/messages/1", {}),
+    ("POST", "/api/meetings", MEETING),
+    ("PUT", "/api/meetings/1", MEETING),
+    ("DELETE", "/api/meetings/1", {}),
+    ("PUT", "/api/users/me", PROFILE),
+    ("PUT", "/api/users/me/settings", SETTINGS),
+]
+"""Every write the seed front end makes (I1, I2, A3, I3, H2, H3, H4, J1, K2), as it sends it."""
+
+
+@pytest.mark.parametrize(("method", "path", "body"), UI_WRITES)
+def test_every_write_of_that_front_end_needs_an_editor_on_this_origin(
+    client: TestClient, engine: Engine, method: str, path: str, body: dict[str, object]
+) -> None:
+    with engine.begin() as conn:  # message 1 and meeting 1 exist, so only the guard can refuse
+        conn.execute(messages.insert().values(id=1, title="t", content="x"))
+        conn.execute(sa.text(
+            "INSERT INTO meetings (id, title, start_time, end_time) "
+            "VALUES (1, 'm', '2026-11-30 08:00:00', '2026-11-30 09:00:00')"))  # fmt: skip
+
+    def write(origin: str) -> object:
+        return client.request(method, path, json=body, headers={"Origin": origin})
+
+    assert "Log in" in is_json_error(write(ORIGIN), 401)
+    login(client, "viewer")
+    assert "editor role" in is_json_error(write(ORIGIN), 403)
+    login(client)
+    assert "Cross-origin write refused" in is_json_error(write("https://evil.example"), 403)
+    with engine.connect() as conn:
+        rows = conn.execute(sa.text("SELECT title, read FROM messages")).all()
+        meetings = conn.execute(sa.text("SELECT title FROM meetings")).all()
+        profiles = conn.execute(sa.text("SELECT count(*) FROM users")).scalar_one()
+    assert (rows, meetings, profiles) == ([("t", False)], [("m",)], 0), "nothing was written"
+    allowed = write(ORIGIN)
+    assert allowed.status_code in (200, 201, 204), allowed.text
