@@ -299,13 +299,15 @@ UI_EVENTS = [
 """Every body the dashboard and the "Ask AI" panel post to /api/events (B2)."""
 
 
-def _shell_contract(client: TestClient) -> dict[str, Any]:
-    """B1 as the dashboard and the "Ask AI" panel ask for it, A6 with it, and B2's events."""
+def _shell_contract(client: TestClient) -> tuple[dict[str, Any], dict[str, Any]]:
+    """B1 as the dashboard and the "Ask AI" panel ask for it, A6 with it, and B2's events;
+    return the dashboard and the answer to "why did revenue change" over its window."""
     for url in (f"/api/executive-dashboard{WINDOW}", "/api/executive-dashboard?range=6m"
                 "&granularity=quarter", "/api/executive-dashboard"):  # fmt: skip
         board = _get(client, url)
         assert check(board, DASHBOARD) == [], url
         assert sorted(k["key"] for k in board["executiveKpis"]) == sorted(EXECUTIVE_CARDS)
+    answers = []
     for data in (board, None):
         question = {"provider": "auto", "question": "Why did revenue change?", "data": data}
         answer = client.post("/api/ai-summary", json=question)
@@ -313,16 +315,19 @@ def _shell_contract(client: TestClient) -> dict[str, Any]:
         assert answer.headers["content-type"] == "application/json"
         assert check(answer.json(), ANSWER) == []
         assert answer.json()["summary"]
+        answers.append(answer.json())
     for event in UI_EVENTS:
         logged = client.post("/api/events", json=event)
         assert logged.status_code == 200, logged.text
-    return board
+    return board, answers[0]
 
 
 def test_the_dashboard_ask_ai_and_events_answer_the_ui_on_the_demo_company(
     demo: TestClient,
 ) -> None:
-    board = _shell_contract(demo)
+    board, why = _shell_contract(demo)
+    assert why["summary"].startswith("Revenue ")
+    assert why["highlights"], "the customers that moved revenue most"
     cards = {k["key"]: k for k in board["executiveKpis"]}
     assert all(number(c["value"]) for c in cards.values())
     for key in ("gm", "nrr", "uptime"):  # fractions: the page multiplies up to 2 by 100
@@ -335,7 +340,7 @@ def test_the_dashboard_ask_ai_and_events_answer_the_ui_on_the_demo_company(
 def test_the_dashboard_ask_ai_and_events_answer_the_ui_on_an_empty_database(
     empty: TestClient,
 ) -> None:
-    board = _shell_contract(empty)
+    board, _ = _shell_contract(empty)
     assert (board["alerts"], board["risks"]) == ([], [])
     assert all(k["value"] is None for k in board["executiveKpis"])  # shown as "—", never 0
     assert all(p[k] is None for p in board["revenueTrend"] for k in ("recognized", "booked"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from execdash.insights import ask
+from execdash.insights.models import Driver, KpiDrivers
 from execdash.insights.summary import AlertItem, Inputs, summarise
 from execdash.metrics.models import Provenance
 from execdash.metrics.tiles import make_kpi
@@ -90,3 +91,24 @@ def test_the_whole_summary_answers_a_general_question() -> None:
     reply = ask.answer("give me the summary", SUMMARY, {})
     assert reply.summary == SUMMARY.text
     assert reply.actions == SUMMARY.actions
+
+
+def test_a_why_question_names_the_biggest_contributors_to_the_change() -> None:
+    def driver(name: str, contribution: float, status: str) -> Driver:
+        return Driver.model_construct(name=name, contribution=contribution, status=status)
+
+    revenue = KpiDrivers.model_construct(
+        key="revenue",
+        unit="currency",
+        dimension="customer",
+        top_up=[driver("Acme", 300_000.0, "continuing"), driver("Cobalt", 250_000.0, "new")],
+        top_down=[driver("Birch", -50_000.0, "lost")],
+    )  # +300K + 250K − 50K: the tile's +£500K
+    reply = ask.answer("Why did revenue move?", SUMMARY, {"revenue": revenue})
+    assert reply.summary == "Revenue rose 25.0% to £2.5M."
+    assert reply.highlights == [
+        "Acme: +£300K (customer)",
+        "Cobalt (new): +£250K (customer)",
+        "Birch (lost): −£50.0K (customer)",
+    ]
+    assert ask.answer("how is our margin?", SUMMARY, {"revenue": revenue}).highlights == []
