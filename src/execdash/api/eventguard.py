@@ -1,20 +1,22 @@
 """What keeps the anonymous `POST /api/events` from being a lever on the server.
 
 Rate limits per client address and for all clients together (the `limits` library, sliding
-window counters in memory), answered 429 with `Retry-After`; and a cap on the body, read in
+window counters in memory, its asyncio flavour: the thread-based memory storage started a timer
+thread for almost every event), answered 429 with `Retry-After`; and a cap on the body, read in
 chunks so an oversized body is refused (413) before it is held in memory. Both run on the
 event loop before the request queues for the database, so refused events cost no write.
 """
 
 from __future__ import annotations
 
+import asyncio
 import math
 import time
 
 from fastapi import HTTPException, Request
 from limits import RateLimitItem, parse_many
-from limits.storage import MemoryStorage
-from limits.strategies import SlidingWindowCounterRateLimiter
+from limits.aio.storage import MemoryStorage
+from limits.aio.strategies import SlidingWindowCounterRateLimiter
 
 from execdash.config import Settings
 
@@ -26,29 +28,40 @@ class EventLimits:
     """The per-client and total rate limits for events, counted in this process."""
 
     def __init__(self, per_client: str, total: str) -> None:
-        self._limiter = SlidingWindowCounterRateLimiter(MemoryStorage())
         self.per_client: list[RateLimitItem] = parse_many(per_client)
         self.total: list[RateLimitItem] = parse_many(total)
+        self._limiter: SlidingWindowCounterRateLimiter | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings) -> EventLimits:
         """The limits `settings` configure (EXECDASH_EVENTS_RATE_*)."""
         return cls(settings.events_rate_per_client, settings.events_rate_total)
 
-    def _retry_after(self, item: RateLimitItem, *key: str) -> int:
-        reset = self._limiter.get_window_stats(item, *key).reset_time
+    def _counters(self) -> SlidingWindowCounterRateLimiter:
+        """The counters of the running loop: their storage expires keys with a task of that
+        loop (a new loop, such as a new test client's, starts counting afresh)."""
+        loop = asyncio.get_running_loop()
+        if self._limiter is None or self._loop is not loop:
+            self._limiter, self._loop = SlidingWindowCounterRateLimiter(MemoryStorage()), loop
+        return self._limiter
+
+    async def _retry_after(self, item: RateLimitItem, *key: str) -> int:
+        reset = (await self._counters().get_window_stats(item, *key)).reset_time
         return max(1, math.ceil(reset - time.time()))
 
-    def check(self, client: str) -> None:
+    async def check(self, client: str) -> None:
         """Count one event from `client`; raise 429 with `Retry-After` when over a limit."""
+        counters = self._counters()
         for item in self.per_client:
-            if not self._limiter.test(item, "client", client):
-                raise _too_many(f"from {client}", item, self._retry_after(item, "client", client))
+            if not await counters.test(item, "client", client):
+                after = await self._retry_after(item, "client", client)
+                raise _too_many(f"from {client}", item, after)
         for item in self.total:
-            if not self._limiter.hit(item, "total"):
-                raise _too_many("from all clients", item, self._retry_after(item, "total"))
+            if not await counters.hit(item, "total"):
+                raise _too_many("from all clients", item, await self._retry_after(item, "total"))
         for item in self.per_client:
-            self._limiter.hit(item, "client", client)
+            await counters.hit(item, "client", client)
 
 
 def _too_many(scope: str, item: RateLimitItem, retry_after: int) -> HTTPException:
@@ -87,5 +100,5 @@ async def guarded_event_body(request: Request) -> bytes:
     """Rate-limit the client, then read the body within the cap (a FastAPI dependency)."""
     limits: EventLimits = request.app.state.event_limits
     client = request.client.host if request.client else "unknown"
-    limits.check(client)
+    await limits.check(client)
     return await capped_body(request)
