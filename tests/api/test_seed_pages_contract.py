@@ -1,5 +1,5 @@
 """Every call the seed front end's inbox, calendar, profile and settings pages make, on the demo
-company: status, content type, and each field it reads with its type."""
+company and on an empty database: status, content type, and each field it reads with its type."""
 
 from __future__ import annotations
 
@@ -22,9 +22,11 @@ SETTINGS = {"theme": str, "notifications_enabled": bool, "email_notifications": 
             "language": str, "date_format": str, "time_format": str}  # fmt: skip
 
 
-@pytest.fixture
-def client(demo_engine: Engine) -> Iterator[TestClient]:
-    yield from make_client(demo_engine, str(demo_engine.url))
+@pytest.fixture(params=["demo", "empty"])
+def client(request: pytest.FixtureRequest) -> Iterator[TestClient]:
+    """A client on the demo company, then on a migrated database without data."""
+    engine: Engine = request.getfixturevalue("demo_engine" if request.param == "demo" else "engine")
+    yield from make_client(engine, str(engine.url))
 
 
 def _typed(body: Any, fields: dict[str, type]) -> None:
