@@ -40,7 +40,7 @@ def test_daily_product_revenue_adds_up_to_recognized_revenue_each_month(q: Any) 
     month = "substr(CAST(period AS TEXT), 1, 7)"
     products = dict(q(f"SELECT {month}, SUM(revenue) FROM top_products_daily GROUP BY 1"))
     for period, recognized in q("SELECT period, recognized FROM revenue_trend"):
-        assert abs(products[period] - recognized) < 5.0, period  # pennies rounded per cell
+        assert abs(products[period] - recognized) < 0.005, period  # to the penny
 
 
 def test_cogs_breakdown_splits_the_last_year_of_recognized_order_costs(q: Any) -> None:

@@ -63,6 +63,8 @@ def test_every_demo_breakdown_adds_up_to_the_tile_the_dashboard_shows(
         result = kpi_breakdown(conn, window, key, dimension)
     assert tile is not None
     assert_adds_up(result, tile)
+    assert result.reconciles  # the demo's detail rows account for every tile, to the penny
+    assert UNATTRIBUTED not in [i.name for i in result.items]
     assert result.measure in {"Revenue", "Gross profit", "Booked", "ARR"}
     assert result.rows > 0
 

@@ -10,8 +10,6 @@ from tests.web.conftest import Watched
 
 pytestmark = pytest.mark.browser
 
-MINUS = "\u2212"
-
 EXECUTIVE = ["revenue", "backlog", "uptime", "nrr", "gm", "payback",
              "book_to_bill", "coverage_months", "arr", "forecast"]  # fmt: skip
 DOMAINS = ["finance", "sales", "retention", "operations", "supply", "telemetry", "products",
@@ -127,23 +125,24 @@ def test_the_forecast_page_shows_the_band_method_and_pipeline_estimate(
     watched.assert_clean()
 
 
-def test_a_gap_of_pence_reads_in_pence_in_the_note_and_the_unattributed_row(
+def test_the_demo_revenue_by_product_adds_up_to_the_tile_with_nothing_unattributed(
     open_page: Callable[..., Watched], demo_url: str
 ) -> None:
-    """The demo's daily product revenue is rounded to the penny per product and day, so it holds
-    a few pence less than the recognized revenue of the tile: the page says how many, never
-    "£0 unattributed" next to a warning."""
+    """The demo's daily product revenue adds up to recognized revenue to the penny, so the split
+    by product says it adds up, with no Unattributed row (it once read "£0 unattributed")."""
     watched = open_page(demo_url)
     page = watched.page
     watched.goto("/kpi/revenue?range=12m&granularity=month&by=product")
-    split = page.request.get(
+    api = page.request.get(
         f"{demo_url}/api/v1/kpis/revenue?range=12m&granularity=month&by=product"
-    ).json()["breakdown"]
-    gap = split["difference"]
-    assert split["reconciles"] is False
-    assert 0 < abs(gap) < 1
-    pence = f"{MINUS if gap < 0 else ''}£{abs(gap):.2f}"
-    assert f"{pence} unattributed" in page.inner_text("#breakdown-over")
-    row = page.locator("#kpi-table tbody tr", has_text="Unattributed").inner_text()
-    assert pence in row
+    ).json()
+    split = api["breakdown"]
+    assert split["reconciles"] is True
+    assert page.inner_text("#breakdown-over") == (
+        f"Over {split['over']}. The slices add up to the tile."
+    )
+    assert split["over"].startswith("daily product revenue, ")
+    assert page.locator("#kpi-table tbody tr", has_text="Unattributed").count() == 0
+    last = page.locator("#kpi-table tbody tr").last.inner_text()
+    assert f"£{round(api['kpi']['value']):,}" in last
     watched.assert_clean()

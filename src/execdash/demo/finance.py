@@ -3,7 +3,7 @@
 Expenses are sales & marketing spend sized from the MRR the company acquires (about five
 months of new MRR per month of spend), so CAC payback lands near a year; product revenue
 splits each month's recognized revenue over days and products, so Σ top_products_daily of a
-month ≈ recognized revenue that month, and `top_products` is their exact all-time Σ.
+month = recognized revenue that month to the penny, and `top_products` is their exact all-time Σ.
 """
 
 from __future__ import annotations
@@ -53,12 +53,17 @@ def write_products(
         day_w = [(0.35 if cal.days[d].weekday() >= 5 else 1.0) * (0.8 + 0.4 * rng.random())
                  for d in days]  # fmt: skip
         day_total = sum(day_w)
-        for d, w in zip(days, day_w, strict=True):
-            day_pence = recognized[m] * w / day_total
-            for k, name in enumerate(names):
-                pence = round(day_pence * shares[k])
-                totals[k] += pence
-                rows.append((cal.day_iso[d], name, pence / 100))
+        cells = [
+            [d, k, round(recognized[m] * w / day_total * shares[k])]
+            for d, w in zip(days, day_w, strict=True)
+            for k in range(len(names))
+        ]
+        # Each cell rounded to the penny gains or loses a few pence a month: the largest cell
+        # takes them, so the month's products add up to its recognized revenue exactly.
+        max(cells, key=lambda cell: cell[2])[2] += recognized[m] - sum(c[2] for c in cells)
+        for d, k, pence in cells:
+            totals[k] += pence
+            rows.append((cal.day_iso[d], names[k], pence / 100))
     writer.write("top_products_daily", ("period", "name", "revenue"), rows)
     writer.write(
         "top_products",
