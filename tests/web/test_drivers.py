@@ -31,7 +31,9 @@ def test_the_drilldown_shows_a_waterfall_from_previous_to_current(
     rows = section.locator(".driver-table tbody tr")
     assert rows.first.locator("td").first.inner_text() == "Food & Beverage"
     assert rows.first.locator("td").last.inner_text() == "+£676K"
-    assert "Top movers up: Food & Beverage +£676K" in section.locator(".driver-facts").inner_text()
+    facts = section.locator(".driver-facts").inner_text()
+    assert "Top movers up: Food & Beverage +£676K" in facts
+    assert "Concentration of revenue (recognized orders): largest industry " in facts
     page.select_option("#breakdown-by", "customer")
     watched.wait_loaded()
     lead = section.locator(".driver-lead")
@@ -73,6 +75,10 @@ def test_a_tile_popover_names_its_top_two_drivers(
         "Food & Beverage +£676K",
         "Logistics +£399K",
     ]
+    amounts = drivers.locator("li .amount")
+    assert amounts.all_inner_texts() == ["+£676K", "+£399K"]
+    for amount in amounts.all():  # one piece on one line: never "+" here and "£676K" below
+        assert amount.evaluate("e => e.getClientRects().length") == 1
     assert drivers.is_visible()
     watched.assert_clean()
 

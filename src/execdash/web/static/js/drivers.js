@@ -39,7 +39,7 @@ function facts(d) {
     h("li", {}, h("strong", { text: "Top movers down: " }), down),
     h("li", { text: namesOf(d.new, "new", d.dimension) }),
     h("li", { text: namesOf(d.lost, "lost", d.dimension) }),
-    h("li", { text: `Concentration (${d.measure}): largest ${d.dimension} ${share(c.top1)}, top 5 ${share(c.top5)} (before: ${share(c.previous_top1)}, ${share(c.previous_top5)})${c.largest ? `; largest: ${c.largest}` : ""}.` }));
+    h("li", { text: `Concentration of ${d.measure}: largest ${d.dimension} ${share(c.top1)}, top 5 ${share(c.top5)} (before: ${share(c.previous_top1)}, ${share(c.previous_top5)})${c.largest ? `; largest: ${c.largest}` : ""}.` }));
 }
 
 function tableOf(container, d) {
@@ -55,7 +55,7 @@ function tableOf(container, d) {
     columns.push({ key: "mix", label: "Mix part", num: true, format: (v) => formatContribution(v, d.unit, d.key) });
   }
   tableCard(container, {
-    title: `Drivers: ${d.label} by ${d.dimension} (before / now: ${d.measure})`,
+    title: `Drivers: ${d.label} by ${d.dimension}, before and now in ${d.measure}`,
     filename: `${d.key}-drivers-by-${d.dimension}`,
     rows: d.drivers,
     columns,
@@ -143,7 +143,8 @@ export async function fillPopoverDrivers(box, key, params) {
     }
     fill(box,
       h("p", { class: "how-drivers-title", text: `Top drivers by ${by} (change ${formatContribution(d.change, d.unit, d.key)}):` }),
-      h("ol", {}, top.map((x) => h("li", { text: `${driverLabel(x, d.dimension)} ${formatContribution(x.contribution, d.unit, d.key)}` }))));
+      h("ol", {}, top.map((x) => h("li", {}, `${driverLabel(x, d.dimension)} `,
+        h("span", { class: "amount", text: formatContribution(x.contribution, d.unit, d.key) })))));
   } catch (error) {
     delete box.dataset.filled;
     fill(box, h("p", { class: "muted", text: `Drivers could not be loaded: ${error.message}` }));
