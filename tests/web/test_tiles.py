@@ -145,3 +145,33 @@ def test_the_nrr_popover_shows_the_retention_identity_with_its_numbers(
     churn = page.inner_text("article.tile[data-kpi=gross_churn] .tile-sub")
     assert churn == "mean over the window of monthly trailing-12-month rates"
     watched.assert_clean()
+
+
+def test_the_nrr_popover_is_readable_on_a_phone_with_every_rate_in_percent(
+    open_page: Callable[..., Watched], demo_url: str
+) -> None:
+    """At 390 px the popover is as narrow as its tile: each value still reads on one or two
+    lines (it was squeezed to one character a line), and expansion reads as a percentage like
+    churn, so the identity reads 106.8% = 1 − 10.4% + 17.3%."""
+    watched = open_page(demo_url, width=390)
+    page = watched.page
+    watched.goto("/retention?range=12m&granularity=month")
+    tiles = _kpis(page, demo_url, "range=12m&granularity=month", "/api/v1/retention")
+    inputs = {i["name"]: i["value"] for i in tiles["nrr"]["provenance"]["inputs"]}
+    page.click("article.tile[data-kpi=nrr] summary")
+    body = page.locator("article.tile[data-kpi=nrr] .how-body")
+    assert body.is_visible()
+    expansion = inputs["expansion (same month, trailing 12 months)"]
+    assert f"{expansion * 100:.1f}%" in body.inner_text()
+    line = float(
+        body.evaluate(
+            "el => { const s = getComputedStyle(el); const l = parseFloat(s.lineHeight);"
+            " return Number.isNaN(l) ? 1.3 * parseFloat(s.fontSize) : l; }"
+        )
+    )
+    for dd in body.locator("dd").all():
+        box = dd.bounding_box()
+        assert box is not None
+        assert box["height"] <= 2.5 * line, (dd.inner_text(), box)
+        assert box["x"] + box["width"] <= 390
+    watched.assert_clean()

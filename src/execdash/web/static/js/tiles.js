@@ -107,7 +107,7 @@ function deltaBadge(kpi) {
 function inputValue(input, kpi) {
   if (typeof input.value !== "number") return "—";
   const name = input.name.toLowerCase();
-  if (/(rate|margin|uptime|nrr|churn|ratio|share|gm\b|win)/.test(name) && Math.abs(input.value) <= 5) {
+  if (/(rate|margin|uptime|nrr|churn|expansion|ratio|share|gm\b|win)/.test(name) && Math.abs(input.value) <= 5) {
     return formatValue(input.value, "ratio");
   }
   if (/(month|count|rows|periods)/.test(name) && !/(revenue|mrr|amount|cost|recognized|booked|backlog)/.test(name)) {
