@@ -110,7 +110,9 @@ export function cartesianOption(full) {
     return {
       type: "value",
       name: narrow ? "" : axis.name || "",
-      nameTextStyle: { color: muted },
+      // Left-aligned over the left axis (right-aligned over a right one): centred, a long name ran
+      // past the chart's edge and lost its first letters.
+      nameTextStyle: { color: muted, align: horizontal ? undefined : index === 0 ? "left" : "right" },
       position: horizontal ? undefined : index === 0 ? "left" : "right",
       ...(scale || {}),
       // On a phone value labels sit just above their grid line, clear of the period labels below.
