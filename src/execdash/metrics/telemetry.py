@@ -21,7 +21,7 @@ def overview(conn: sa.Connection, window: Window) -> TelemetryOverview:
         tile(window, "consumption", "Consumption per cycle", "grams", cons,
              "Day-weighted mean of telemetry_consumption.grams_per_cycle", good="down"),
         tile(window, "active_devices", "Active devices", "count", active,
-             "telemetry_active_devices.active_devices at the window's last month with data"),
+             "telemetry_active_devices.active_devices at the window's last month"),
     ]  # fmt: skip
     return TelemetryOverview(
         domain="telemetry",
