@@ -230,3 +230,23 @@ def test_an_import_waits_for_another_writer_instead_of_failing(engine: Engine, i
     other.close()
     assert report.ok, messages(report)
     assert len(rows(engine, "orders")) == 2
+
+
+def test_map_pairs_are_read_case_and_space_insensitively() -> None:
+    assert runner.parse_mapping([" Company Name = NAME ", "sector=Industry"]) == {
+        "company name": "name",
+        "sector": "industry",
+    }
+    assert runner.parse_mapping([]) == {}
+
+
+def test_a_map_whose_header_holds_an_equals_sign_splits_at_the_last_one() -> None:
+    # Column names never hold '=', so everything before the last one is the file's header.
+    assert runner.parse_mapping(["Net=Gross=amount"]) == {"net=gross": "amount"}
+
+
+@pytest.mark.parametrize("pair", ["amount", "=amount", "amount=", " = ", "  =x", "x=  "])
+def test_a_malformed_map_pair_is_refused_naming_it(pair: str) -> None:
+    with pytest.raises(ValueError, match="is not of the form old=new") as error:
+        runner.parse_mapping(["a=b", pair])
+    assert str(error.value) == f"--map {pair!r} is not of the form old=new"

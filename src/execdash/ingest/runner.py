@@ -32,10 +32,10 @@ Progress = Callable[[str, int, int], None]
 
 
 def parse_mapping(pairs: list[str]) -> dict[str, str]:
-    """`--map old=new` pairs as a dict keyed by lower-cased old header; ValueError if malformed."""
+    """`--map old=new` pairs, split at the last `=`, keyed by lower-cased old header."""
     mapping: dict[str, str] = {}
     for pair in pairs:
-        old, sep, new = pair.partition("=")
+        old, sep, new = pair.rpartition("=")
         if not sep or not old.strip() or not new.strip():
             raise ValueError(f"--map {pair!r} is not of the form old=new")
         mapping[old.strip().lower()] = new.strip().lower()
