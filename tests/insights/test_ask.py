@@ -54,7 +54,7 @@ def test_a_worry_question_gets_the_cautions_and_the_actions() -> None:
 
 
 def test_a_steady_kpi_is_answered_from_the_held_steady_sentence() -> None:
-    assert ask.answer("uptime?", SUMMARY, {}).summary == "Uptime (99.9%) held steady."
+    assert ask.answer("uptime?", SUMMARY, {}).summary == "Uptime (99.9%, 0.0 pts) held steady."
 
 
 def test_a_steady_kpi_whose_label_is_not_its_key_is_answered_too() -> None:
@@ -69,7 +69,7 @@ def test_a_steady_kpi_whose_label_is_not_its_key_is_answered_too() -> None:
             ],
         )
     )
-    text = "Gross margin (36.4%) and Net revenue retention (105.0%) held steady."
+    text = "Gross margin (36.4%, +0.1 pts) and Net revenue retention (105.0%, 0.0 pts) held steady."
     assert ask.answer("how is our margin?", steady, {}).summary == text
     assert ask.answer("what is NRR?", steady, {}).summary.endswith(text)
     assert ask.answer("backlog?", steady, {}).summary == "Backlog fell 50.0% to £100."

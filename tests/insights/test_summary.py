@@ -62,7 +62,7 @@ def test_revenue_leads_then_bad_news_then_good_news_then_what_held_steady() -> N
         "CAC payback rose 20.0% to 12.0 mo.",
         "Uptime fell 0.5 pts to 99.0%.",
         "Gross margin rose 3.0 pts to 40.0%.",
-        "Backlog (£1.0M) held steady.",
+        "Backlog (£1.0M, −0.5%) held steady.",  # 1,000,000 vs 1,005,000
         "£500 of MRR is expected to be lost across 1 at-risk customer; the largest is Acme "
         "(£1.0K MRR, 50% risk).",
         "2 open alerts, 1 of them high: «Line 3 stopped».",
@@ -125,7 +125,7 @@ DEMO_TEXT = [
     "Net revenue retention rose 3.8 pts to 106.8%.",
     "Backlog rose 24.0% to £4.3M.",
     "CAC payback fell 13.7% to 13.1 mo.",
-    "Gross margin (36.4%) held steady.",
+    "Gross margin (36.4%, +0.1 pts) held steady.",
     "MRR rose from £193K to £275K: +£65.6K new, +£40.5K expansion, −£2.6K contraction, −£21.5K "
     "churn (14 customers churned, monthly revenue churn 0.9%).",
     "£8.4K of MRR is expected to be lost across 8 at-risk customers; the largest is Bluebell "

@@ -12,6 +12,14 @@ def test_money_is_compact_with_a_sign_when_asked() -> None:
     assert w.money(193_017) == "£193K"
     assert w.money(950) == "£950"
     assert w.money(-21_529, signed=True) == "−£21.5K"
+
+
+def test_money_under_a_pound_reads_in_pence_as_on_the_page() -> None:
+    assert w.money(0.2) == "£0.20"
+    assert w.money(-0.134, signed=True) == "−£0.13"
+    assert w.money(0.5, signed=True) == "+£0.50"
+    assert w.money(0) == "£0"
+    assert w.money(1) == "£1"
     assert w.money(65_556, "€", signed=True) == "+€65.6K"
 
 
@@ -35,6 +43,7 @@ def test_a_contribution_that_rounds_to_nothing_has_no_sign() -> None:
     # a driver line once read "Food & Beverage: −0.0 pts" and "Trade show: +0.00×"
     assert w.signed(-0.0003, "ratio", "gm") == "0.0 pts"
     assert w.signed(0.0035, "ratio", "book_to_bill") == "0.00×"
-    assert w.signed(-0.4, "currency") == "£0"
+    assert w.signed(-0.004, "currency") == "£0.00"  # under £1 in pence, as the page
+    assert w.signed(-0.4, "currency") == "−£0.40"
     assert w.signed(0.0012, "ratio", "gm") == "+0.1 pts"
     assert w.signed(-1500, "currency") == "−£1.5K"

@@ -47,10 +47,11 @@ def _compact(size: float) -> str:
 
 
 def format_currency(value: float | None, symbol: str = "£", *, compact: bool = True) -> str:
-    """£12.4M (compact) or £12,400,000 (full)."""
+    """£12.4M (compact) or £12,400,000 (full); an amount under £1 in pence (£0.20), as the page."""
     if value is None or _missing(value):
         return DASH
-    body = _compact(abs(value)) if compact else _grouped(abs(value))
+    size = abs(value)
+    body = to_fixed(size, 2) if 0 < size < 1 else _compact(size) if compact else _grouped(size)
     return (MINUS if value < 0 else "") + _with_symbol(body, symbol)
 
 

@@ -185,7 +185,9 @@ def kpi_sentence(kpi: Kpi, inputs: Inputs) -> Statement:
 
 
 def steady_sentence(kpis: list[Kpi], inputs: Inputs) -> Statement | None:
-    """'Backlog, uptime and NRR held steady.' for the KPIs that did not move materially."""
+    """'Backlog (£4.3M, +1.2%) and gross margin (36.4%, +0.1 pts) held steady.' for the KPIs
+    that did not move materially, each with the change its tile shows (so a green ▲ on the tile
+    is never contradicted by the words)."""
     if not kpis:
         return None
     s = _Sentence("steady", "neutral")
@@ -194,11 +196,23 @@ def steady_sentence(kpis: list[Kpi], inputs: Inputs) -> Statement | None:
         if i:
             s.say(" and " if i == len(kpis) - 1 else ", ")
         assert kpi.value is not None
-        s.say(f"{kpi.label} (")
-        s.fig(w.value(kpi.value, kpi.unit, kpi.key, inputs.symbol), f"/kpi/{kpi.key}?{q}",
-              f"/api/v1/kpis/{kpi.key}?{q}")  # fmt: skip
+        page, source = f"/kpi/{kpi.key}?{q}", f"/api/v1/kpis/{kpi.key}?{q}"
+        now = w.value(kpi.value, kpi.unit, kpi.key, inputs.symbol)
+        s.say(f"{kpi.label} (").fig(now, page, source)
+        moved = _tile_change(kpi)
+        if moved is not None and inputs.window.comparison != PLAN:
+            s.say(", ").fig(moved, page, source)
         s.say(")")
     return s.say(" held steady.").done()
+
+
+def _tile_change(kpi: Kpi) -> str | None:
+    """The change as the KPI's tile states it: points or × for ratios, relative otherwise."""
+    if kpi.value is None or kpi.previous is None:
+        return None
+    if kpi.unit == "ratio":
+        return w.signed(kpi.value - kpi.previous, kpi.unit, kpi.key)
+    return None if kpi.delta is None else w.percent(kpi.delta, signed=True)
 
 
 def mrr_sentence(mrr: MrrMovements, inputs: Inputs) -> Statement:

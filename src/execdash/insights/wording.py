@@ -19,8 +19,10 @@ def _sign(value: float, signed: bool) -> str:
 
 
 def money(value: float, symbol: str = "£", *, signed: bool = False) -> str:
-    """£27.7M, £193.0K, £950 (compact, like the page's tiles)."""
+    """£27.7M, £193.0K, £950, £0.20 (compact, like the page's tiles: pence under £1)."""
     size = abs(value)
+    if 0 < size < 1:
+        return f"{_sign(value, signed)}{symbol}{size:.2f}"
     for scale, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")):
         if size >= scale * 0.9995:
             scaled = size / scale
