@@ -87,6 +87,34 @@ def test_project_with_short_history_holds_the_trailing_mean() -> None:
     )
     assert project([], 3) == ("none", [])
     assert project([1.0], 0) == ("trailing_3m_mean", [])
+    assert project([10.0, 20.0], 1) == ("trailing_3m_mean", [pytest.approx(15.3)])
+
+
+def test_project_names_its_method_even_for_no_steps_and_none_without_history() -> None:
+    from execdash.metrics.forecast import project
+
+    assert project([], 0) == ("none", [])
+    assert project([100.0] * 11, 0) == ("trailing_3m_mean", [])
+    assert project([100.0] * 12, 0) == ("holt_damped", [])
+
+
+def test_twelve_months_of_history_are_enough_to_project_with_holt() -> None:
+    from execdash.metrics.forecast import project
+
+    # A flat history: Holt continues it exactly; the trailing mean would add 2 % (102).
+    assert project([100.0] * 12, 2) == ("holt_damped", [pytest.approx(100.0)] * 2)
+
+
+def test_holt_path_continues_a_hand_computed_fit_with_a_damped_trend() -> None:
+    from execdash.metrics.forecast import holt_path
+
+    # [1, 2, 4] with α = β = 0.5, φ = 0.9 ends at level 3.39125, trend 1.136875 (worked by hand
+    # in test_holt_recursion_matches_a_hand_computation); step h adds (φ + … + φ^h) × trend.
+    assert holt_path([1.0, 2.0, 4.0], 0.5, 0.5, 0.9, 3) == [
+        pytest.approx(3.39125 + 0.9 * 1.136875),  # 4.4144375
+        pytest.approx(3.39125 + 1.71 * 1.136875),  # 5.33530625
+        pytest.approx(3.39125 + 2.439 * 1.136875),  # 6.164088125
+    ]
 
 
 def _scan(values: list[float]) -> tuple[float, float, float, float, float]:

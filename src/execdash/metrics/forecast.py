@@ -142,6 +142,8 @@ def project(
     """The next `steps` monthly values by the revenue forecast's own method: damped Holt with
     the parameters `holt_damped` chooses (12+ months), else the trailing 3-month mean × `growth`
     (1.02 for revenue; 1 for a rate or a stock) held flat; `none` and no values without history."""
+    if not values:
+        return "none", []
     if steps <= 0:
         return ("holt_damped" if len(values) >= MIN_HOLT_MONTHS else "trailing_3m_mean"), []
     if len(values) >= MIN_HOLT_MONTHS:
@@ -150,8 +152,6 @@ def project(
         assert fit.beta is not None
         assert fit.phi is not None
         return "holt_damped", holt_path(values, fit.alpha, fit.beta, fit.phi, steps)
-    if not values:
-        return "none", []
     last = values[-3:]
     return "trailing_3m_mean", [sum(last) / len(last) * growth] * steps
 
