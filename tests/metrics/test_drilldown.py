@@ -7,7 +7,7 @@ from sqlalchemy.engine import Engine
 
 from execdash.metrics.drilldown import DIMENSIONS, DrilldownError, drilldown
 from execdash.metrics.windows import resolve_window
-from tests.metrics.conftest import Put, d
+from tests.metrics.conftest import Put, d, months
 
 Q = resolve_window("12m", "quarter", "2025-08")
 
@@ -116,6 +116,24 @@ def test_forecast_series_shows_the_actuals_and_the_kpi_its_method(small_company:
     assert [p.value for p in result.series.points] == [100.0, 100.0, 100.0]
     assert result.kpi.forecast is not None
     assert result.kpi.forecast.method == "holt_damped"
+
+
+def test_forecast_actuals_stay_monthly_on_a_quarterly_window(small_company: Engine) -> None:
+    with small_company.connect() as conn:
+        result = drilldown(conn, resolve_window("6m", "quarter", "2025-08"), "forecast")
+    assert result.actuals is not None
+    actuals = result.actuals
+    assert (actuals.key, actuals.label, actuals.unit, actuals.total) == (
+        "recognized",
+        "Recognized revenue",
+        "currency",
+        600.0,  # 100 a month, March to August 2025
+    )
+    assert [(p.period, p.value, p.partial) for p in actuals.points] == [
+        (month, 100.0, False) for month in months("2025-03", 6)
+    ]
+    with small_company.connect() as conn:
+        assert drilldown(conn, resolve_window("6m", "quarter", "2025-08"), "gm").actuals is None
 
 
 def test_gm_series_per_month_divides_that_months_sums(small_company: Engine) -> None:
