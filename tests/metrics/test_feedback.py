@@ -152,6 +152,19 @@ def test_csat_responses_by_score_stay_in_score_order_with_a_star(
     assert _split(found) == [("3.5★", 1.0, 0.2), ("4★", 1.0, 0.2), ("5★", 3.0, 0.6)]
 
 
+def test_csat_on_a_fine_scale_shows_every_score_none_folded_into_other(
+    any_engine: Engine, put: Put
+) -> None:
+    # A 0–10 CSAT in half points has 21 possible scores: one more than a breakdown's top 20.
+    at = dt.datetime(2025, 7, 1, 9, 0)
+    scores = [i / 2 for i in range(21)]
+    put("feedback_scores", [{"aspect": "csat", "score": v, "created_at": at} for v in scores])
+    with any_engine.connect() as conn:
+        found = feedback.score_buckets(conn, "csat", W3)
+    assert [(i.name, i.value) for i in found.items] == [(f"{v:g}★", 1.0) for v in scores]
+    assert (found.items[0].name, found.items[-1].name, found.total) == ("0★", "10★", 21.0)
+
+
 def test_visits_by_page_count_the_windows_first_and_last_day_only_inside(
     any_engine: Engine, put: Put
 ) -> None:
