@@ -76,11 +76,11 @@ def test_retention_overview_shows_every_tile_series_and_warning_as_the_user_read
         ("A", 100.0, 0.5, 50.0, "price"),
     ]
     b_id = str(result.at_risk[0].id)
-    assert [(w.column, w.period, w.value) for w in result.warnings] == [
-        ("nrr", "2025-08", 130.0),
-        ("gross_churn", "2025-07", 4.0),
-        ("expansion", "2025-07", 10.0),
-        ("risk", b_id, 30.0),
+    assert [(w.table, w.column, w.period, w.value) for w in result.warnings] == [
+        ("retention_nrr", "nrr", "2025-08", 130.0),
+        ("retention_nrr", "gross_churn", "2025-07", 4.0),
+        ("retention_nrr", "expansion", "2025-07", 10.0),
+        ("retention_at_risk", "risk", b_id, 30.0),
     ]
     mean = (
         "Day-weighted mean over the window of retention_nrr.{} (each row a trailing-12-month rate)"
