@@ -54,6 +54,20 @@ def test_sales_overview_from_daily_stages(any_engine: Engine, put: Put) -> None:
     assert tiles["new_customers"].delta == pytest.approx(1.0)
     series = {s.key: s for s in result.series}
     assert [p.value for p in series["leads"].points] == [None, 60.0, 40.0]
+    # Stage conversions over the window: 40 MQL / 100 leads, 20 SQL / 40 MQL, 10 won / 20 SQL.
+    assert [(s.key, s.label, s.unit, s.total) for s in result.series] == [
+        ("leads", "Leads", "count", 100.0),
+        ("mql", "MQL", "count", 40.0),
+        ("sql", "SQL", "count", 20.0),
+        ("won", "Won", "count", 10.0),
+        ("mql_per_lead", "Lead → MQL", "ratio", pytest.approx(0.4)),
+        ("sql_per_mql", "MQL → SQL", "ratio", pytest.approx(0.5)),
+        ("won_per_sql", "SQL → Won", "ratio", pytest.approx(0.5)),
+        ("win_rate", "Win rate", "ratio", pytest.approx(0.25)),
+        ("sales_cycle", "Sales cycle", "days", pytest.approx(45.0)),
+        ("new_customers", "New customers", "count", 2.0),
+        ("avg_deal", "Average deal size", "currency", None),  # no booked revenue stored
+    ]
 
 
 def test_funnel_conversion_is_null_after_an_empty_stage() -> None:
