@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.engine import Engine
 
+from execdash.db.changes import record_data_change
 from execdash.metrics import products
 from execdash.metrics.windows import resolve_window
 from tests.metrics.conftest import Put, d
@@ -82,3 +83,28 @@ def test_products_overview_shows_its_tile_series_and_top_20_then_other(
     assert [(i.name, i.value) for i in top.items] == [
         (n, float(22 - i)) for i, n in enumerate(names[:20], 1)
     ] + [("other", 1.0)]
+
+
+def test_products_read_the_same_from_the_monthly_rollup_as_from_the_daily_rows(
+    any_engine: Engine, put: Put
+) -> None:
+    put(
+        "top_products_daily",
+        [
+            {"period": d("2025-06-30"), "name": "A", "revenue": 5},  # the month before
+            {"period": d("2025-07-01"), "name": "A", "revenue": 30},  # the window's first day
+            {"period": d("2025-09-30"), "name": "B", "revenue": 20},  # and its last
+        ],
+    )
+    window = resolve_window("3m", "month", "2025-09")  # Jul–Sep 2025
+
+    def read() -> tuple[object, ...]:
+        with any_engine.connect() as conn:
+            result = products.overview(conn, window)
+        items = [(i.name, i.value) for i in result.top_products.items]
+        return result.kpis[0].value, result.kpis[0].previous, items
+
+    assert read() == (50.0, 5.0, [("A", 30.0), ("B", 20.0)])
+    with any_engine.begin() as conn:
+        record_data_change(conn, ["top_products_daily"])  # builds the monthly rollup
+    assert read() == (50.0, 5.0, [("A", 30.0), ("B", 20.0)])
