@@ -170,7 +170,7 @@ def test_a_slow_catch_up_delays_a_read_by_at_most_its_wait_and_finishes_at_shutd
     from execdash.api import readlayer
 
     finished: list[bool] = []
-    real = readlayer._catch_up_now
+    real = readlayer.catch_up_giving_way
 
     def slow_catch_up(engine: Engine) -> bool:
         time.sleep(1.5)
@@ -180,7 +180,7 @@ def test_a_slow_catch_up_delays_a_read_by_at_most_its_wait_and_finishes_at_shutd
 
     with rows.begin() as conn:  # nothing stale to start with
         catch_up(conn)
-    monkeypatch.setattr(readlayer, "_catch_up_now", slow_catch_up)
+    monkeypatch.setattr(readlayer, "catch_up_giving_way", slow_catch_up)
     with TestClient(create_app(settings)) as client:
         assert client.get("/api/v1/alerts").status_code == 200
         with rows.begin() as conn:  # another program: its trigger leaves a stale mark
@@ -205,7 +205,7 @@ def test_a_cache_hit_never_waits_for_a_catch_up(
     from execdash.api import readlayer
 
     release = threading.Event()
-    real = readlayer._catch_up_now
+    real = readlayer.catch_up_giving_way
 
     def blocked_catch_up(engine: Engine) -> bool:
         release.wait(30)
@@ -213,7 +213,7 @@ def test_a_cache_hit_never_waits_for_a_catch_up(
 
     with rows.begin() as conn:
         catch_up(conn)
-    monkeypatch.setattr(readlayer, "_catch_up_now", blocked_catch_up)
+    monkeypatch.setattr(readlayer, "catch_up_giving_way", blocked_catch_up)
     monkeypatch.setattr(readlayer, "CATCH_UP_WAIT_S", 20.0)
     try:
         with TestClient(create_app(settings)) as client:

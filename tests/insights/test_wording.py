@@ -47,3 +47,11 @@ def test_a_contribution_that_rounds_to_nothing_has_no_sign() -> None:
     assert w.signed(-0.4, "currency") == "−£0.40"
     assert w.signed(0.0012, "ratio", "gm") == "+0.1 pts"
     assert w.signed(-1500, "currency") == "−£1.5K"
+
+
+def test_a_change_reads_as_its_tile_states_it() -> None:
+    assert w.tile_change(0.364, 0.363, None, "ratio", "gm") == "+0.1 pts"
+    assert w.tile_change(1.09, 1.10, None, "ratio", "book_to_bill") == "−0.01×"
+    assert w.tile_change(1_000_000, 1_005_000, -0.004975, "currency") == "−0.5%"
+    assert w.tile_change(99.0, None, None, "currency") is None
+    assert w.tile_change(5.0, 4.0, None, "months") is None  # no relative change was computed

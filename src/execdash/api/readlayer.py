@@ -28,12 +28,12 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from execdash.api import reads
 from execdash.api.cache import Entry, RawHeaders, ResponseCache, make_entry
+from execdash.api.catchups import catch_up_giving_way
 from execdash.api.errors import NOT_UPGRADED, not_upgraded_response
 from execdash.api.etag import Tagger, is_tagged, matches, wants_csv
 from execdash.api.partcache import VERSIONS
 from execdash.api.versionprobe import DataVersions, VersionProbe
 from execdash.api.warmer import Warmer
-from execdash.db.changes import catch_up
 from execdash.db.engine import is_missing_schema
 
 log = logging.getLogger(__name__)
@@ -260,7 +260,7 @@ class ReadLayer:
             self._catch_up_after = time.monotonic() + CATCH_UP_RETRY_S
             return
         try:
-            if not await anyio.to_thread.run_sync(_catch_up_now, engine):
+            if not await anyio.to_thread.run_sync(catch_up_giving_way, engine):
                 # another transaction (an import) holds the derived tables: try again later
                 self._catch_up_after = time.monotonic() + CATCH_UP_RETRY_S
         except sa.exc.OperationalError as exc:  # busy: another writer holds the database
@@ -383,26 +383,3 @@ class ReadLayer:
             return message
 
         return following
-
-
-CATCH_UP_BUSY_MS = 100
-"""On SQLite, how long a catch-up waits for another writer before it is postponed."""
-
-
-def _catch_up_now(engine: Engine) -> bool:
-    """One catch-up transaction (in a worker thread), giving way at once to a busy writer;
-    False when it gave way or found nothing to do."""
-    sqlite = engine.dialect.name == "sqlite"
-    with engine.connect() as conn:
-        if sqlite:
-            default = conn.exec_driver_sql("PRAGMA busy_timeout").scalar_one()
-            conn.exec_driver_sql(f"PRAGMA busy_timeout={CATCH_UP_BUSY_MS}")
-        try:
-            done = catch_up(conn)
-            conn.commit()
-            return done
-        finally:
-            if sqlite:
-                conn.rollback()
-                conn.exec_driver_sql(f"PRAGMA busy_timeout={int(default)}")
-                conn.commit()

@@ -199,20 +199,11 @@ def steady_sentence(kpis: list[Kpi], inputs: Inputs) -> Statement | None:
         page, source = f"/kpi/{kpi.key}?{q}", f"/api/v1/kpis/{kpi.key}?{q}"
         now = w.value(kpi.value, kpi.unit, kpi.key, inputs.symbol)
         s.say(f"{kpi.label} (").fig(now, page, source)
-        moved = _tile_change(kpi)
+        moved = w.tile_change(kpi.value, kpi.previous, kpi.delta, kpi.unit, kpi.key)
         if moved is not None and inputs.window.comparison != PLAN:
             s.say(", ").fig(moved, page, source)
         s.say(")")
     return s.say(" held steady.").done()
-
-
-def _tile_change(kpi: Kpi) -> str | None:
-    """The change as the KPI's tile states it: points or × for ratios, relative otherwise."""
-    if kpi.value is None or kpi.previous is None:
-        return None
-    if kpi.unit == "ratio":
-        return w.signed(kpi.value - kpi.previous, kpi.unit, kpi.key)
-    return None if kpi.delta is None else w.percent(kpi.delta, signed=True)
 
 
 def mrr_sentence(mrr: MrrMovements, inputs: Inputs) -> Statement:

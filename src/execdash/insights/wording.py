@@ -74,6 +74,17 @@ def signed(amount: float, unit: Unit, key: str = "", symbol: str = "£") -> str:
     return body if shows_zero else f"{_sign(amount, True)}{body}"
 
 
+def tile_change(
+    value: float | None, previous: float | None, delta: float | None, unit: Unit, key: str = ""
+) -> str | None:
+    """The change as a KPI's tile states it: +0.1 pts or −0.01× for ratios, +1.2% otherwise."""
+    if value is None or previous is None:
+        return None
+    if unit == "ratio":
+        return signed(value - previous, unit, key)
+    return None if delta is None else percent(delta, signed=True)
+
+
 def month(key: str) -> str:
     """'2026-10' → 'Oct 2026'."""
     year, number = key.split("-")[:2]
