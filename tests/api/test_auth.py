@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from types import SimpleNamespace
+from typing import TypeVar
 
 import pytest
 import sqlalchemy as sa
@@ -12,6 +14,7 @@ from fastapi import HTTPException
 from fastapi.security import HTTPAuthorizationCredentials
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
+from sqlalchemy.pool import StaticPool
 from starlette.requests import Request
 
 from execdash.api import accounts, auth, create_app
@@ -27,6 +30,8 @@ from execdash.config import Settings
 from execdash.db import schema
 from execdash.db.tables import api_tokens, app_metadata, users, web_sessions
 from tests.api.conftest import PASSWORD, bearer
+
+T = TypeVar("T")
 
 NEW_ALERT = {"type": "ops", "title": "Line 3 stopped", "severity": "high"}
 
@@ -251,16 +256,27 @@ def _request(
     return Request({"type": "http", "method": method, "headers": raw, "app": app})
 
 
-def _refused(call: Callable[[], object]) -> HTTPException:
+def _run(call: Awaitable[T]) -> T:
+    """The result of an async dependency called directly, outside a request."""
+
+    async def wait() -> T:
+        return await call
+
+    return asyncio.run(wait())
+
+
+def _refused(call: Callable[[], Awaitable[object]]) -> HTTPException:
     with pytest.raises(HTTPException) as refused:
-        call()
+        _run(call())
     return refused.value
 
 
 @pytest.fixture
 def accounts_db() -> Iterator[Engine]:
-    """A memory database with only the account tables."""
-    memory = sa.create_engine("sqlite://")
+    """A memory database with only the account tables, shared with the lookup's worker thread."""
+    memory = sa.create_engine(
+        "sqlite://", poolclass=StaticPool, connect_args={"check_same_thread": False}
+    )
     app_metadata.create_all(memory, tables=[users, api_tokens, web_sessions])
     yield memory
     memory.dispose()
@@ -293,8 +309,8 @@ def test_require_role_without_a_user_is_401_asking_for_credentials() -> None:
 
 def test_require_role_lets_the_role_and_stronger_ones_through_and_names_the_gap() -> None:
     editor_only = auth.require_role("editor")
-    assert editor_only(_request(), EDITOR) is EDITOR
-    assert editor_only(_request(), User(3, "ada", "admin")) is not None
+    assert _run(editor_only(_request(), EDITOR)) is EDITOR
+    assert _run(editor_only(_request(), User(3, "ada", "admin"))) is not None
     refused = _refused(lambda: editor_only(_request(), VIEWER))
     assert (refused.status_code, refused.detail) == (
         403, "This needs the editor role; vic is a viewer.",
@@ -308,21 +324,23 @@ def test_a_cookie_write_needs_the_sessions_exact_csrf_token() -> None:
         assert (refused.status_code, refused.detail) == (
             403, "Missing or wrong X-CSRF-Token header for a cookie-authenticated write.",
         )  # fmt: skip
-    assert write(_request("POST", {"X-CSRF-Token": "s3cret"}), SESSION_EDITOR) is SESSION_EDITOR
+    assert (
+        _run(write(_request("POST", {"X-CSRF-Token": "s3cret"}), SESSION_EDITOR)) is SESSION_EDITOR
+    )
     no_token = User(2, "eve", "editor", via="session", csrf_token=None)
     assert _refused(lambda: write(_request("POST", {"X-CSRF-Token": ""}), no_token))
 
 
 def test_safe_methods_and_token_writes_need_no_csrf_token() -> None:
     for method in ("GET", "HEAD", "OPTIONS"):
-        assert auth.require_role("viewer")(_request(method), SESSION_EDITOR) is SESSION_EDITOR
-    assert auth.require_role("editor")(_request("DELETE"), EDITOR) is EDITOR
+        assert _run(auth.require_role("viewer")(_request(method), SESSION_EDITOR)) is SESSION_EDITOR
+    assert _run(auth.require_role("editor")(_request("DELETE"), EDITOR)) is EDITOR
     assert _refused(lambda: auth.require_role("viewer")(_request("PATCH"), SESSION_EDITOR))
 
 
 def test_reads_are_open_unless_the_installation_locks_them() -> None:
-    assert auth.read_access(_request("GET"), None) is None
-    assert auth.read_access(_request("GET", read_requires_login=True), VIEWER) is VIEWER
+    assert _run(auth.read_access(_request("GET"), None)) is None
+    assert _run(auth.read_access(_request("GET", read_requires_login=True), VIEWER)) is VIEWER
     refused = _refused(lambda: auth.read_access(_request("GET", read_requires_login=True), None))
     assert (refused.status_code, refused.detail) == (
         401,
@@ -336,16 +354,16 @@ def test_current_user_comes_from_the_token_the_cookie_or_nobody(accounts_db: Eng
         token = create_token(conn, "eve")
         session_id, csrf, _ = accounts.create_session(conn, User(1, "eve", "editor"))
     bearer_token = HTTPAuthorizationCredentials(scheme="Bearer", credentials=token)
-    by_token = auth.current_user(_request(engine=accounts_db), bearer_token)
+    by_token = _run(auth.current_user(_request(engine=accounts_db), bearer_token))
     assert by_token == User(1, "eve", "editor", via="token")
     cookie = {"Cookie": f"execdash_session={session_id}"}
-    by_cookie = auth.current_user(_request(headers=cookie, engine=accounts_db), None)
+    by_cookie = _run(auth.current_user(_request(headers=cookie, engine=accounts_db), None))
     assert by_cookie == User(1, "eve", "editor", via="session", csrf_token=csrf)
-    assert auth.current_user(_request(engine=accounts_db), None) is None
+    assert _run(auth.current_user(_request(engine=accounts_db), None)) is None
     empty = {"Cookie": "execdash_session="}
-    assert auth.current_user(_request(headers=empty, engine=accounts_db), None) is None
+    assert _run(auth.current_user(_request(headers=empty, engine=accounts_db), None)) is None
     stale = {"Cookie": "execdash_session=gone"}
-    assert auth.current_user(_request(headers=stale, engine=accounts_db), None) is None
+    assert _run(auth.current_user(_request(headers=stale, engine=accounts_db), None)) is None
 
 
 def test_a_bad_token_is_401_even_beside_a_good_cookie(accounts_db: Engine) -> None:
@@ -361,8 +379,14 @@ def test_a_bad_token_is_401_even_beside_a_good_cookie(accounts_db: Engine) -> No
     assert refused.headers == {"WWW-Authenticate": 'Bearer realm="execdash"'}
 
 
+def test_a_request_without_credentials_is_anonymous_without_touching_the_database() -> None:
+    # No engine: a lookup (the worker thread every anonymous event used to cost) would fail.
+    assert _run(auth.current_user(_request(), None)) is None
+    assert _run(auth.current_user(_request(headers={"Cookie": "theme=dark"}), None)) is None
+
+
 def test_a_user_already_authenticated_by_the_body_guard_is_not_looked_up_again() -> None:
     request = _request()  # no engine: a lookup would fail
     setattr(request.state, auth.USER_STATE_KEY, EDITOR)
     bad = HTTPAuthorizationCredentials(scheme="Bearer", credentials="edt_nonsense")
-    assert auth.current_user(request, bad) is EDITOR
+    assert _run(auth.current_user(request, bad)) is EDITOR

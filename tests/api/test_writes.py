@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import sqlite3
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import httpx2
 import pytest
@@ -15,7 +17,7 @@ import sqlalchemy as sa
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 
-from execdash.api import create_app
+from execdash.api import create_app, writes
 from execdash.config import Settings
 from execdash.db.schema import user_events
 from execdash.db.tables import alert_status
@@ -141,3 +143,68 @@ def test_concurrent_events_on_postgres_never_hang_the_server(any_engine: Engine)
         statuses = asyncio.run(two_clients(base))
     assert statuses == [200] * 40
     assert _events(any_engine, "alert_click") == 40
+
+
+def test_a_run_opens_writes_and_commits_in_one_worker_thread_call(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    hops: list[str] = []
+    real_run_sync = writes.anyio.to_thread.run_sync
+
+    async def counted(func: Any, *args: Any, **kwargs: Any) -> Any:
+        hops.append(getattr(func, "__name__", repr(func)))
+        return await real_run_sync(func, *args, **kwargs)
+
+    monkeypatch.setattr(writes.anyio.to_thread, "run_sync", counted)
+    gate = writes.WriteGate(engine, wait_seconds=5)
+    loop_thread = threading.get_ident()
+
+    def work(conn: sa.Connection) -> int:
+        assert threading.get_ident() != loop_thread  # off the event loop
+        conn.execute(
+            user_events.insert(), [{"event_type": "run", "event_time": dt.datetime(2025, 1, 2)}]
+        )
+        return 7
+
+    assert asyncio.run(gate.run(work)) == 7
+    assert hops == ["_open_run_finish"]
+    assert _events(engine, "run") == 1  # committed
+
+    async def by_transaction() -> None:
+        async with gate.transaction() as conn:
+            await real_run_sync(work, conn)
+
+    hops.clear()
+    asyncio.run(by_transaction())
+    assert hops == ["_open", "_finish"]  # plus the work's own hop: three in all
+
+
+def test_a_run_that_raises_stores_nothing_and_frees_the_gate(engine: Engine) -> None:
+    gate = writes.WriteGate(engine, wait_seconds=5)
+
+    def failing(conn: sa.Connection) -> None:
+        conn.execute(
+            user_events.insert(), [{"event_type": "lost", "event_time": dt.datetime(2025, 1, 2)}]
+        )
+        raise ValueError("bad batch")
+
+    async def both() -> int:
+        with pytest.raises(ValueError, match="bad batch"):
+            await gate.run(failing)
+        return await asyncio.wait_for(gate.run(lambda conn: 1), timeout=5)  # not left locked
+
+    assert asyncio.run(both()) == 1
+    assert _events(engine, "lost") == 0
+
+
+def test_a_run_waits_its_turn_at_the_gate_and_is_write_busy_when_that_takes_too_long(
+    engine: Engine,
+) -> None:
+    gate = writes.WriteGate(engine, wait_seconds=0.3)
+
+    async def behind_a_long_write() -> None:
+        async with gate.transaction():
+            with pytest.raises(writes.WriteBusy):
+                await gate.run(lambda conn: None)
+
+    asyncio.run(behind_a_long_write())

@@ -3,16 +3,21 @@
 `require_role("editor")` is the dependency every write uses: 401 without valid credentials,
 403 when the user's role is too weak or a cookie-authenticated write lacks its CSRF token.
 `read_access` guards reads, which are open unless `Settings.read_requires_login` is set.
+The dependencies are async (FastAPI runs a sync one in the thread pool): their checks are pure,
+and only a lookup of credentials goes to a worker thread, so an anonymous request, such as
+the seed front end's usage events, costs no thread hop.
 """
 
 from __future__ import annotations
 
 import hmac
-from collections.abc import Callable
-from typing import Annotated
+from collections.abc import Callable, Coroutine
+from typing import Annotated, Any
 
+import anyio.to_thread
 from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.engine import Engine
 
 from execdash.api.accounts import User, user_for_session, user_for_token
 from execdash.api.deps import engine_of, settings_of
@@ -32,21 +37,33 @@ def unauthorized(detail: str) -> HTTPException:
     return HTTPException(401, detail, headers={"WWW-Authenticate": 'Bearer realm="execdash"'})
 
 
-def current_user(
+async def current_user(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> User | None:
-    """The user behind the bearer token or session cookie; None when neither was sent."""
+    """The user behind the bearer token or session cookie; None when neither was sent.
+
+    Async so that an anonymous request (the seed front end's usage events) costs no worker
+    thread; only a request with credentials looks them up, off the loop."""
     known: User | None = getattr(request.state, USER_STATE_KEY, None)
     if known is not None:
         return known
-    with engine_of(request).connect() as conn:
-        if credentials is not None:
-            user = user_for_token(conn, credentials.credentials)
+    session_id = request.cookies.get(SESSION_COOKIE)
+    if credentials is None and not session_id:
+        return None
+    token = None if credentials is None else credentials.credentials
+    return await anyio.to_thread.run_sync(_look_up, engine_of(request), token, session_id)
+
+
+def _look_up(engine: Engine, token: str | None, session_id: str | None) -> User | None:
+    """The user of `token` (401 when it is not valid), else of the session cookie (a worker
+    thread: it reads the database)."""
+    with engine.connect() as conn:
+        if token is not None:
+            user = user_for_token(conn, token)
             if user is None:
                 raise unauthorized("The API token is invalid, expired or revoked.")
             return user
-        session_id = request.cookies.get(SESSION_COOKIE)
         if session_id:
             return user_for_session(conn, session_id)
     return None
@@ -66,12 +83,12 @@ def _check_csrf(request: Request, user: User) -> None:
         )
 
 
-def require_role(role: str) -> Callable[..., User]:
+def require_role(role: str) -> Callable[..., Coroutine[Any, Any, User]]:
     """A dependency returning the current user if their role is at least `role`."""
     if role not in ROLES:
         raise ValueError(f"unknown role {role!r}")
 
-    def dependency(request: Request, user: CurrentUser) -> User:
+    async def dependency(request: Request, user: CurrentUser) -> User:
         if user is None:
             raise unauthorized("Log in or send an API token (Authorization: Bearer ...).")
         _check_csrf(request, user)
@@ -85,7 +102,7 @@ def require_role(role: str) -> Callable[..., User]:
     return dependency
 
 
-def read_access(request: Request, user: CurrentUser) -> User | None:
+async def read_access(request: Request, user: CurrentUser) -> User | None:
     """Allow a read: anyone on an open installation, logged-in users when reads are locked."""
     if user is None and settings_of(request).read_requires_login:
         raise unauthorized("Reads need a login on this installation.")

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import functools
 from dataclasses import dataclass
 
-import anyio.to_thread
 import sqlalchemy as sa
 
 from execdash.api import event_meta
@@ -97,8 +97,8 @@ class EventBatcher:
                 batch = self._queue[: self._max_batch]
                 del self._queue[: self._max_batch]
                 try:
-                    async with self._gate.transaction() as conn:
-                        await anyio.to_thread.run_sync(store_events, conn, [e for e, _ in batch])
+                    events = [e for e, _ in batch]
+                    await self._gate.run(functools.partial(store_events, events=events))
                 except Exception as exc:
                     _settle(batch, exc)
                     continue

@@ -46,7 +46,7 @@ def _has_csrf(request: Request, user: User) -> bool:
     )
 
 
-def require_editor_same_origin(request: Request, user: CurrentUser) -> User:
+async def require_editor_same_origin(request: Request, user: CurrentUser) -> User:
     """An editor or admin; a cookie write must be same-origin JSON (or carry the CSRF token)."""
     if user is None:
         raise unauthorized("Log in (at /login) or send an API token (Authorization: Bearer ...).")
@@ -61,7 +61,7 @@ def require_editor_same_origin(request: Request, user: CurrentUser) -> User:
     return user
 
 
-def require_login(user: CurrentUser) -> User:
+async def require_login(user: CurrentUser) -> User:
     """Any signed-in user (the profile is personal: no one is `me` anonymously)."""
     if user is None:
         raise unauthorized("Log in (at /login) to see your profile and settings.")

@@ -117,7 +117,7 @@ def logout(request: Request, conn: WriteConn) -> Response:
 
 
 @router.get("/me", response_model=Me)
-def me(user: CurrentUser) -> Me:
+async def me(user: CurrentUser) -> Me:
     """Who is logged in (401 when nobody), with the CSRF token for the page's writes."""
     if user is None:
         raise unauthorized("Not logged in.")
