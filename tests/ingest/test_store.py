@@ -20,6 +20,21 @@ def test_rows_beyond_the_budget_spill_and_come_back_in_order() -> None:
     assert not spill.exists()
 
 
+def test_the_rows_are_handed_over_once_and_the_spill_file_goes_after_them() -> None:
+    store = RowStore(memory_bytes=row_bytes([(0, 0.0)]))  # one chunk in memory, one spilled
+    store.add([(1, 1.0)])
+    store.add([(2, 2.0)])
+    spill = store.spill_path
+    assert spill is not None
+    reading = store.chunks()
+    assert next(reading) == [(1, 1.0)]
+    assert not store._memory  # released as read: the load never holds what it wrote
+    assert list(reading) == [[(2, 2.0)]]
+    assert not spill.exists()
+    assert list(store.chunks()) == []  # nothing is loaded twice
+    assert store.rows == 2
+
+
 def test_small_imports_never_touch_the_disk() -> None:
     store = RowStore()
     store.add([(1, "2025-01-01", 2.5)])

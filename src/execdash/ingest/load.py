@@ -19,7 +19,7 @@ from execdash.ingest.store import Row
 from execdash.ingest.validate import Batch
 
 Finisher = Callable[[Any], Any]
-SQLITE_CACHE_KIB = 32_768
+SQLITE_CACHE_KIB = 16_384
 """SQLite page cache during a load: index pages of a big table stay cached between inserts."""
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import marshal
 import sys
 import tempfile
+from collections import deque
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
@@ -20,8 +21,8 @@ from execdash.ingest.leftovers import SPILL_PREFIX, owned_prefix
 
 Row = tuple[object, ...]
 
-MEMORY_BYTES = 16 << 20
-"""Typed rows kept in memory (about 60,000 orders); further chunks are spilled to disk, so a
+MEMORY_BYTES = 8 << 20
+"""Typed rows kept in memory (about 30,000 orders); further chunks are spilled to disk, so a
 1,000,000-row import stays under 150 MB resident (docs/performance.md)."""
 
 
@@ -38,7 +39,7 @@ class RowStore:
     def __init__(self, memory_bytes: int = MEMORY_BYTES) -> None:
         self._budget = memory_bytes
         self._bytes = 0
-        self._memory: list[list[Row]] = []
+        self._memory: deque[list[Row]] = deque()
         self._spill: IO[bytes] | None = None
         self.rows = 0
 
@@ -72,8 +73,12 @@ class RowStore:
         self.close()
 
     def chunks(self) -> Iterator[list[Row]]:
-        """Every chunk in the order added (spilled chunks are read back one at a time)."""
-        yield from self._memory
+        """Every chunk in the order added, handed over once: a chunk kept in memory is released
+        as it is read, so the load never holds the rows it has already written (a second read
+        finds nothing)."""
+        while self._memory:
+            chunk = self._memory.popleft()
+            yield chunk
         if self._spill is None:
             return
         self._spill.flush()
@@ -81,6 +86,7 @@ class RowStore:
             while size := handle.read(8):
                 blob = handle.read(int.from_bytes(size, "little"))
                 yield marshal.loads(blob)  # noqa: S302 (our own spill file, written above)
+        self.close()
 
     def close(self) -> None:
         """Delete the spill file (safe to call more than once)."""
