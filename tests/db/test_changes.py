@@ -11,11 +11,13 @@ from sqlalchemy.engine import Engine
 from execdash.db import catchup, migrate, rollups, versions
 from execdash.db import schema as s
 from execdash.db.changes import (
+    add_change_hook,
     catch_up,
     data_version,
     last_data_update,
     lock_derived_tables,
     record_data_change,
+    remove_change_hook,
 )
 from execdash.db.engine import create_engine
 from tests.conftest import _fresh_postgres_database
@@ -120,3 +122,34 @@ def test_a_usage_event_refreshes_its_rollup_at_once_when_nothing_holds_the_lock(
     with any_engine.connect() as conn:
         assert not catchup.has_pending(conn)
     assert _rollups_match_raw_rows(any_engine)
+
+
+def test_a_hook_runs_only_for_changes_to_the_tables_it_names(any_engine: Engine) -> None:
+    seen: list[frozenset[str] | None] = []
+    savepoints: list[str] = []
+
+    def hook(conn: sa.Connection, changed: frozenset[str] | None) -> None:
+        seen.append(changed)
+
+    def any_change(conn: sa.Connection, changed: frozenset[str] | None) -> None:
+        seen.append(frozenset({"any"}))
+
+    add_change_hook(hook, ["orders", "expenses"])
+    add_change_hook(any_change)
+
+    def count(conn: sa.Connection, name: str) -> None:
+        savepoints.append(name)
+
+    sa.event.listen(any_engine, "savepoint", count)
+    try:
+        with any_engine.begin() as conn:
+            record_data_change(conn, ["user_events"])  # not the hook's: not called, no savepoint
+            assert seen == [frozenset({"any"})]
+            assert len(savepoints) == 1
+            record_data_change(conn, ["orders"])
+            record_data_change(conn)  # every table
+    finally:
+        remove_change_hook(hook)
+        remove_change_hook(any_change)
+        sa.event.remove(any_engine, "savepoint", count)
+    assert seen[1:] == [frozenset({"orders"}), frozenset({"any"}), None, frozenset({"any"})]

@@ -42,5 +42,5 @@ def evaluate_safely(conn: sa.Connection, rule_ids: Iterable[int]) -> None:
 
 
 def install() -> None:
-    """Evaluate rules after every data change made by this process."""
-    add_change_hook(after_change)
+    """Evaluate rules after every data change made by this process to a table a rule can read."""
+    add_change_hook(after_change, METRIC_TABLES)

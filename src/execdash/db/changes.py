@@ -24,7 +24,7 @@ log = logging.getLogger("execdash.db.changes")
 ChangeHook = Callable[[sa.Connection, frozenset[str] | None], None]
 """Called after every data change, in the writer's transaction, with the tables that changed
 (None: any table). Higher layers pass theirs down with `add_change_hook` (db imports none)."""
-_hooks: list[ChangeHook] = []
+_hooks: dict[ChangeHook, frozenset[str] | None] = {}
 
 DERIVED_TABLES_LOCK = catchup.LOCK_KEY  # the advisory lock every writer of derived tables takes
 MATERIALISED = frozenset({s.timeframe_window.name, s.executive_kpis.name})
@@ -67,23 +67,25 @@ def _rematerialise(conn: sa.Connection, changed: set[str] | None) -> None:
         catchup.forget_tables(conn, set(MATERIALISED))
 
 
-def add_change_hook(hook: ChangeHook) -> None:
-    """Run `hook` after every data change in this process (adding it twice runs it once)."""
-    if hook not in _hooks:
-        _hooks.append(hook)
+def add_change_hook(hook: ChangeHook, tables: Iterable[str] | None = None) -> None:
+    """Run `hook` after every data change in this process that touches `tables` (None: every
+    change); adding it twice runs it once. A change to none of its tables, such as a usage
+    event for the alert rules, costs the hook nothing, not even its savepoint."""
+    _hooks[hook] = None if tables is None else frozenset(tables)
 
 
 def remove_change_hook(hook: ChangeHook) -> None:
     """Stop running `hook` after data changes."""
-    if hook in _hooks:
-        _hooks.remove(hook)
+    _hooks.pop(hook, None)
 
 
 def _run_hooks(conn: sa.Connection, changed: set[str] | None) -> None:
-    """Run every hook in a savepoint of its own: a hook that fails is logged and undone, and
-    never fails the data change."""
+    """Run every hook concerned by `changed` in a savepoint of its own: a hook that fails is
+    logged and undone, and never fails the data change."""
     tables = frozenset(changed) if changed is not None else None
-    for hook in list(_hooks):
+    for hook, wanted in list(_hooks.items()):
+        if tables is not None and wanted is not None and not tables & wanted:
+            continue
         try:
             with conn.begin_nested():
                 hook(conn, tables)

@@ -33,9 +33,9 @@ def _write(
     period: Where | None,
     *,
     from_raw: bool = False,
-) -> int:
+) -> None:
     """Delete the rollup's rows in scope, insert them again from the raw table (or from its base
-    rollup, already up to date for the same periods); count them."""
+    rollup, already up to date for the same periods)."""
     target = rollup.target
     delete = target.delete()
     if period is not None:
@@ -51,10 +51,11 @@ def _write(
             select = select.where(where(rollup.source.c[rollup.date_column]))
     names = [c.name for c in target.columns]
     conn.execute(target.insert().from_select(names, select))
-    count = sa.select(sa.func.count()).select_from(target)
-    if period is not None:
-        count = count.where(period(target.c[rollup.period_column]))
-    return int(conn.execute(count).scalar_one())
+
+
+def _rows(conn: sa.Connection, rollup: Rollup) -> int:
+    """How many rows the rollup holds (what a full rebuild reports)."""
+    return int(conn.execute(sa.select(sa.func.count()).select_from(rollup.target)).scalar_one())
 
 
 def _ready_key(rollup: Rollup) -> str:
@@ -95,7 +96,8 @@ def _mark_ready(conn: sa.Connection, rollup: Rollup) -> None:
 def fill(conn: sa.Connection, rollup: Rollup) -> int:
     """Recompute one rollup table from its raw table alone (no base rollup, no cohorts, no ready
     mark): what migrations use, since later tables may not exist yet."""
-    return _write(conn, rollup, None, None, from_raw=True)
+    _write(conn, rollup, None, None, from_raw=True)
+    return _rows(conn, rollup)
 
 
 def rebuild(conn: sa.Connection, rollup: Rollup, *, mark: bool = True) -> int:
@@ -103,7 +105,8 @@ def rebuild(conn: sa.Connection, rollup: Rollup, *, mark: bool = True) -> int:
 
     With `mark`, the rollup is flagged ready for readers (`is_ready`).
     """
-    written = _write(conn, rollup, None, None)
+    _write(conn, rollup, None, None)
+    written = _rows(conn, rollup)
     conn.execute(t.stale.delete().where(t.stale.c.target == rollup.target.name))  # all redone
     if rollup.target is cohorts.MRR:
         cohorts.rebuild(conn)
@@ -131,7 +134,7 @@ def _bounds(rollup: Rollup, first: dt.date, last: dt.date) -> tuple[object, obje
     return lo, hi, keys[0], keys[1]
 
 
-def refresh_range(conn: sa.Connection, rollup: Rollup, first: dt.date, last: dt.date) -> int:
+def refresh_range(conn: sa.Connection, rollup: Rollup, first: dt.date, last: dt.date) -> None:
     """Recompute only the periods of one rollup that hold dates `first…last` (index range scan)."""
     lo, hi, key_lo, key_hi = _bounds(rollup, first, last)
 
@@ -141,12 +144,11 @@ def refresh_range(conn: sa.Connection, rollup: Rollup, first: dt.date, last: dt.
     def period(col: sa.ColumnElement[object]) -> sa.ColumnElement[bool]:
         return sa.and_(col >= key_lo, col <= key_hi)
 
-    written = _write(conn, rollup, where, period)
+    _write(conn, rollup, where, period)
     if rollup.target is cohorts.MRR:  # a first order may have moved or gone: recompute them all
         cohorts.rebuild(conn)
     if rollup.target is cumulative.BASE:  # running totals change from the first month on
         cumulative.refresh_from(conn, key_lo)
-    return written
 
 
 def refresh(
