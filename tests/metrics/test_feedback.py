@@ -66,6 +66,7 @@ def test_visits_per_month_are_the_same_from_the_daily_rollup_as_from_raw_rows(
     put(
         "page_visits",
         [{"visit_date": d("2023-08-31"), "page_name": "home"}]  # before the previous window
+        + [{"visit_date": d("2023-09-01"), "page_name": "home"}] * 5  # its first day
         + [{"visit_date": d("2024-08-31"), "page_name": "home"}] * 2  # in the previous window
         + [{"visit_date": d("2024-09-01"), "page_name": "home"}] * 3  # the window's first day
         + [{"visit_date": d("2025-08-31"), "page_name": "pricing"}] * 4
@@ -81,7 +82,7 @@ def test_visits_per_month_are_the_same_from_the_daily_rollup_as_from_raw_rows(
     with any_engine.begin() as conn:
         record_data_change(conn, ["page_visits"])
     assert visits() == raw
-    assert raw == {d("2024-08"): 2.0, d("2024-09"): 3.0, d("2025-08"): 4.0}
+    assert raw == {d("2023-09"): 5.0, d("2024-08"): 2.0, d("2024-09"): 3.0, d("2025-08"): 4.0}
 
 
 W3 = resolve_window("3m", "month", "2025-08")  # Jun–Aug 2025
@@ -202,3 +203,153 @@ def test_visits_by_page_count_a_datetime_on_the_windows_last_day_as_the_visits_t
         tile = next(s.total for s in feedback.overview(conn, W3).series if s.key == "page_visits")
     assert _split(found) == [("pricing", 1.0, 1.0)]
     assert found.total == tile == 1.0
+
+
+def test_feedback_tiles_series_and_breakdowns_carry_the_labels_units_and_formulas_shown(
+    any_engine: Engine,
+) -> None:
+    """The page shows each label, formats NPS as −100…100 and CSAT as stored (unit `score`, not a
+    percentage), prints the formula under "how is this computed" and names chart axes and CSV
+    columns after each breakdown's dimension and measure."""
+    with any_engine.connect() as conn:
+        result = feedback.overview(conn, W3)
+    assert result.domain == "feedback"
+    shown = [(k.key, k.label, k.unit, k.good_direction, k.provenance.formula) for k in result.kpis]
+    assert shown == [
+        ("page_visits", "Page visits", "count", "up", "page_visits rows dated in the window"),
+        ("visit_to_lead", "Visit → lead", "ratio", "up",
+         "Σ Leads (pipeline_stages_daily) / Σ page visits over the window"),
+        ("nps", "NPS", "score", "up",
+         "(promoters 9–10 − detractors 0–6) / responses, feedback_scores aspect NPS"),
+        ("csat", "CSAT", "score", "up",
+         "Mean feedback_scores.score where aspect is CSAT (scale as stored)"),
+    ]  # fmt: skip
+    assert [(s.key, s.label, s.unit) for s in result.series] == [
+        ("page_visits", "Page visits", "count"),
+        ("visit_to_lead", "Visit → lead", "ratio"),
+        ("nps", "NPS", "score"),
+        ("csat", "CSAT", "score"),
+    ]
+    splits = [
+        result.feedback_by_type,
+        result.feedback_by_category,
+        result.customer_feedback_by_type,
+        result.customers_by_industry,
+        result.customers_by_source,
+    ]
+    assert [(b.dimension, b.measure, b.unit) for b in splits] == [
+        ("type", "feedback", "count"),
+        ("category", "feedback", "count"),
+        ("type", "feedback", "count"),
+        ("industry", "customers", "count"),
+        ("source", "customers", "count"),
+    ]
+
+
+def test_nps_counts_a_six_as_a_detractor_month_by_month_from_the_previous_windows_first_month(
+    any_engine: Engine, put: Put
+) -> None:
+    # Jun: a 6 (detractor) and a 7 → (0 − 1) / 2; Aug: 9, 10, 10, 3 → (3 − 1) / 4;
+    # window (0 + 3 − 1 − 1) / 6 = 1/6. Previous window: only March, two 10s → (2 − 0) / 2 = 1.
+    at = dt.datetime.fromisoformat
+    rows = [
+        ("2025-02-28 23:59", 0),  # before the previous window
+        ("2025-03-01 00:00", 10),  # the previous window's first day
+        ("2025-03-31 23:59", 10),
+        ("2025-06-01 00:00", 6),
+        ("2025-06-30 12:00", 7),
+        ("2025-08-01 08:00", 9),
+        ("2025-08-10 08:00", 10),
+        ("2025-08-20 08:00", 10),
+        ("2025-08-31 23:59", 3),
+        ("2025-09-01 00:00", 0),  # after the window
+    ]
+    put("feedback_scores", [{"aspect": "NPS", "score": v, "created_at": at(t)} for t, v in rows])
+    with any_engine.connect() as conn:
+        result = feedback.overview(conn, W3)
+    nps = next(k for k in result.kpis if k.key == "nps")
+    assert nps.value == pytest.approx(1 / 6)
+    assert nps.previous == 1.0
+    assert [(i.name, i.value) for i in nps.provenance.inputs] == [
+        ("numerator", 1.0),
+        ("denominator", 6.0),
+    ]
+    series = next(s for s in result.series if s.key == "nps")
+    assert [(p.period, p.value) for p in series.points] == [
+        ("2025-06", pytest.approx(-0.5)),
+        ("2025-07", None),
+        ("2025-08", pytest.approx(0.5)),
+    ]
+
+
+def test_csat_mean_counts_a_month_of_zero_scores_as_zero(any_engine: Engine, put: Put) -> None:
+    # A 0–10 CSAT: July's two 0s and August's 4 → window mean (0 + 0 + 4) / 3.
+    rows = [(dt.datetime(2025, 7, 5, 9), 0), (dt.datetime(2025, 7, 6, 9), 0)]
+    rows += [(dt.datetime(2025, 8, 5, 9), 4)]
+    put("feedback_scores", [{"aspect": "csat", "score": v, "created_at": t} for t, v in rows])
+    with any_engine.connect() as conn:
+        result = feedback.overview(conn, W3)
+    csat = next(k for k in result.kpis if k.key == "csat")
+    assert csat.value == pytest.approx(4 / 3)
+    series = next(s for s in result.series if s.key == "csat")
+    assert [p.value for p in series.points] == [None, 0.0, 4.0]
+
+
+def test_feedback_counts_take_the_windows_first_month_and_nothing_after_its_end(
+    any_engine: Engine, put: Put
+) -> None:
+    at = dt.datetime.fromisoformat
+    rows = [
+        ("2025-05-31 23:59", "bug", "ui"),  # the day before the window
+        ("2025-06-01 00:00", "bug", "ui"),  # its first day
+        ("2025-06-15 10:00", "idea", "api"),
+        ("2025-08-31 23:59", "bug", "api"),  # its last day
+        ("2025-09-01 00:00", "idea", "ui"),  # the day after
+    ]
+    put(
+        "product_feedback",
+        [{"type": ty, "category": cat, "created_at": at(t)} for t, ty, cat in rows],
+    )
+    put(
+        "feedback",
+        [{"type": ty, "created_at": at(t)} for t, ty, _ in rows],
+    )
+    with any_engine.connect() as conn:
+        result = feedback.overview(conn, W3)
+    assert _split(result.feedback_by_type) == [
+        ("bug", 2.0, 2 / 3),
+        ("idea", 1.0, 1 / 3),
+    ]
+    assert _split(result.feedback_by_category) == [
+        ("api", 2.0, 2 / 3),
+        ("ui", 1.0, 1 / 3),
+    ]
+    assert _split(result.customer_feedback_by_type) == _split(result.feedback_by_type)
+
+
+def test_customer_mix_counts_every_customer_created_by_the_windows_end_undated_ones_too(
+    any_engine: Engine, put: Put
+) -> None:
+    rows = [
+        ("Food", "Web", d("2019-01-01")),
+        ("Food", "Partner", None),  # created_at not recorded: an existing customer
+        ("Tech", "Web", d("2025-08-31")),  # the window's last day
+        ("Tech", "Web", d("2025-09-01")),  # the day after: not a customer yet
+    ]
+    put(
+        "customers",
+        [
+            {"id": i, "name": f"c{i}", "industry": ind, "source": src, "created_at": day}
+            for i, (ind, src, day) in enumerate(rows, start=1)
+        ],
+    )
+    with any_engine.connect() as conn:
+        result = feedback.overview(conn, W3)
+    assert _split(result.customers_by_industry) == [
+        ("Food", 2.0, 2 / 3),
+        ("Tech", 1.0, 1 / 3),
+    ]
+    assert _split(result.customers_by_source) == [
+        ("Web", 2.0, 2 / 3),
+        ("Partner", 1.0, 1 / 3),
+    ]
