@@ -143,3 +143,44 @@ def test_gm_series_per_month_divides_that_months_sums(small_company: Engine) -> 
     assert values[0] == pytest.approx(0.4)  # March: Bolt 20 / 50
     assert values[1:5] == [None, None, None, None]
     assert values[5] == pytest.approx(80 / 180)
+
+
+def test_unsupported_dimension_names_the_by_field_and_its_value(any_engine: Engine) -> None:
+    with any_engine.connect() as conn, pytest.raises(DrilldownError) as info:
+        drilldown(conn, Q, "gm", by="product")
+    assert (info.value.field, info.value.value) == ("by", "product")
+    assert str(info.value).startswith("by='product' is not valid")
+
+
+def test_last_year_comparison_draws_the_same_months_a_year_earlier_per_period(
+    small_company: Engine, put: Put
+) -> None:
+    put("expenses", [{"cost": 100, "date": d("2024-01-20")}])
+    window = resolve_window("12m", "month", "2025-08", compare="last_year")
+    with small_company.connect() as conn:
+        result = drilldown(conn, window, "payback")
+    drawn = result.comparison_series
+    assert drawn is not None
+    assert [p.period for p in drawn.points] == months("2023-09", 12)
+    # Jan 2024: 100 of expenses / (Acme's new MRR 100 × margin 50/100) = 2 months.
+    assert {p.period: p.value for p in drawn.points}["2024-01"] == pytest.approx(2.0)
+    assert drawn.coverage is None
+    assert result.series.coverage is not None
+    # Aug 2025: 400 / (Crux's new MRR 30 × margin 80/180) = 30 months.
+    assert result.series.points[-1].value == pytest.approx(30.0)
+
+
+def test_previous_period_comparison_draws_no_second_series(small_company: Engine) -> None:
+    with small_company.connect() as conn:
+        result = drilldown(conn, resolve_window("6m", "quarter", "2025-08"), "revenue")
+    assert result.comparison_series is None
+
+
+def test_kpi_on_a_drilldown_carries_the_data_quality_warnings_of_its_inputs(
+    small_company: Engine,
+) -> None:
+    with small_company.connect() as conn:
+        result = drilldown(conn, Q, "uptime")
+    assert [(w.table, w.period, w.value) for w in result.kpi.warnings] == [
+        ("ops_uptime", "2025-08", 99.0)
+    ]
