@@ -160,3 +160,21 @@ def test_monthly_flows_sum_to_the_quarter_and_window_flow(
     for point, period in zip(series.points, window.periods, strict=True):
         assert point.value == pytest.approx(sum(monthly[m] for m in period.months))
     assert sum(p.value or 0 for p in series.points) == pytest.approx(series.total or 0)
+
+
+def test_a_stock_over_no_months_is_null() -> None:
+    assert aggregate("stock", {JAN: 10.0}, []) is None
+
+
+def test_ratio_series_coverage_counts_months_holding_both_sums_against_the_chosen_comparison() -> (
+    None
+):
+    window = resolve_window("3m", "month", "2024-03", compare="last_year")
+    series = ratio_series(
+        window, "conv", "Conversion", {JAN: 1.0, FEB: 2.0, MAR: 3.0}, {JAN: 2.0, MAR: 4.0}
+    )
+    assert series.total == 1.0  # (1 + 2 + 3) / (2 + 4)
+    cov = series.coverage
+    assert cov is not None
+    assert (cov.months, cov.current, cov.complete, cov.compare) == (3, 2, False, "last_year")
+    assert (cov.previous_start_month, cov.previous_end_month) == ("2023-01", "2023-03")
