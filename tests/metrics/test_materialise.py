@@ -13,7 +13,7 @@ from execdash.cli import app
 from execdash.db import schema as s
 from execdash.db.changes import catch_up, record_data_change
 from execdash.metrics.executive import kpis
-from execdash.metrics.materialise import needs_refresh, refresh
+from execdash.metrics.materialise import default_window, needs_refresh, refresh
 from execdash.metrics.windows import resolve_window
 
 
@@ -128,3 +128,19 @@ def test_refresh_command_follows_the_fiscal_year_setting(sqlite_url: str, engine
     assert bad.exit_code == 1
     assert "EXECDASH_FISCAL_YEAR_START='13' is not a month number 1-12" in bad.output
     assert "Traceback" not in bad.output
+
+
+def test_default_window_is_12_months_to_the_latest_data_month_in_the_fiscal_year_asked(
+    small_company: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("EXECDASH_FISCAL_YEAR_START", "1")
+    with small_company.connect() as conn:
+        window = default_window(conn, today=dt.date(2030, 1, 15), fiscal_start=4)
+    assert (window.start_month, window.end_month) == (dt.date(2024, 9, 1), dt.date(2025, 8, 1))
+    assert (window.range_key, window.granularity, window.fiscal_start) == ("12m", "month", 4)
+
+
+def test_default_window_on_an_empty_database_ends_in_the_month_of_today(engine: Engine) -> None:
+    with engine.connect() as conn:
+        window = default_window(conn, today=dt.date(2020, 5, 15))
+    assert (window.start_month, window.end_month) == (dt.date(2019, 6, 1), dt.date(2020, 5, 1))
