@@ -54,3 +54,19 @@ def test_stock_kpis_and_their_series_take_the_same_end_month_value(
         assert tiles["arr"] is None
     else:
         assert (tiles["backlog"], tiles["arr"]) == (1000.0, 12 * 180.0)
+
+
+def test_finance_page_names_each_series_as_its_chart_legend_reads(small_company: Engine) -> None:
+    with small_company.connect() as conn:
+        result = finance.overview(conn, resolve_window("3m", "month", "2025-08"))
+    assert result.domain == "finance"
+    assert [(s.key, s.label, s.unit) for s in result.series] == [
+        ("recognized", "Recognized revenue", "currency"),
+        ("booked", "Bookings", "currency"),
+        ("backlog", "Backlog", "currency"),
+        ("book_to_bill", "Book-to-bill", "ratio"),
+        ("gm", "Gross margin", "ratio"),
+        ("mrr", "MRR", "currency"),
+        ("arr", "ARR", "currency"),
+        ("expenses", "Expenses", "currency"),
+    ]
