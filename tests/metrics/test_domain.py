@@ -129,10 +129,12 @@ def test_carried_stock_tile_takes_the_latest_value_at_or_before_each_windows_end
 
 def test_ratio_tile_divides_the_sums_on_both_windows_and_shows_its_inputs() -> None:
     numerator = {
-        d(f"2025-0{m}"): v for m, v in zip(range(3, 9), [10, 5, 5, 30, 20, 0], strict=True)
+        d(f"2025-0{m}"): v
+        for m, v in zip(range(3, 9), [10.0, 5.0, 5.0, 30.0, 20.0, 0.0], strict=True)
     }
     denominator = {
-        d(f"2025-0{m}"): v for m, v in zip(range(3, 9), [20, 10, 10, 60, 40, 100], strict=True)
+        d(f"2025-0{m}"): v
+        for m, v in zip(range(3, 9), [20.0, 10.0, 10.0, 60.0, 40.0, 100.0], strict=True)
     }
     kpi = ratio_tile(
         W3, "cost_share", "Cost share", numerator, denominator, "Σ a / Σ b", good="down"
