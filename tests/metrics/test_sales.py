@@ -70,9 +70,60 @@ def test_sales_overview_from_daily_stages(any_engine: Engine, put: Put) -> None:
     ]
 
 
-def test_funnel_conversion_is_null_after_an_empty_stage() -> None:
+def test_funnel_conversion_is_null_after_an_empty_stage_and_an_empty_stage_counts_zero() -> None:
     stages = sales.funnel({"Leads": 0.0, "MQL": 0.0, "SQL": None, "Won": None})
     assert [s.conversion for s in stages] == [None, None, None, None]
+    assert [s.count for s in stages] == [0, 0, 0, 0]
+
+
+def test_sales_tiles_carry_the_labels_units_formulas_and_good_direction_shown(
+    any_engine: Engine,
+) -> None:
+    """The page shows each tile's label, formats it by unit (the average deal in money), prints
+    the formula under "how is this computed" and colours a change by the good direction."""
+    with any_engine.connect() as conn:
+        result = sales.overview(conn, W)
+    assert result.domain == "sales"
+    shown = [(k.key, k.label, k.unit, k.good_direction, k.provenance.formula) for k in result.kpis]
+    assert shown == [
+        ("leads", "Leads", "count", "up",
+         "Σ pipeline_stages_daily.value of stage Leads in the window"),
+        ("mql", "MQL", "count", "up", "Σ pipeline_stages_daily.value of stage MQL in the window"),
+        ("sql", "SQL", "count", "up", "Σ pipeline_stages_daily.value of stage SQL in the window"),
+        ("won", "Won", "count", "up", "Σ pipeline_stages_daily.value of stage Won in the window"),
+        ("lead_to_won", "Lead → Won", "ratio", "up", "Σ Won / Σ Leads over the window"),
+        ("win_rate", "Win rate", "ratio", "up",
+         "Day-weighted mean of pipeline_winrate.win_rate_pct"),
+        ("sales_cycle", "Sales cycle", "days", "down",
+         "Day-weighted mean of pipeline_winrate.sales_cycle_days"),
+        ("new_customers", "New customers", "count", "up",
+         "Customers whose created_at falls in the window"),
+        ("avg_deal", "Average deal size", "currency", "up",
+         "Σ revenue_trend.booked / Σ Won deals over the window (the forecast's mean won deal "
+         "size)"),
+    ]  # fmt: skip
+
+
+def test_a_shorter_sales_cycle_is_favourable_and_the_average_deal_is_booked_per_won_deal(
+    any_engine: Engine, put: Put
+) -> None:
+    # Every month of both windows has a cycle: 60 days in Mar–May, 40 in Jun–Aug.
+    put(
+        "pipeline_winrate",
+        [
+            {"period": f"2025-0{m}", "win_rate_pct": 0.2, "sales_cycle_days": 60 if m < 6 else 40}
+            for m in range(3, 9)
+        ],
+    )
+    put("revenue_trend", [{"period": "2025-07", "booked": 1000, "recognized": 0, "backlog": 0}])
+    put("pipeline_stages_daily", [{"period": d("2025-07-15"), "stage_name": "Won", "value": 4}])
+    with any_engine.connect() as conn:
+        tiles = {k.key: k for k in sales.overview(conn, W).kpis}
+    cycle = tiles["sales_cycle"]
+    assert (cycle.value, cycle.previous, cycle.direction) == (40.0, 60.0, "down")
+    assert cycle.favourable is True
+    deal = tiles["avg_deal"]
+    assert (deal.value, deal.unit, deal.change_unit) == (250.0, "currency", "relative")
 
 
 @pytest.mark.parametrize(
