@@ -155,3 +155,13 @@ def test_list_response_is_a_json_page_of_models_or_every_row_as_the_named_csv(
     assert isinstance(csv_page, Response)
     assert csv_page.headers["content-disposition"] == 'attachment; filename="r.csv"'
     assert bytes(csv_page.body) == b"id\r\n1\r\n2\r\n3\r\n4\r\n5\r\n"
+
+
+def test_a_request_without_an_accept_header_gets_the_json_page(scored: sa.Connection) -> None:
+    bare = Request({"type": "http", "headers": []})
+    paging = PageParams(page=1, page_size=1)
+    page = list_response(
+        bare, "json", scored, sa.select(_ROWS), [_ROWS.c.id], paging, _Row, ("r.csv", ["id"])
+    )
+    assert isinstance(page, Page)
+    assert (page.items, page.total) == ([_Row(id=1, score=10)], 5)
