@@ -29,3 +29,36 @@ def test_seed_units_are_the_currency_symbol_mo_and_ratio() -> None:
 def test_timeframe_schema_documents_every_field() -> None:
     schema = Timeframe.model_json_schema()
     assert all("description" in field for field in schema["properties"].values())
+
+
+def test_timeframe_says_where_the_data_lie_and_whether_the_window_ends_outside_them() -> None:
+    def frame(as_of: str, compare: str = "previous") -> Timeframe:
+        return Timeframe.of(
+            resolve_window(
+                "6m",
+                "month",
+                as_of,
+                latest_month=dt.date(2025, 8, 1),
+                first_month=dt.date(2023, 1, 1),
+                compare=compare,
+            )
+        )
+
+    last = frame("2025-08", "last_year")
+    assert (last.data_first_month, last.data_last_month) == ("2023-01", "2025-08")
+    assert (last.compare, last.compare_label) == ("last_year", "same period last year")
+    assert (last.beyond_data, last.before_data) == (False, False)  # the last month with data
+    assert (frame("2025-09").beyond_data, frame("2025-09").before_data) == (True, False)
+    assert (frame("2023-01").beyond_data, frame("2023-01").before_data) == (False, False)
+    assert (frame("2022-12").beyond_data, frame("2022-12").before_data) == (False, True)
+    unknown = Timeframe.of(resolve_window("6m", "month", "2025-08"))
+    assert (unknown.data_first_month, unknown.data_last_month) == (None, None)
+    assert (unknown.beyond_data, unknown.before_data) == (False, False)
+
+
+def test_timeframe_names_the_fiscal_year_the_window_ends_in() -> None:
+    # A fiscal year starting in April: August 2025 is in FY2026 (April 2025 to March 2026).
+    april = Timeframe.of(resolve_window("6m", "month", "2025-08", fiscal_start=4))
+    assert (april.fiscal_year_start, april.fiscal_year) == (4, "FY2026")
+    calendar = Timeframe.of(resolve_window("6m", "month", "2025-08"))
+    assert (calendar.fiscal_year_start, calendar.fiscal_year) == (1, "FY2025")

@@ -38,3 +38,25 @@ def test_rows_are_normalised_one_by_one_with_a_warning_each() -> None:
     )
     assert values == pytest.approx({"2025-01": 0.5, "2025-02": 0.5, "2025-03": 0.02})
     assert [w.period for w in warnings] == ["2025-02", "2025-03"]
+
+
+def test_the_warning_says_what_was_read_where_and_how_it_was_fixed() -> None:
+    _, rate = normalise_rate(97.5, "ops_uptime", "uptime", "2025-03")
+    assert rate is not None
+    assert rate.message == (
+        "ops_uptime.uptime = 97.5 for 2025-03 is above 1 in a 0–1 column; "
+        "read as a percent and divided by 100 (0.975)"
+    )
+    _, nrr = normalise_rate(112.0, "retention_nrr", "nrr", None, nrr=True)
+    assert nrr is not None
+    assert nrr.message == (
+        "retention_nrr.nrr = 112 for a row is above 5 in a ratio column; "
+        "read as a percent and divided by 100 (1.12)"
+    )
+
+
+def test_a_column_is_a_0_to_1_rate_unless_told_it_holds_nrr() -> None:
+    value, warning = normalise_rate(2.0, "pipeline_winrate", "win_rate_pct", "2025-03")
+    assert value == pytest.approx(0.02)
+    assert warning is not None
+    assert normalise_rate(-1.0, "ops_uptime", "uptime", "2025-03") == (-1.0, None)  # |value| ≤ 1
