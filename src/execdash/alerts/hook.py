@@ -20,9 +20,8 @@ read."""
 
 
 def after_change(conn: sa.Connection, changed: frozenset[str] | None) -> None:
-    """Evaluate the rules `changed` can concern, in the writer's transaction."""
-    if changed is not None and not changed & METRIC_TABLES:
-        return
+    """Evaluate the rules `changed` can concern, in the writer's transaction (`install` runs it
+    only for changes to `METRIC_TABLES`)."""
     started = time.perf_counter()
     outcomes = evaluate(conn, changed)
     if outcomes:
