@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy.engine import Engine
 
-from execdash.db import cohorts, cumulative, rollups
+from execdash.db import cohorts, cumulative, label_totals, rollups
 from execdash.db import schema as s
 from execdash.db import tables as t
 from execdash.db.changes import record_data_change
@@ -24,7 +24,15 @@ MONEY = st.integers(-5_000, 50_000).map(lambda cents: cents / 100)
 
 
 def _customers(conn: sa.Connection) -> None:
-    conn.execute(s.customers.insert(), [{"id": i, "name": f"c{i}"} for i in CUSTOMERS])
+    conn.execute(
+        s.customers.insert(),
+        [
+            {"id": i, "name": f"c{i}", "industry": industry, "source": source}
+            for i, industry, source in zip(
+                CUSTOMERS, ("Food", "Food", ""), ("Inbound", None, "Partner"), strict=True
+            )
+        ],
+    )
 
 
 def _assert_consistent(conn: sa.Connection) -> None:
@@ -41,6 +49,10 @@ def _assert_consistent(conn: sa.Connection) -> None:
     assert [r[:2] for r in kept] == [r[:2] for r in fresh]
     for mine, theirs in zip(kept, fresh, strict=True):
         assert mine == pytest.approx(theirs, abs=1e-6), (cumulative.CUM.name, mine, theirs)
+    kept, fresh = label_totals.snapshot(conn), label_totals.recompute(conn)
+    assert [r[:3] for r in kept] == [r[:3] for r in fresh]
+    for mine, theirs in zip(kept, fresh, strict=True):
+        assert mine[3:] == pytest.approx(theirs[3:], abs=1e-6), (label_totals.LABEL.name, mine)
 
 
 def test_appended_orders_are_summed_by_month_and_type(any_engine: Engine) -> None:

@@ -7,7 +7,15 @@ from sqlalchemy.engine import Engine
 
 from execdash.db.changes import record_data_change
 from execdash.metrics.breakdowns import order_slices
-from execdash.metrics.dimension_sums import Measure, Part, Row, fetch, window_slices
+from execdash.metrics.dimension_sums import (
+    Measure,
+    Part,
+    Row,
+    fetch,
+    id_slices,
+    label_slices,
+    window_slices,
+)
 from tests.metrics.conftest import Put, d
 
 WINDOWS = [
@@ -121,3 +129,36 @@ def test_a_type_set_not_kept_is_left_to_the_rollup(any_engine: Engine, put: Put)
         assert window_slices(conn, "source", *span, Measure(Part(("booked", "recognized")))) is None
         every_and_booked = Measure(Part(None), Part(("booked",)))  # would count orders twice
         assert window_slices(conn, "source", *span, every_and_booked) is None
+
+
+def test_industry_and_source_totals_give_each_label_the_sum_of_its_customers(
+    any_engine: Engine, put: Put
+) -> None:
+    _company(put)
+    cases = [(w, dim, m) for w in WINDOWS for dim in ("industry", "source") for m in MEASURES]
+    with any_engine.begin() as conn:
+        record_data_change(conn, ["orders"])
+    with any_engine.connect() as conn:
+        for w, dim, m in cases:
+            per_customer = window_slices(conn, dim, *w, m)
+            per_label = label_slices(conn, dim, *w, m)
+            assert per_customer is not None
+            assert per_label is not None
+            named: list[Row] = [
+                (n or "(unknown)", v, den, k) for n, v, den, k in fetch(conn, per_customer)
+            ]
+            expected = _merged(named)
+            got = fetch(conn, per_label)
+            assert len(got) == len({name for name, *_ in got}), "one row per label"
+            assert _merged(got).keys() == expected.keys(), (w, dim, m)
+            for name, sums in _merged(got).items():
+                assert sums == pytest.approx(expected[name]), (w, dim, m, name)
+
+
+def test_customers_sharing_a_name_are_never_ranked_by_id(any_engine: Engine, put: Put) -> None:
+    _company(put)  # two customers named Acme
+    with any_engine.begin() as conn:
+        record_data_change(conn, ["orders"])
+    with any_engine.connect() as conn:
+        assert id_slices(conn, *WINDOWS[3], MEASURES[0]) is None
+        assert label_slices(conn, "customer", *WINDOWS[3], MEASURES[0]) is None

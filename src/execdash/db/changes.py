@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 
 import sqlalchemy as sa
 
-from execdash.db import catchup, rollups, versions
+from execdash.db import catchup, label_totals, rollups, versions
 from execdash.db import schema as s
 from execdash.db.rollup_catalog import ROLLUPS
 
@@ -143,6 +143,7 @@ def record_data_change(
         return versions.total(conn)
     rollups.refresh(conn, named, hints)
     changed = named | catchup.apply(conn, _covered(named, hints))
+    label_totals.follow(conn, changed)
     versions.bump(conn, changed if named else None)
     _rematerialise(conn, changed if named else None)
     _run_hooks(conn, changed if named else None)
@@ -155,6 +156,7 @@ def catch_up(conn: sa.Connection) -> bool:
     if not catchup.lock(conn, wait=False) or not catchup.has_pending(conn):
         return False
     changed = catchup.apply(conn)
+    label_totals.follow(conn, changed)
     if changed - MATERIALISED:
         _rematerialise(conn, changed)
         _run_hooks(conn, changed)

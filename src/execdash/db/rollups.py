@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from execdash.db import cohorts, cumulative, upsert
+from execdash.db import cohorts, cumulative, label_totals, upsert
 from execdash.db import schema as s
 from execdash.db import tables as t
 from execdash.db.rollup_catalog import ROLLUPS, SOURCES, Rollup, by_target
@@ -112,6 +112,7 @@ def rebuild(conn: sa.Connection, rollup: Rollup, *, mark: bool = True) -> int:
         cohorts.rebuild(conn)
     if rollup.target is cumulative.BASE:
         cumulative.rebuild(conn, mark=mark)
+        label_totals.rebuild(conn, mark=mark)
     if mark:
         _mark_ready(conn, rollup)
     return written
@@ -149,6 +150,7 @@ def refresh_range(conn: sa.Connection, rollup: Rollup, first: dt.date, last: dt.
         cohorts.rebuild(conn)
     if rollup.target is cumulative.BASE:  # running totals change from the first month on
         cumulative.refresh_from(conn, key_lo)
+        label_totals.refresh_from(conn, key_lo)
 
 
 def refresh(
@@ -201,6 +203,7 @@ def _add_appended_rows(conn: sa.Connection, rollup: Rollup, after_id: int) -> No
     add_appended(conn, rollup, after_id)
     if span is not None:
         cumulative.refresh_from(conn, span[0].isoformat()[:7])
+        label_totals.refresh_from(conn, span[0].isoformat()[:7])
 
 
 def _appended_span(

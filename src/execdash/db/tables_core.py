@@ -226,6 +226,25 @@ orders_cumulative = sa.Table(
 """Σ amount, Σ profit and count of a customer's orders (0 = none) dated up to the end of `month`,
 per type set, one row per customer and month from its first order to the latest data month."""
 
+# --- Added by migration 0015: the running totals summed by industry and by source ---
+
+orders_cumulative_label = sa.Table(
+    "execdash_orders_cumulative_label",
+    app_metadata,
+    sa.Column("dimension", sa.Text, primary_key=True),
+    sa.Column("month", sa.Text, primary_key=True),
+    sa.Column("label", sa.Text, primary_key=True),
+    *(
+        sa.Column(f"{kind}_{measure}", sa.Integer if measure == "orders" else sa.Float,
+                  nullable=False)
+        for kind in CUMULATIVE_CLASSES
+        for measure in CUMULATIVE_MEASURES
+    ),
+    sqlite_with_rowid=False,
+)  # fmt: skip
+"""`orders_cumulative` summed per month over the customers of one industry or source (`label`,
+"(unknown)" when missing or empty): a breakdown by industry reads two rows per industry."""
+
 # --- Added by migration 0007: which profile (the seed backend's `users` row) is whose ---
 
 profile_links = sa.Table(

@@ -8,12 +8,13 @@ the same cost for a quarter as for two years.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
 
-from execdash.db import cumulative, rollups
+from execdash.db import cumulative, label_totals, rollups
 from execdash.db import schema as s
 
 Types = tuple[str, ...] | None
@@ -57,10 +58,8 @@ LABELS = ("label", "value", "den", "orders")
 """Columns of every per-slice select: dimension value, Σ value, Σ denominator, orders."""
 
 
-def dimension_column(dimension: str) -> sa.ColumnElement[str | None]:
-    """The customers column a breakdown by `dimension` (customer, industry, source) names."""
-    c = s.customers
-    return {"customer": c.c.name, "industry": c.c.industry, "source": c.c.source}[dimension]
+dimension_column = label_totals.column
+"""The customers column a breakdown by `dimension` (customer, industry, source) names."""
 
 
 def usable(conn: sa.Connection) -> bool:
@@ -86,17 +85,72 @@ def window_slices(
     """One row per customer with orders of the measure's types in the whole months
     `start…end`: its `dimension` value and the `LABELS` sums (names may repeat). None when the
     running totals cannot answer (a type set not kept, or they are not ready)."""
-    kinds = _kinds(measure)
-    if kinds is None or not usable(conn):
+    if _kinds(measure) is None or not usable(conn):
         return None
-    cum = cumulative.CUM
-    lo, hi = cumulative.month_span(conn, cum)
+    c = s.customers
+    return _deltas(
+        conn, cumulative.CUM, ["customer_id"], start, end, measure,
+        label=lambda e: dimension_column(dimension),
+        joined=lambda e: (c, c.c.id == e.c.customer_id),
+    )  # fmt: skip
+
+
+def label_slices(
+    conn: sa.Connection, dimension: str, start: dt.date, end: dt.date, measure: Measure
+) -> Slices | None:
+    """One row per industry or source (`label_totals.SUMMED`) with orders of the measure's types
+    in the whole months `start…end`: its label, already merged and named as a slice is
+    (`label_totals.MISSING` for none), and the `LABELS` sums. None when the per-label totals
+    cannot answer."""
+    if dimension not in label_totals.SUMMED or _kinds(measure) is None or not usable(conn):
+        return None
+    if not label_totals.readiness(conn)[0]:
+        return None
+    table = label_totals.LABEL
+    return _deltas(
+        conn, table, ["dimension", "label"], start, end, measure,
+        label=lambda e: e.c.label, where=lambda e: e.c.dimension == dimension,
+    )  # fmt: skip
+
+
+def id_slices(conn: sa.Connection, start: dt.date, end: dt.date, measure: Measure) -> Slices | None:
+    """One row per customer with orders of the measure's types in the whole months `start…end`,
+    its customer id in `label`, when every such customer is a slice of its own (no two share a
+    name, `label_totals.DISTINCT_KEY`); else None."""
+    if _kinds(measure) is None or not usable(conn) or not label_totals.readiness(conn)[1]:
+        return None
+    return _deltas(
+        conn, cumulative.CUM, ["customer_id"], start, end, measure,
+        label=lambda e: e.c.customer_id,
+    )  # fmt: skip
+
+
+Pick = Callable[[sa.FromClause], sa.ColumnElement[Any]]
+
+
+def _deltas(
+    conn: sa.Connection,
+    table: sa.Table,
+    keys: list[str],
+    start: dt.date,
+    end: dt.date,
+    measure: Measure,
+    *,
+    label: Pick,
+    where: Callable[[sa.FromClause], sa.ColumnElement[bool]] | None = None,
+    joined: Callable[[sa.FromClause], tuple[sa.Table, sa.ColumnElement[bool]]] | None = None,
+) -> Slices:
+    """Rows of running-totals `table` (keyed by month and `keys`): the totals at the window's last
+    month minus those at the month before, one row per key with orders in the window."""
+    kinds = _kinds(measure)
+    assert kinds is not None
+    lo, hi = cumulative.month_span(conn, cumulative.CUM)
     before, last = cumulative.window_month_keys(start, end)
     if lo is None or hi is None or last < lo:
         return no_slices()
     # Past the latest data month every total stays as it was in that month.
     before, last = min(before, hi), min(last, hi)
-    e, p = cum.alias("e"), cum.alias("p")
+    e, p = table.alias("e"), table.alias("p")
 
     def delta(kind: str, name: str) -> sa.ColumnElement[float]:
         column = f"{kind}_{name}"
@@ -109,21 +163,18 @@ def window_slices(
     if measure.denominator is not None:
         den = delta(kinds[1], measure.denominator.measure)
     orders = sum((delta(k, "orders") for k in dict.fromkeys(kinds)), sa.literal(0))
-    c = s.customers
-    return (
-        sa.select(
-            dimension_column(dimension).label("label"),
-            value.label("value"),
-            den.label("den"),
-            orders.label("orders"),
-        )
-        .select_from(
-            e.outerjoin(
-                p, sa.and_(p.c.month == before, p.c.customer_id == e.c.customer_id)
-            ).outerjoin(c, c.c.id == e.c.customer_id)
-        )
+    same = [p.c.month == before, *(p.c[k] == e.c[k] for k in keys)]
+    source: sa.FromClause = e.outerjoin(p, sa.and_(*same))
+    if joined is not None:
+        other, on = joined(e)
+        source = source.outerjoin(other, on)
+    query = (
+        sa.select(label(e).label("label"), value.label("value"), den.label("den"),
+                  orders.label("orders"))
+        .select_from(source)
         .where(e.c.month == last, orders > 0)
-    )
+    )  # fmt: skip
+    return query if where is None else query.where(where(e))
 
 
 def no_denominator() -> sa.ColumnElement[float | None]:

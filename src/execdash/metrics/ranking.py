@@ -15,28 +15,37 @@ from execdash.metrics.dimension_sums import Slices
 
 
 def rank_in_sql(
-    conn: sa.Connection, rows: Slices, *, top: int | None, missing: str
+    conn: sa.Connection, rows: Slices, *, top: int | None, missing: str, merged: bool = False
 ) -> tuple[Ranked, int]:
     """Merge the slices `rows` (columns label, value, den, orders) by label (an empty or missing
     one becomes `missing`), rank them by value then label, keep the first `top` (all when None)
-    and sum the rest; also return the orders counted over every slice."""
+    and sum the rest; also return the orders counted over every slice. With `merged`, the rows'
+    labels are already distinct and named (`dimension_sums.label_slices`): no merge is done."""
     src = rows.subquery("s")
-    named = sa.select(
-        sa.func.coalesce(sa.func.nullif(src.c.label, ""), missing).label("label"),
-        src.c.value,
-        src.c.den,
-        src.c.orders,
-    ).subquery("n")
-    merged = (
-        sa.select(
-            named.c.label,
-            sa.func.sum(named.c.value).label("value"),
-            sa.func.sum(named.c.den).label("den"),
-            sa.func.sum(named.c.orders).label("orders"),
+    if merged:
+        slices = sa.select(src).cte("m")  # read twice, computed once
+    else:
+        named = sa.select(
+            sa.func.coalesce(sa.func.nullif(src.c.label, ""), missing).label("label"),
+            src.c.value,
+            src.c.den,
+            src.c.orders,
+        ).subquery("n")
+        slices = (
+            sa.select(
+                named.c.label,
+                sa.func.sum(named.c.value).label("value"),
+                sa.func.sum(named.c.den).label("den"),
+                sa.func.sum(named.c.orders).label("orders"),
+            )
+            .group_by(named.c.label)
+            .cte("m")  # read twice, computed once (SQLite and PostgreSQL materialise it)
         )
-        .group_by(named.c.label)
-        .cte("m")  # read twice, computed once (SQLite and PostgreSQL materialise it)
-    )
+    return _ranked(conn, slices, top)
+
+
+def _ranked(conn: sa.Connection, merged: sa.CTE, top: int | None) -> tuple[Ranked, int]:
+    """Rank the distinct slices `merged` (label, value, den, orders) in one statement."""
     # Names tie-break in code-point order, as Python compares strings (SQLite's BINARY does).
     by_name: sa.ColumnElement[str] = merged.c.label
     if conn.dialect.name == "postgresql":
@@ -74,6 +83,62 @@ def rank_in_sql(
     top_rows.sort(key=lambda row: (-row[1], row[0]))
     rest: tuple[float, float | None] | None = None
     if len(top_rows) < labels:  # the rest: every name beyond the top ones, as one sum
+        rest_den = None if den is None else den - sum(d or 0.0 for _, _, d in top_rows)
+        rest = (value - sum(v for _, v, _ in top_rows), rest_den)
+    ranked = Ranked(top=top_rows, rest=rest, value=value, denominator=den, labels=labels)
+    return ranked, orders
+
+
+def rank_ids(
+    conn: sa.Connection, rows: Slices, *, top: int, names: sa.FromClause, missing: str
+) -> tuple[Ranked, int] | None:
+    """Rank slices `rows` whose `label` is an id, each id a slice of its own named by the
+    `name` of its row in `names` (`missing` without one): the best `top` by value, named once
+    ranked, and the rest summed, exactly as `rank_in_sql` ranks the named slices when no two ids
+    share a name. None when a tie on value crosses the cut: only the names could settle it."""
+    m = rows.cte("m")  # read twice, computed once
+    best = sa.select(m).order_by(m.c.value.desc()).limit(top + 1).subquery("b")
+    listed = sa.select(
+        sa.literal(0, sa.Integer).label("kind"),
+        sa.func.coalesce(sa.func.nullif(names.c.name, ""), missing),
+        best.c.value,
+        best.c.den,
+        best.c.orders,
+    ).select_from(best.outerjoin(names, names.c.id == best.c.label))
+    query = sa.union_all(
+        listed,
+        sa.select(
+            sa.literal(1, sa.Integer),
+            sa.cast(sa.null(), sa.Text),
+            sa.func.sum(m.c.value),
+            sa.func.sum(m.c.den),
+            sa.func.count(),
+        ),
+        sa.select(
+            sa.literal(2, sa.Integer),
+            sa.cast(sa.null(), sa.Text),
+            sa.cast(sa.null(), sa.Float),
+            sa.cast(sa.null(), sa.Float),
+            sa.func.sum(m.c.orders),
+        ),
+    )
+    top_rows: list[tuple[str, float, float | None]] = []
+    value, den, labels, orders = 0.0, None, 0, 0
+    for kind, label, v, d, n in conn.execute(query).all():
+        if kind == 0:
+            top_rows.append((str(label), float(v or 0), None if d is None else float(d)))
+        elif kind == 1:
+            value, den, labels = float(v or 0), None if d is None else float(d), int(n or 0)
+        else:
+            orders = int(n or 0)
+    top_rows.sort(key=lambda row: (-row[1], row[0]))
+    if len(top_rows) > top:
+        values = sorted((v for _, v, _ in top_rows), reverse=True)
+        if values[top] == values[top - 1]:
+            return None  # which of the tied slices is in the top depends on their names
+        top_rows = top_rows[:top]
+    rest: tuple[float, float | None] | None = None
+    if len(top_rows) < labels:
         rest_den = None if den is None else den - sum(d or 0.0 for _, _, d in top_rows)
         rest = (value - sum(v for _, v, _ in top_rows), rest_den)
     ranked = Ranked(top=top_rows, rest=rest, value=value, denominator=den, labels=labels)
