@@ -11,7 +11,7 @@ from dataclasses import replace
 import sqlalchemy as sa
 
 from execdash.metrics.breakdowns import DIMENSIONS, BreakdownError, kpi_breakdown
-from execdash.metrics.executive import coverage, fetch_facts, kpis_from_facts
+from execdash.metrics.executive import coverage, fetch_facts, kpi_from_facts
 from execdash.metrics.formulas import KPI_DEFS, KPI_KEYS, Facts
 from execdash.metrics.models import Kind, KpiDrilldown, Series, SeriesPoint, Timeframe
 from execdash.metrics.series import build_series
@@ -82,7 +82,7 @@ def drilldown(conn: sa.Connection, window: Window, key: str, by: str | None = No
     earlier = window.previous() if window.comparison in DRAWN_COMPARISONS else None
     subs = period_windows(window) + (period_windows(earlier) if earlier is not None else [])
     facts, warnings = fetch_facts(conn, window, subs)
-    kpi = next(k for k in kpis_from_facts(window, facts, warnings) if k.key == key)
+    kpi = kpi_from_facts(window, facts, key, warnings)
     drawn = None
     if earlier is not None:
         drawn = kpi_series(earlier, key, facts).model_copy(update={"coverage": None})

@@ -201,47 +201,50 @@ def kpis_from_facts(
     window: Window, facts: Facts, warnings: list[DataQualityWarning] | None = None
 ) -> list[Kpi]:
     """The ten KPIs on `window` with deltas against its previous window (pure)."""
-    prev = window.previous()
-    out = []
-    for key, label, unit, good, formula in KPI_DEFS:
-        now = formula(window, facts)
-        before = formula(prev, facts)
-        detail = None
-        if key == "forecast":
-            fc = now.extra["forecast"]
-            assert isinstance(fc, Forecast)
-            month = now.extra["month"]
-            assert isinstance(month, dt.date)
-            estimate = now.extra["pipeline_estimate"]
-            detail = ForecastDetail(
-                method=fc.method,
-                month=month_key(month),
-                value=fc.value,
-                lower=fc.lower,
-                upper=fc.upper,
-                interval=0.8 if fc.method == "holt_damped" else None,
-                history_months=fc.history,
-                alpha=fc.alpha,
-                beta=fc.beta,
-                phi=fc.phi,
-                pipeline_estimate=estimate if isinstance(estimate, float) else None,
-            )
-        out.append(
-            make_kpi(
-                key,
-                label,
-                unit,
-                now.value,
-                before.value,
-                Provenance(formula=now.formula, inputs=now.inputs, months=now.months),
-                good=good,
-                warnings=_warnings_for(key, warnings or []),
-                forecast=detail,
-                coverage=coverage(window, now, before),
-                basis=basis(key, window, now),
-            )
+    return [kpi_from_facts(window, facts, d[0], warnings) for d in KPI_DEFS]
+
+
+def kpi_from_facts(
+    window: Window, facts: Facts, key: str, warnings: list[DataQualityWarning] | None = None
+) -> Kpi:
+    """KPI `key` on `window` with its delta against the previous window (pure): a drill-down
+    needs one, and the forecast's fit is the costliest of the ten."""
+    _, label, unit, good, formula = next(d for d in KPI_DEFS if d[0] == key)
+    now = formula(window, facts)
+    before = formula(window.previous(), facts)
+    detail = None
+    if key == "forecast":
+        fc = now.extra["forecast"]
+        assert isinstance(fc, Forecast)
+        month = now.extra["month"]
+        assert isinstance(month, dt.date)
+        estimate = now.extra["pipeline_estimate"]
+        detail = ForecastDetail(
+            method=fc.method,
+            month=month_key(month),
+            value=fc.value,
+            lower=fc.lower,
+            upper=fc.upper,
+            interval=0.8 if fc.method == "holt_damped" else None,
+            history_months=fc.history,
+            alpha=fc.alpha,
+            beta=fc.beta,
+            phi=fc.phi,
+            pipeline_estimate=estimate if isinstance(estimate, float) else None,
         )
-    return out
+    return make_kpi(
+        key,
+        label,
+        unit,
+        now.value,
+        before.value,
+        Provenance(formula=now.formula, inputs=now.inputs, months=now.months),
+        good=good,
+        warnings=_warnings_for(key, warnings or []),
+        forecast=detail,
+        coverage=coverage(window, now, before),
+        basis=basis(key, window, now),
+    )
 
 
 def kpis(conn: sa.Connection, window: Window, *, fresh: bool = False) -> list[Kpi]:
