@@ -214,7 +214,7 @@ def test_two_senders_at_once_mail_each_digest_once(
     def server() -> None:
         engine = create_engine(url)
         start.wait(10)
-        digests.queue_due(engine, 7)
+        digests.queue_due(engine, 7, now=MONDAY_NOON)  # not the clock: both periods due
         worker.drain(engine, Settings(database_url=url), settings)
         engine.dispose()
 
