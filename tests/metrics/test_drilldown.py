@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.engine import Engine
 
+from execdash.metrics import shared_facts
 from execdash.metrics.drilldown import DIMENSIONS, DrilldownError, drilldown
+from execdash.metrics.executive import fetch_facts
 from execdash.metrics.windows import resolve_window
 from tests.metrics.conftest import Put, d, months
 
@@ -184,3 +186,32 @@ def test_kpi_on_a_drilldown_carries_the_data_quality_warnings_of_its_inputs(
     assert [(w.table, w.period, w.value) for w in result.kpi.warnings] == [
         ("ops_uptime", "2025-08", 99.0)
     ]
+
+
+@pytest.mark.parametrize("compare", ["previous", "last_year"])
+def test_a_drilldown_reading_only_its_kpis_facts_equals_one_reading_them_all(
+    small_company: Engine, compare: str
+) -> None:
+    window = resolve_window("12m", "quarter", "2025-08", compare=compare)
+    with small_company.connect() as conn:
+        for key in DIMENSIONS:
+            narrow = drilldown(conn, window, key)
+            with shared_facts.sharing():  # the full read is kept, and the drill-down reuses it
+                fetch_facts(conn, window)
+                full = drilldown(conn, window, key)
+            assert narrow == full, key
+
+
+def test_a_drilldown_reads_the_new_mrr_cohorts_only_for_payback(small_company: Engine) -> None:
+    window = resolve_window("12m", "month", "2025-08")
+    with small_company.connect() as conn:
+        revenue, _ = fetch_facts(conn, window, key="revenue")
+        payback, _ = fetch_facts(conn, window, key="payback")
+        full, _ = fetch_facts(conn, window)
+    assert revenue.recognized == full.recognized
+    assert revenue.recognized
+    assert (revenue.new_mrr, revenue.order_amount, revenue.booked) == ({}, {}, {})
+    assert payback.new_mrr == full.new_mrr
+    assert payback.new_mrr
+    assert payback.expenses == full.expenses
+    assert payback.recognized == {}

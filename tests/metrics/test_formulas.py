@@ -141,3 +141,49 @@ def test_kpis_compare_with_the_previous_window() -> None:
     assert revenue.delta == pytest.approx(0.25)
     assert (revenue.direction, revenue.favourable) == ("up", True)
     assert revenue.provenance.inputs[0].value == 1200.0
+
+
+def _full_facts(seed: int) -> f.Facts:
+    """Facts with every field filled for 30 months, values varying by month and field."""
+    months = [dt.date(2023, 3, 1)]
+    while months[-1] < END:
+        last = months[-1]
+        months.append(dt.date(last.year + last.month // 12, last.month % 12 + 1, 1))
+    facts = f.Facts()
+    for n, name in enumerate(sorted(f.NEEDS["forecast"] | set().union(*f.NEEDS.values()))):
+        if name == "new_mrr":
+            continue
+        scale = 0.9 if name in ("uptime", "nrr", "gross_churn", "expansion", "win_rate") else 100.0
+        setattr(
+            facts,
+            name,
+            {m: scale * (1 + ((seed + n * 7 + i * 13) % 17) / 20) for i, m in enumerate(months)},
+        )
+    for w in (W, PREV):
+        facts.new_mrr[(w.start_month, w.end_month)] = (40.0 + seed, 3)
+    return facts
+
+
+def _only(facts: f.Facts, names: frozenset[str]) -> f.Facts:
+    """`facts` with every field not in `names` emptied."""
+    kept = f.Facts()
+    for name in names:
+        setattr(kept, name, getattr(facts, name))
+    return kept
+
+
+@pytest.mark.parametrize("key", f.KPI_KEYS)
+@pytest.mark.parametrize("seed", [0, 5])
+def test_each_kpi_reads_only_the_facts_it_declares(key: str, seed: int) -> None:
+    full = _full_facts(seed)
+    formula = next(d[4] for d in f.KPI_DEFS if d[0] == key)
+    for window in (W, PREV, resolve_window("3m", "month", "2025-08")):
+        assert formula(window, _only(full, f.NEEDS[key])) == formula(window, full)
+
+
+@pytest.mark.parametrize("key", f.KPI_KEYS)
+def test_each_fact_a_kpi_declares_moves_its_value_or_its_inputs(key: str) -> None:
+    full = _full_facts(0)
+    formula = next(d[4] for d in f.KPI_DEFS if d[0] == key)
+    for name in f.NEEDS[key]:
+        assert formula(W, _only(full, f.NEEDS[key] - {name})) != formula(W, full), name

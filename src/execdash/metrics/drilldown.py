@@ -81,7 +81,7 @@ def drilldown(conn: sa.Connection, window: Window, key: str, by: str | None = No
         raise DrilldownError("by", by, DIMENSIONS[key])
     earlier = window.previous() if window.comparison in DRAWN_COMPARISONS else None
     subs = period_windows(window) + (period_windows(earlier) if earlier is not None else [])
-    facts, warnings = fetch_facts(conn, window, subs)
+    facts, warnings = fetch_facts(conn, window, subs, key=key)
     kpi = kpi_from_facts(window, facts, key, warnings)
     drawn = None
     if earlier is not None:

@@ -14,7 +14,7 @@ from execdash.db import schema as s
 from execdash.db import tables as t
 from execdash.metrics import kpi_store, shared_facts
 from execdash.metrics.forecast import Forecast
-from execdash.metrics.formulas import KPI_DEFS, Facts, Result
+from execdash.metrics.formulas import KPI_DEFS, NEEDS, Facts, Result
 from execdash.metrics.models import (
     Coverage,
     DataQualityWarning,
@@ -88,15 +88,24 @@ def fetch_facts(
     sub_windows: Sequence[Window] = (),
     *,
     since: dt.date | None = None,
+    key: str | None = None,
 ) -> tuple[Facts, list[DataQualityWarning]]:
     """Every monthly aggregate the ten KPIs need for `window`, its previous window and the
     `sub_windows` inside it (the periods of a drill-down); `since` reads from an earlier month
-    too (for a later call of the same answer, see `shared_facts`)."""
+    too (for a later call of the same answer, see `shared_facts`). With `key`, only what that
+    KPI reads (`formulas.NEEDS`): the other fields stay empty, unless the answer kept them all."""
     first = facts_start(window) if since is None else min(since, facts_start(window))
     kept = shared_facts.find(conn, window.end_month, first)
     if kept is None:
-        facts, warnings = read_facts(conn, window.end_month, first)
-        kept = shared_facts.keep(conn, window.end_month, first, facts, warnings)
+        fields = None if key is None else NEEDS[key]
+        facts, warnings = read_facts(conn, window.end_month, first, fields)
+        kept = (
+            shared_facts.keep(conn, window.end_month, first, facts, warnings)
+            if fields is None  # only a full read serves the answer's later calls
+            else shared_facts.Kept(conn, window.end_month, first, facts, warnings)
+        )
+        if fields is not None and "new_mrr" not in fields:
+            return shared_facts.narrowed(kept, first)
     asked = {(w.start_month, w.end_month): w for w in (window, window.previous(), *sub_windows)}
     missing = [w for span, w in asked.items() if span not in kept.facts.new_mrr]
     if missing:
@@ -111,55 +120,70 @@ def fetch_facts(
 
 
 def read_facts(
-    conn: sa.Connection, end_month: dt.date, first: dt.date
+    conn: sa.Connection,
+    end_month: dt.date,
+    first: dt.date,
+    fields: frozenset[str] | None = None,
 ) -> tuple[Facts, list[DataQualityWarning]]:
-    """The monthly facts up to `end_month` (ranged ones from `first`), without new MRR."""
+    """The monthly facts up to `end_month` (ranged ones from `first`), without new MRR; only
+    `fields` (all when None), the others left empty."""
+
+    def wanted(*names: str) -> bool:
+        return fields is None or any(name in fields for name in names)
+
     last_day = month_end(end_month)
     warnings: list[DataQualityWarning] = []
     f = Facts()
-    f.recognized = by_month(period_column(conn, "revenue_trend", "recognized", None, end_month))
-    f.booked = by_month(period_column(conn, "revenue_trend", "booked", first, end_month))
-    f.backlog = by_month(period_column(conn, "revenue_trend", "backlog", first, end_month))
-    uptime, w1 = normalise_rows(
-        period_column(conn, "ops_uptime", "uptime", first, end_month), "ops_uptime", "uptime"
-    )
-    nrr, w2 = normalise_rows(
-        period_column(conn, "retention_nrr", "nrr", None, end_month),
-        "retention_nrr",
-        "nrr",
-        nrr=True,
-    )
-    win, w3 = normalise_rows(
-        period_column(conn, "pipeline_winrate", "win_rate_pct", first, end_month),
-        "pipeline_winrate",
-        "win_rate_pct",
-    )
-    churn, w4 = normalise_rows(
-        period_column(conn, "retention_nrr", "gross_churn", None, end_month),
-        "retention_nrr",
-        "gross_churn",
-    )
-    expansion, w5 = normalise_rows(
-        period_column(conn, "retention_nrr", "expansion", None, end_month),
-        "retention_nrr",
-        "expansion",
-    )
-    f.gross_churn, f.expansion = by_month(list(churn.items())), by_month(list(expansion.items()))
-    warnings += w1 + w2 + w3 + w4 + w5
-    f.uptime, f.nrr, f.win_rate = (
-        by_month(list(uptime.items())),
-        by_month(list(nrr.items())),
-        by_month(list(win.items())),
-    )
-    orders = orders_by_month(conn, first, last_day)
-    f.order_amount = {m: a for m, (a, _) in orders.items()}
-    f.order_profit = {m: p for m, (_, p) in orders.items()}
-    recurring = orders_by_month(conn, first, last_day, RECURRING_TYPES)
-    f.recurring_amount = {m: a for m, (a, _) in recurring.items()}
-    f.expenses = expenses_by_month(conn, first, last_day)
-    f.pipeline_sql = pipeline_stage_by_month(conn, "SQL", first, last_day)
-    f.won_deals = pipeline_stage_by_month(conn, "Won", first, last_day)
+    if wanted("recognized"):
+        f.recognized = by_month(period_column(conn, "revenue_trend", "recognized", None, end_month))
+    if wanted("booked"):
+        f.booked = by_month(period_column(conn, "revenue_trend", "booked", first, end_month))
+    if wanted("backlog"):
+        f.backlog = by_month(period_column(conn, "revenue_trend", "backlog", first, end_month))
+    if wanted("uptime"):
+        f.uptime, found = _rates(conn, "ops_uptime", "uptime", first, end_month)
+        warnings += found
+    retention = wanted("nrr", "gross_churn", "expansion")
+    if retention:
+        f.nrr, found = _rates(conn, "retention_nrr", "nrr", None, end_month, nrr=True)
+        warnings += found
+    if wanted("win_rate"):
+        f.win_rate, found = _rates(conn, "pipeline_winrate", "win_rate_pct", first, end_month)
+        warnings += found
+    if retention:  # after the win rate's, as the warnings have always been listed
+        f.gross_churn, found = _rates(conn, "retention_nrr", "gross_churn", None, end_month)
+        f.expansion, more = _rates(conn, "retention_nrr", "expansion", None, end_month)
+        warnings += found + more
+    if wanted("order_amount", "order_profit"):
+        orders = orders_by_month(conn, first, last_day)
+        f.order_amount = {m: a for m, (a, _) in orders.items()}
+        f.order_profit = {m: p for m, (_, p) in orders.items()}
+    if wanted("recurring_amount"):
+        recurring = orders_by_month(conn, first, last_day, RECURRING_TYPES)
+        f.recurring_amount = {m: a for m, (a, _) in recurring.items()}
+    if wanted("expenses"):
+        f.expenses = expenses_by_month(conn, first, last_day)
+    if wanted("pipeline_sql"):
+        f.pipeline_sql = pipeline_stage_by_month(conn, "SQL", first, last_day)
+    if wanted("won_deals"):
+        f.won_deals = pipeline_stage_by_month(conn, "Won", first, last_day)
     return f, warnings
+
+
+def _rates(
+    conn: sa.Connection,
+    table: str,
+    column: str,
+    first: dt.date | None,
+    end_month: dt.date,
+    *,
+    nrr: bool = False,
+) -> tuple[dict[dt.date, float], list[DataQualityWarning]]:
+    """A rate column by month, read as 0–1 (`rates.normalise_rows`), with its warnings."""
+    rows, warnings = normalise_rows(
+        period_column(conn, table, column, first, end_month), table, column, nrr=nrr
+    )
+    return by_month(list(rows.items())), warnings
 
 
 def _warnings_for(key: str, warnings: list[DataQualityWarning]) -> list[DataQualityWarning]:

@@ -259,3 +259,18 @@ KPI_DEFS: tuple[tuple[str, str, Unit, Literal["up", "down"], Formula], ...] = (
 """key, label, unit kind, good direction, formula — in the order the dashboard shows them."""
 
 KPI_KEYS: tuple[str, ...] = tuple(d[0] for d in KPI_DEFS)
+
+NEEDS: dict[str, frozenset[str]] = {
+    "revenue": frozenset({"recognized"}),
+    "backlog": frozenset({"backlog"}),
+    "uptime": frozenset({"uptime"}),
+    "nrr": frozenset({"nrr", "gross_churn", "expansion"}),
+    "gm": frozenset({"order_amount", "order_profit"}),
+    "payback": frozenset({"expenses", "order_amount", "order_profit", "new_mrr"}),
+    "book_to_bill": frozenset({"booked", "recognized"}),
+    "coverage_months": frozenset({"backlog", "recognized"}),
+    "arr": frozenset({"recurring_amount"}),
+    "forecast": frozenset({"recognized", "pipeline_sql", "won_deals", "booked", "win_rate"}),
+}
+"""The `Facts` fields each KPI's formula reads: a drill-down fetches only its KPI's (the new-MRR
+cohort lookups, most of a drill-down's reads, only for CAC payback)."""
