@@ -13,8 +13,11 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 
+from execdash.api.app import create_app
 from execdash.api.factory import app_from_env
+from execdash.config import Settings
 
 EXECDASH = str(Path(sys.executable).parent / "execdash")
 
@@ -42,6 +45,25 @@ def test_the_factory_serves_the_database_named_by_the_environment(
     monkeypatch.setenv("EXECDASH_DATABASE_URL", sqlite_url)
     app = app_from_env()
     assert str(app.state.engine.url) == sqlite_url
+
+
+def test_a_served_app_has_its_openapi_document_before_the_first_request(
+    sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("EXECDASH_DATABASE_URL", sqlite_url)
+    app = app_from_env()
+    assert app.openapi_schema is None
+    with TestClient(app):  # the lifespan ran: the server is ready to accept requests
+        assert app.openapi_schema is not None
+        assert "/api/events" in app.openapi_schema["paths"]
+
+
+def test_an_app_for_tests_builds_its_openapi_document_only_when_asked(sqlite_url: str) -> None:
+    app = create_app(Settings(database_url=sqlite_url))
+    with TestClient(app) as client:
+        assert app.openapi_schema is None
+        assert client.get("/openapi.json").status_code == 200
+        assert app.openapi_schema is not None
 
 
 def test_two_workers_answer_on_one_port(sqlite_url: str, tmp_path: Path) -> None:

@@ -87,29 +87,39 @@ def _errors_are_problems(spec: dict[str, Any]) -> None:
                     response["content"] = problem
 
 
-def _with_scheduler(settings: Settings) -> Any:
-    """A lifespan that runs the background jobs (`execdash.scheduler`) while the app serves."""
+def _lifespan(settings: Settings, *, scheduler: bool, serving: bool) -> Any:
+    """A lifespan that, for a server, builds the OpenAPI document before the first request
+    (the write guards need it: built on the first write, it cost that write ~0.5 s of CPU
+    beside the readers) and, with `scheduler`, runs the background jobs while the app serves."""
+    if not scheduler and not serving:
+        return None
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if serving:
+            await anyio.to_thread.run_sync(app.openapi)
+        if not scheduler:
+            yield
+            return
         from execdash.scheduler import Scheduler
 
-        scheduler = await anyio.to_thread.run_sync(Scheduler, settings)
-        app.state.scheduler = scheduler
-        scheduler.start()
+        jobs = await anyio.to_thread.run_sync(Scheduler, settings)
+        app.state.scheduler = jobs
+        jobs.start()
         try:
             yield
         finally:
-            await anyio.to_thread.run_sync(scheduler.shutdown)
+            await anyio.to_thread.run_sync(jobs.shutdown)
 
     return lifespan
 
 
-def create_app(settings: Settings, *, scheduler: bool = False) -> FastAPI:
+def create_app(settings: Settings, *, scheduler: bool = False, serving: bool = False) -> FastAPI:
     """Return the API + web app serving the database named by `settings.database_url`; with
-    `scheduler`, the background jobs (digests, deliveries, …) run while it serves."""
+    `scheduler`, the background jobs (digests, deliveries, …) run while it serves; `serving`
+    (a real server, not a test client) prepares what the first requests would otherwise pay."""
     app = FastAPI(
-        lifespan=_with_scheduler(settings) if scheduler else None,
+        lifespan=_lifespan(settings, scheduler=scheduler, serving=serving),
         title="execdash",
         version=__version__,
         summary="Executive dashboard API: KPIs, domain overviews, drill-downs, alerts and risks.",

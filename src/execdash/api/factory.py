@@ -18,4 +18,4 @@ from execdash.scheduler import enabled
 
 def app_from_env() -> FastAPI:
     """The application for the database named by EXECDASH_DATABASE_URL (and the other settings)."""
-    return create_app(Settings.from_env(), scheduler=enabled())
+    return create_app(Settings.from_env(), scheduler=enabled(), serving=True)

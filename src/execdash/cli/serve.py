@@ -69,7 +69,7 @@ def serve(
     engine.dispose()
     if workers == 1:
         uvicorn.run(
-            create_app(settings, scheduler=schedule),
+            create_app(settings, scheduler=schedule, serving=True),
             host=host,
             port=port,
             log_level="info",
