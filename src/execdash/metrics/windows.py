@@ -12,6 +12,7 @@ import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Literal
 
 from execdash.metrics import comparisons, fiscal
@@ -78,6 +79,10 @@ def months_between(start_month: dt.date, end_month: dt.date) -> tuple[dt.date, .
     return tuple(add_months(start_month, i) for i in range(max(count, 0)))
 
 
+_kept_months = lru_cache(maxsize=4096)(months_between)
+"""`months_between`, remembered: a drill-down asks for the same windows' months a hundred times."""
+
+
 @dataclass(frozen=True, slots=True)
 class Period:
     """One month or quarter of a window; a quarter the window only partly covers is `partial`."""
@@ -135,7 +140,7 @@ class Window:
     @property
     def months(self) -> tuple[dt.date, ...]:
         """Every month of the window (first days), oldest first."""
-        return months_between(self.start_month, self.end_month)
+        return _kept_months(self.start_month, self.end_month)
 
     @property
     def month_keys(self) -> tuple[str, ...]:
