@@ -210,17 +210,23 @@ CUMULATIVE_CLASSES: dict[str, tuple[str, ...] | None] = {
 
 CUMULATIVE_MEASURES = ("amount", "profit", "orders")
 
+
+def _running_totals() -> list[sa.Column[float]]:
+    """The value columns of a running-totals table: Σ amount, Σ profit and orders per type set."""
+    return [
+        sa.Column(f"{kind}_{measure}", sa.Integer if measure == "orders" else sa.Float,
+                  nullable=False)
+        for kind in CUMULATIVE_CLASSES
+        for measure in CUMULATIVE_MEASURES
+    ]  # fmt: skip
+
+
 orders_cumulative = sa.Table(
     "execdash_orders_cumulative",
     app_metadata,
     sa.Column("month", sa.Text, primary_key=True),
     sa.Column("customer_id", sa.Integer, primary_key=True),
-    *(
-        sa.Column(f"{kind}_{measure}", sa.Integer if measure == "orders" else sa.Float,
-                  nullable=False)
-        for kind in CUMULATIVE_CLASSES
-        for measure in CUMULATIVE_MEASURES
-    ),
+    *_running_totals(),
     sqlite_with_rowid=False,
 )  # fmt: skip
 """Σ amount, Σ profit and count of a customer's orders (0 = none) dated up to the end of `month`,
@@ -234,12 +240,7 @@ orders_cumulative_label = sa.Table(
     sa.Column("dimension", sa.Text, primary_key=True),
     sa.Column("month", sa.Text, primary_key=True),
     sa.Column("label", sa.Text, primary_key=True),
-    *(
-        sa.Column(f"{kind}_{measure}", sa.Integer if measure == "orders" else sa.Float,
-                  nullable=False)
-        for kind in CUMULATIVE_CLASSES
-        for measure in CUMULATIVE_MEASURES
-    ),
+    *_running_totals(),
     sqlite_with_rowid=False,
 )  # fmt: skip
 """`orders_cumulative` summed per month over the customers of one industry or source (`label`,
