@@ -8,16 +8,17 @@ and whatever the detail rows do not account for is the "unattributed" driver.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Literal
 
 import sqlalchemy as sa
 
 from execdash.insights import decompose as d
-from execdash.insights.models import Concentration, Driver, KpiDrivers, SliceSet
+from execdash.insights import driver_sql
+from execdash.insights.driver_answer import Condensed, Method, answer
+from execdash.insights.models import Concentration, KpiDrivers, SliceSet
 from execdash.metrics.attribution import UNATTRIBUTED
 from execdash.metrics.breakdowns import DIMENSIONS, BreakdownError, kpi_breakdown
 from execdash.metrics.formulas import KPI_DEFS, KPI_KEYS
-from execdash.metrics.models import KpiBreakdown, Timeframe, Unit
+from execdash.metrics.models import KpiBreakdown
 from execdash.metrics.windows import Window
 
 TOP = 8
@@ -26,18 +27,9 @@ TOP = 8
 EXPLAINED = tuple(k for k in KPI_KEYS if DIMENSIONS.get(k))
 """The KPIs whose change can be split into slices."""
 
-Method = Literal["sum", "mix_rate", "none"]
 Slices = dict[str, tuple[float, float]]
 """Slice → (value, denominator): a sum's value and 0, or a ratio's numerator and denominator."""
 
-EXPLANATIONS = {
-    "sum": "Each slice contributes its own change; Unattributed is the part of the tile's "
-    "change that no slice's detail rows explain.",
-    "mix_rate": "Each slice contributes (its numerator ÷ the total denominator, now − before) − "
-    "mean ratio × (its share of the denominator, now − before): a rate part (its own ratio "
-    "moved) and a mix part (its weight moved, above or below the average). The parts add up to "
-    "the change.",
-}
 MEASURES = {
     "gm": "order amount (margin = profit ÷ amount)",
     "book_to_bill": "recognized revenue (book-to-bill = booked ÷ recognized)",
@@ -68,6 +60,10 @@ def drivers(
     valid = DIMENSIONS.get(key, ())
     if dimension not in valid:
         raise BreakdownError("by", dimension, valid)
+    if dimension == "customer":
+        computed = driver_sql.drivers(conn, window, key, top)
+        if computed is not None:
+            return computed
     now = kpi_breakdown(conn, window, key, dimension, top=None)
     before = kpi_breakdown(conn, window.previous(), key, dimension, top=None)
     return explain(key, dimension, window, before, now, top)
@@ -82,7 +78,7 @@ def explain(
     top: int = TOP,
 ) -> KpiDrivers:
     """Decompose the change between two windows' breakdowns of the same KPI (pure)."""
-    _, label, unit, _, _ = next(k for k in KPI_DEFS if k[0] == key)
+    _, label, _, _, _ = next(k for k in KPI_DEFS if k[0] == key)
     previous, total_before = split(before)
     current, total_now = split(now)
     note = None
@@ -108,27 +104,14 @@ def explain(
         )
     weights = {n: (den if now.kind == "ratio" else v) for n, (v, den) in current.items()}
     weights_before = {n: (den if now.kind == "ratio" else v) for n, (v, den) in previous.items()}
-    return _assemble(
-        key, label, unit, dimension, window, (before.tile, now.tile), decomposition, method,
-        note, MEASURES.get(key, f"{now.measure.lower()} ({now.over.split(',')[0]})"),
-        weights_before, weights, top,
-    )  # fmt: skip
-
-
-def _driver(c: d.Contribution) -> Driver:
-    return Driver(
-        name=c.name,
-        kind=c.kind,
-        previous=c.previous,
-        current=c.current,
-        contribution=c.contribution,
-        status=c.status,
-        mix=c.mix,
-        rate=c.rate,
-        previous_rate=c.previous_rate,
-        current_rate=c.current_rate,
-        members=c.members,
+    totals = (
+        (decomposition.previous, decomposition.current, decomposition.change)
+        if decomposition
+        else (before.tile, now.tile, None)
     )
+    measure = MEASURES.get(key, f"{now.measure.lower()} ({now.over.split(',')[0]})")
+    shown = _condensed(decomposition, weights_before, weights, top)
+    return answer(key, dimension, window, method, note or "", measure, totals, shown, note)
 
 
 def _slice_set(items: list[d.Contribution], lost: bool) -> SliceSet:
@@ -152,46 +135,22 @@ def _concentration(previous: Mapping[str, float], now: Mapping[str, float]) -> C
     )
 
 
-def _assemble(
-    key: str,
-    label: str,
-    unit: Unit,
-    dimension: str,
-    window: Window,
-    values: tuple[float | None, float | None],
+def _condensed(
     decomposition: d.Decomposition | None,
-    method: Method,
-    note: str | None,
-    measure: str,
     previous: Mapping[str, float],
     current: Mapping[str, float],
     top: int,
-) -> KpiDrivers:
+) -> Condensed:
     contributions = list(decomposition.contributions) if decomposition else []
     real = [c for c in contributions if c.kind == "slice" and c.status != "absent"]
     ups = sorted((c for c in real if c.contribution > 0), key=lambda c: (-c.contribution, c.name))
     downs = sorted((c for c in real if c.contribution < 0), key=lambda c: (c.contribution, c.name))
-    before, now = values
-    return KpiDrivers(
-        key=key,
-        label=label,
-        unit=unit,
-        dimension=dimension,
-        dimensions=list(DIMENSIONS[key]),
-        timeframe=Timeframe.of(window),
-        method=method,
-        explanation=EXPLANATIONS.get(method, note or ""),
-        measure=measure,
-        measure_unit="currency",
-        previous=decomposition.previous if decomposition else before,
-        current=decomposition.current if decomposition else now,
-        change=decomposition.change if decomposition else None,
-        drivers=[_driver(c) for c in d.condense(contributions, top)],
-        top_up=[_driver(c) for c in ups[:3]],
-        top_down=[_driver(c) for c in downs[:3]],
+    return Condensed(
+        drivers=d.condense(contributions, top),
+        top_up=ups[:3],
+        top_down=downs[:3],
         new=_slice_set([c for c in real if c.status == "new"], lost=False),
         lost=_slice_set([c for c in real if c.status == "lost"], lost=True),
         concentration=_concentration(previous, current),
         slices=len(real),
-        note=note,
     )

@@ -255,17 +255,25 @@ def kpi_breakdown(
     if dimension not in valid:
         raise BreakdownError("by", dimension, valid)
     tile = tile_of(conn, window, key)
-    start, end = window.start_date, window.end_date
-    if key == "arr" and dimension != "product":
-        start, end = window.end_month, month_end(window.end_month)
-    ranked, n = _ranked(conn, dimension, start, end, key, top)
-    if dimension == "product":
-        over = f"daily product revenue, {n:,} product-days"
-    elif key == "arr":
-        over = f"12 × subscription and recurring orders in {window.end_month:%b %Y}, {_orders(n)}"
-    else:
-        over = f"{OVER[key]}, {_orders(n)}"
+    ranked, n = _ranked(conn, dimension, *kpi_span(key, dimension, window), key, top)
     return settle(
         tile, ranked, dimension=dimension, measure=MEASURES[key], unit="currency",
-        over=over, rows=n,
+        over=over_text(key, dimension, window, n), rows=n,
     )  # fmt: skip
+
+
+def kpi_span(key: str, dimension: str, window: Window) -> tuple[dt.date, dt.date]:
+    """The days whose orders make KPI `key`'s slices by `dimension` on `window` (ARR: the end
+    month's recurring orders)."""
+    if key == "arr" and dimension != "product":
+        return window.end_month, month_end(window.end_month)
+    return window.start_date, window.end_date
+
+
+def over_text(key: str, dimension: str, window: Window, n: int) -> str:
+    """What a breakdown's slices are summed over, in words, with their `n` rows."""
+    if dimension == "product":
+        return f"daily product revenue, {n:,} product-days"
+    if key == "arr":
+        return f"12 × subscription and recurring orders in {window.end_month:%b %Y}, {_orders(n)}"
+    return f"{OVER[key]}, {_orders(n)}"

@@ -8,6 +8,7 @@ the same cost for a quarter as for two years.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -53,6 +54,8 @@ class Measure:
 
 Slices = sa.Select[*tuple[Any, ...]]
 """A select of one row per slice with the `LABELS` columns."""
+Span = tuple[dt.date, dt.date]
+"""A window's first and last day."""
 
 LABELS = ("label", "value", "den", "orders")
 """Columns of every per-slice select: dimension value, Σ value, Σ denominator, orders."""
@@ -122,6 +125,80 @@ def id_slices(conn: sa.Connection, start: dt.date, end: dt.date, measure: Measur
     return _deltas(
         conn, cumulative.CUM, ["customer_id"], start, end, measure,
         label=lambda e: e.c.customer_id,
+    )  # fmt: skip
+
+
+Pairs = sa.Select[tuple[Any, float, float]]
+"""A select of one row per customer: its id and its value in two windows (`prev`, `cur`)."""
+
+
+def pair_months(
+    conn: sa.Connection, spans: tuple[Span, Span], measure: Measure
+) -> list[str] | None:
+    """The months whose running totals give each customer's value in two windows of whole
+    months (`spans`: before, now): the month before each window and its last, clamped to the
+    latest data month; [] when no customer has a row in them; None when customers are not told
+    apart by id (`id_slices`)."""
+    if _kinds(measure) is None or not usable(conn) or not label_totals.readiness(conn)[1]:
+        return None
+    lo, hi = cumulative.month_span(conn, cumulative.CUM)
+    if lo is None or hi is None:
+        return []
+    # Past the latest data month every total stays as it was in that month.
+    months = [min(k, hi) for span in spans for k in cumulative.window_month_keys(*span)]
+    return [] if max(months) < lo else months
+
+
+def pair_params(months: list[str]) -> tuple[tuple[int, ...], dict[str, str]]:
+    """`months` (from `pair_months`) as `id_pairs`' slots and bound parameters: slot 0 is the
+    latest month, equal months share a slot."""
+    distinct = list(dict.fromkeys([max(months), *months]))
+    return tuple(distinct.index(m) for m in months), {
+        f"pair_month_{i}": m for i, m in enumerate(distinct)
+    }
+
+
+@functools.lru_cache(maxsize=64)
+def id_pairs(measure: Measure, slots: tuple[int, ...]) -> Pairs:
+    """One row per customer with orders of the measure's types in either of two windows, its
+    id and its value in each (`prev`, `cur`; 0 without orders there), for the months bound as
+    `pair_params` gives them; the statement is built once per shape.
+
+    It is the join of the two windows' `id_slices`, read as exact-month lookups per customer
+    from the rows of the latest of those months (every customer with an order by then has one),
+    so no join of two unindexed per-customer selects is needed."""
+    kinds = _kinds(measure)
+    assert kinds is not None
+    e = cumulative.CUM.alias("e")
+    source: sa.FromClause = e
+    at: dict[int, sa.FromClause] = {0: e}
+    for slot in sorted(set(slots) - {0}):
+        a = cumulative.CUM.alias(f"m{slot}")
+        month = sa.bindparam(f"pair_month_{slot}", type_=sa.Text)
+        same = sa.and_(a.c.month == month, a.c.customer_id == e.c.customer_id)
+        source = source.outerjoin(a, same)
+        at[slot] = a
+
+    def delta(before: int, last: int, column: str) -> sa.ColumnElement[float]:
+        return sa.func.coalesce(at[last].c[column], 0) - sa.func.coalesce(at[before].c[column], 0)
+
+    def orders(before: int, last: int) -> sa.ColumnElement[float]:
+        return sum((delta(before, last, f"{k}_orders") for k in dict.fromkeys(kinds)),
+                   sa.literal(0))  # fmt: skip
+
+    def value(before: int, last: int) -> sa.ColumnElement[float]:
+        total = delta(before, last, f"{kinds[0]}_{measure.value.measure}")
+        if measure.scale != 1:
+            total = total * measure.scale
+        return sa.case((orders(before, last) > 0, total), else_=0.0)
+
+    (b1, l1), (b2, l2) = slots[:2], slots[2:]
+    latest = sa.bindparam("pair_month_0", type_=sa.Text)
+    return (
+        sa.select(e.c.customer_id.label("id"), value(b1, l1).label("prev"),
+                  value(b2, l2).label("cur"))
+        .select_from(source)
+        .where(e.c.month == latest, sa.or_(orders(b1, l1) > 0, orders(b2, l2) > 0))
     )  # fmt: skip
 
 

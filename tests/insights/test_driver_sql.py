@@ -1,0 +1,179 @@
+"""Customer drivers computed in SQL equal the general analysis over every slice, whatever the
+company: repeated, empty and missing names, orders without a customer row, frequent ties."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+import sqlalchemy as sa
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy.engine import Engine
+
+from execdash.db import migrate
+from execdash.db import schema as s
+from execdash.db.changes import record_data_change
+from execdash.db.engine import create_engine
+from execdash.insights import driver_sql
+from execdash.insights.drivers import drivers
+from execdash.insights.models import KpiDrivers
+from execdash.metrics.dimension_sums import pair_params
+from execdash.metrics.windows import resolve_window
+from tests.metrics.test_breakdowns_fast_paths import _fill, _write, customers, orders
+
+WINDOWS = [("3m", "2025-08"), ("3m", "2025-09"), ("6m", "2025-10"), ("3m", "2025-07")]
+MONTHS = [f"2025-{m:02d}" for m in range(1, 13)]
+
+
+@pytest.fixture(scope="module")
+def scratch(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    """A migrated SQLite file the property test refills for every example."""
+    engine = create_engine(f"sqlite:///{tmp_path_factory.mktemp('drivers') / 'd.db'}")
+    migrate.upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+def _tiles(engine: Engine, recognized: list[float]) -> None:
+    """Monthly recognized revenue, the revenue tile the slices reconcile with."""
+    with engine.begin() as conn:
+        conn.execute(sa.delete(s.revenue_trend))
+        conn.execute(
+            sa.insert(s.revenue_trend),
+            [{"period": m, "recognized": v} for m, v in zip(MONTHS, recognized, strict=True)],
+        )
+        record_data_change(conn, ["revenue_trend"])
+
+
+def _answers(engine: Engine, top: int) -> list[KpiDrivers]:
+    with engine.connect() as conn:
+        return [
+            drivers(conn, resolve_window(r, "month", as_of), key, "customer", top)
+            for r, as_of in WINDOWS
+            for key in driver_sql.SUMMED
+        ]
+
+
+@pytest.mark.parametrize("top", [1, 2, 8])
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    people=customers,
+    rows=orders,
+    recognized=st.lists(
+        st.integers(min_value=0, max_value=30).map(lambda n: n * 100.0), min_size=12, max_size=12
+    ),
+)
+def test_sql_and_general_customer_drivers_agree_on_any_company(
+    scratch: Engine,
+    monkeypatch: pytest.MonkeyPatch,
+    top: int,
+    people: list[tuple[str | None, ...]],
+    rows: list[tuple[object, ...]],
+    recognized: list[float],
+) -> None:
+    _fill(scratch, people, rows)
+    _tiles(scratch, recognized)
+    fast = _answers(scratch, top)
+    with monkeypatch.context() as m:
+        m.setattr(driver_sql, "drivers", lambda *args, **kwargs: None)
+        general = _answers(scratch, top)
+    assert [f.model_dump() for f in fast] == [g.model_dump() for g in general]
+
+
+distinct_people = st.lists(
+    st.sampled_from(["Acme", "Bolt", "Crux", "Dent", "Echo", "Fern"]),
+    min_size=1,
+    max_size=6,
+    unique=True,
+).map(lambda names: [(name, "Food", None) for name in names])
+
+
+@pytest.mark.parametrize("top", [1, 3])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    people=distinct_people,
+    rows=orders,
+    recognized=st.lists(
+        st.integers(min_value=0, max_value=30).map(lambda n: n * 100.0), min_size=12, max_size=12
+    ),
+)
+def test_sql_and_general_drivers_agree_when_every_customer_has_a_name_of_its_own(
+    scratch: Engine,
+    monkeypatch: pytest.MonkeyPatch,
+    top: int,
+    people: list[tuple[str | None, ...]],
+    rows: list[tuple[object, ...]],
+    recognized: list[float],
+) -> None:
+    test_sql_and_general_customer_drivers_agree_on_any_company.hypothesis.inner_test(  # type: ignore[attr-defined]
+        scratch, monkeypatch, top, people, rows, recognized
+    )
+
+
+def test_distinct_customers_are_explained_in_sql_with_other_and_unattributed(
+    any_engine: Engine,
+) -> None:
+    scratch = any_engine  # the one statement runs on both backends
+    people = [(name, "Food", None) for name in ("Acme", "Bolt", "Crux", "Dent", "Echo")]
+    rows = [
+        (1, 300.0, 0, "2025-05-31", "recognized"),  # previous window only: lost
+        (2, 100.0, 0, "2025-05-31", "recognized"),
+        (2, 500.0, 0, "2025-07-31", "recognized"),  # +400
+        (3, 200.0, 0, "2025-08-15", "recognized"),  # new
+        (4, 50.0, 0, "2025-06-01", "recognized"),  # new, the smallest mover
+        (5, 0.0, 0, "2025-07-31", "recognized"),  # an order of nothing: a slice that did not move
+    ]
+    with scratch.begin() as conn:  # every id has its row: foreign keys may stay on
+        _write(conn, people, rows)
+    _tiles(scratch, [0.0] * 4 + [500.0, 400.0, 300.0, 200.0] + [0.0] * 4)
+    window = resolve_window("3m", "month", "2025-08")
+    with scratch.connect() as conn:
+        found = driver_sql.drivers(conn, window, "revenue", 2)
+    assert found is not None
+    assert (found.previous, found.current, found.change) == (500.0, 900.0, 400.0)
+    bars = [(b.name, b.kind, b.previous, b.current, b.contribution) for b in found.drivers]
+    assert bars == [
+        ("Bolt", "slice", 100.0, 500.0, 400.0),
+        ("Acme", "slice", 300.0, 0.0, -300.0),
+        ("other", "other", 0.0, 250.0, 250.0),  # Crux, Dent and Echo
+        ("unattributed", "unattributed", 100.0, 150.0, 50.0),
+    ]
+    assert found.drivers[2].members == 3
+    assert sum(b.contribution for b in found.drivers) == found.change
+    assert (found.new.count, found.new.value, found.new.names) == (2, 250.0, ["Crux", "Dent"])
+    assert (found.lost.count, found.lost.value, found.lost.names) == (1, 300.0, ["Acme"])
+    assert found.concentration.largest == "Bolt"
+    assert found.concentration.top1 == pytest.approx(500 / 750)
+    assert found.slices == 4
+
+
+def test_a_tie_at_a_cut_or_a_shared_name_is_left_to_the_general_analysis(
+    scratch: Engine,
+) -> None:
+    people = [("Acme", "Food", None), ("Bolt", "Food", None), ("Crux", "Food", None)]
+    rows = [(i, v, 0, "2025-08-15", "recognized") for i, v in ((1, 300.0), (2, 200.0), (3, 200.0))]
+    _fill(scratch, people, rows)
+    _tiles(scratch, [100.0] * 12)
+    window = resolve_window("3m", "month", "2025-08")
+    with scratch.connect() as conn:
+        assert driver_sql.drivers(conn, window, "revenue", 2) is None  # which two is a name's say
+        assert driver_sql.drivers(conn, window, "revenue", 3) is not None
+    _fill(scratch, [("Acme", "Food", None), ("Acme", "Food", None)], rows[:2])
+    with scratch.connect() as conn:
+        assert driver_sql.drivers(conn, window, "revenue", 3) is None  # merged by name
+
+
+def test_pair_months_share_a_slot_when_equal_and_the_latest_is_slot_zero() -> None:
+    # Adjacent windows: the previous window's last month is the month before the window.
+    assert pair_params(["2024-04", "2025-04", "2025-04", "2026-04"]) == (
+        (1, 2, 2, 0),
+        {"pair_month_0": "2026-04", "pair_month_1": "2024-04", "pair_month_2": "2025-04"},
+    )
+    # ARR: one month each, four distinct keys; clamped months may all be the latest.
+    assert pair_params(["2025-02", "2025-03", "2026-02", "2026-03"])[0] == (1, 2, 3, 0)
+    assert pair_params(["2026-03"] * 4) == ((0, 0, 0, 0), {"pair_month_0": "2026-03"})
