@@ -1,18 +1,25 @@
 """The retention cross-check: trailing NRR from the orders next to the stored figures; MRR
-movements read from the raw orders and from the rollups."""
+movements read from the raw orders and from the rollups, equal on any company."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 
 import pytest
 import sqlalchemy as sa
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy.engine import Engine
 
+from execdash.db import migrate
 from execdash.db.changes import record_data_change
+from execdash.db.engine import create_engine
+from execdash.insights import mrr
 from execdash.insights.mrr import checks, movements
 from execdash.metrics import executive
 from execdash.metrics.windows import resolve_window
+from tests.metrics.test_breakdowns_fast_paths import _fill
 
 HISTORY = {"2024-03": {1: 100.0, 2: 100.0}, "2025-03": {1: 130.0, 3: 50.0}}
 
@@ -63,3 +70,47 @@ def test_a_datetime_on_the_windows_last_day_is_in_its_closing_mrr_on_both_paths(
     with any_engine.begin() as conn:
         record_data_change(conn, ["orders"])  # builds the rollups and marks them ready
     assert closing() == raw
+
+
+@pytest.fixture(scope="module")
+def scratch(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    """A migrated SQLite file the property test refills for every example."""
+    engine = create_engine(f"sqlite:///{tmp_path_factory.mktemp('mrr') / 'm.db'}")
+    migrate.upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+DAYS = ["2024-06-15", "2024-12-31", "2025-01-01", "2025-05-31", "2025-06-01", "2025-07-31",
+        "2025-08-15", "2025-09-01", "2025-10-31"]  # fmt: skip
+"""Order days around the windows' edges and a year before them (the cohort months)."""
+recurring_orders = st.lists(
+    st.tuples(
+        st.integers(min_value=0, max_value=6),  # 0 = no customer; above the customers: no row
+        st.integers(min_value=-2, max_value=5).map(lambda n: n * 100.0),  # credits, ties, zero
+        st.just(0),
+        st.sampled_from(DAYS),
+        st.sampled_from(["subscription", "recurring", "recognized"]),
+    ),
+    max_size=30,
+)
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(rows=recurring_orders)
+def test_movements_from_the_rollup_equal_those_from_the_orders_on_any_company(
+    scratch: Engine, monkeypatch: pytest.MonkeyPatch, rows: list[tuple[object, ...]]
+) -> None:
+    _fill(scratch, [("Acme", "Food", None), ("Bolt", "Food", None), ("Crux", None, None)], rows)
+    windows = [resolve_window(r, "month", a) for r, a in (("3m", "2025-08"), ("12m", "2025-10"))]
+    with scratch.connect() as conn:
+        fast = [mrr.movements(conn, w).model_dump() for w in windows]
+        assert all("rollup" in f["source"] for f in fast)
+        with monkeypatch.context() as m:
+            m.setattr(mrr, "use_rollup", lambda *args: False)
+            slow = [mrr.movements(conn, w).model_dump() for w in windows]
+    for f, g in zip(fast, slow, strict=True):
+        f.pop("source"), g.pop("source")
+        assert f == g

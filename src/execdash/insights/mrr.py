@@ -14,6 +14,7 @@ import sqlalchemy as sa
 
 from execdash.db import schema as s
 from execdash.db import tables as t
+from execdash.db.cumulative import month_keys
 from execdash.insights import movements as mv
 from execdash.insights.models import (
     MovementCounts,
@@ -35,39 +36,70 @@ def fetch_history(
     conn: sa.Connection, first: dt.date, last: dt.date
 ) -> tuple[History, dict[int, str], str]:
     """MRR by month and customer for months `first`..`last`, first recurring months, the source."""
-    start, end = first, month_end(last)
+    r = t.rollup_mrr_month_customer
+    if use_rollup(conn, r, first, month_end(last)):
+        history, first_month = _from_rollup(conn, month_key(first), month_key(last))
+        return (
+            history,
+            first_month,
+            f"{r.name} (subscription/recurring orders by month and customer)",
+        )
+    history, first_month = _from_orders(conn, first, month_end(last))
+    return history, first_month, "orders of type subscription/recurring"
+
+
+def _from_rollup(conn: sa.Connection, first: str, last: str) -> tuple[History, dict[int, str]]:
+    """The history from the month × customer rollup: one exact-month read per month straight
+    into a dict (no month text per row), and every customer's first month read once."""
     r, f = t.rollup_mrr_month_customer, t.rollup_recurring_first_month
-    query: sa.Select[Any]
-    if use_rollup(conn, r, start, end):
-        query = (
-            sa.select(r.c.month, r.c.customer_id, r.c.amount, f.c.month)
-            .select_from(r.outerjoin(f, f.c.customer_id == r.c.customer_id))
-            .where(r.c.month >= month_key(start), r.c.month <= month_key(last))
+    per_month = sa.select(r.c.customer_id, r.c.amount).where(
+        r.c.month == sa.bindparam("month", type_=sa.Text)
+    )
+    history: History = {}
+    for key in month_keys(first, last):
+        rows = _driver_rows(conn, per_month, {"month": key})
+        if rows:  # (integer id, float amount) as both drivers return them
+            history[key] = dict(rows)
+    return history, dict(_driver_rows(conn, sa.select(f.c.customer_id, f.c.month), {}))
+
+
+def _driver_rows(
+    conn: sa.Connection, statement: sa.Select[Any], params: dict[str, str]
+) -> list[tuple[Any, ...]]:
+    """Every row of `statement` as the database driver returns it: plain tuples, without a
+    SQLAlchemy Row each (half the cost of reading 230,000 rows at 10M orders)."""
+    result = conn.execute(statement, params)
+    try:
+        return list(result.cursor.fetchall())
+    finally:
+        result.close()
+
+
+def _from_orders(
+    conn: sa.Connection, start: dt.date, end: dt.date
+) -> tuple[History, dict[int, str]]:
+    """The history summed from the orders dated `start`..`end` (no rollup kept)."""
+    o = s.orders
+    customer = sa.func.coalesce(o.c.customer_id, mv.NO_CUSTOMER)
+    month = month_of(o.c.order_date)
+    firsts = (
+        sa.select(o.c.customer_id, sa.func.min(month_of(o.c.order_date)).label("first"))
+        .where(o.c.type.in_(RECURRING_TYPES), o.c.customer_id.is_not(None))
+        .group_by(o.c.customer_id)
+        .subquery()
+    )
+    per = (
+        sa.select(
+            month.label("month"), customer.label("customer_id"),
+            sa.func.sum(o.c.amount).label("amount"),
         )
-        source = f"{r.name} (subscription/recurring orders by month and customer)"
-    else:
-        o = s.orders
-        customer = sa.func.coalesce(o.c.customer_id, mv.NO_CUSTOMER)
-        month = month_of(o.c.order_date)
-        firsts = (
-            sa.select(o.c.customer_id, sa.func.min(month_of(o.c.order_date)).label("first"))
-            .where(o.c.type.in_(RECURRING_TYPES), o.c.customer_id.is_not(None))
-            .group_by(o.c.customer_id)
-            .subquery()
-        )
-        per = (
-            sa.select(
-                month.label("month"), customer.label("customer_id"),
-                sa.func.sum(o.c.amount).label("amount"),
-            )
-            .where(o.c.type.in_(RECURRING_TYPES), *dated_in(o.c.order_date, start, end))
-            .group_by(month, customer)
-            .subquery()
-        )  # fmt: skip
-        query = sa.select(per.c.month, per.c.customer_id, per.c.amount, firsts.c.first).select_from(
-            per.outerjoin(firsts, firsts.c.customer_id == per.c.customer_id)
-        )
-        source = "orders of type subscription/recurring"
+        .where(o.c.type.in_(RECURRING_TYPES), *dated_in(o.c.order_date, start, end))
+        .group_by(month, customer)
+        .subquery()
+    )  # fmt: skip
+    query = sa.select(per.c.month, per.c.customer_id, per.c.amount, firsts.c.first).select_from(
+        per.outerjoin(firsts, firsts.c.customer_id == per.c.customer_id)
+    )
     history: History = {}
     first_month: dict[int, str] = {}
     for row in conn.execute(query):
@@ -75,7 +107,7 @@ def fetch_history(
         history.setdefault(str(row[0]), {})[customer_id] = float(row[2] or 0)
         if row[3] is not None:
             first_month[customer_id] = str(row[3])
-    return history, first_month, source
+    return history, first_month
 
 
 def _bridge(period: str, opening_month: str, b: mv.Bridge) -> MrrBridge:
