@@ -155,6 +155,75 @@ def marketing(run: Run, first: dt.date, end: dt.date) -> list[Any]:
     )
 
 
+def revenue_drivers_by_customer(run: Run, first: dt.date, end: dt.date) -> list[Any]:
+    """Each customer's recognized revenue in the window and the 12 months before, ranked the
+    ways the drivers answer shows (movers, each way, new, lost, largest) with the sums."""
+    bounds = [_shift(first, -12).isoformat(), first.isoformat(), _month_end(end).isoformat()]
+    per = (
+        "WITH s AS MATERIALIZED (SELECT customer_id, "
+        "sum(CASE WHEN order_date < ? THEN amount ELSE 0 END) AS p, "
+        "sum(CASE WHEN order_date >= ? THEN amount ELSE 0 END) AS c FROM orders "
+        "WHERE type = 'recognized' AND order_date >= ? AND order_date <= ? GROUP BY customer_id) "
+    )
+    ranked = [
+        ("p <> 0 OR c <> 0", "abs(c - p) DESC", 9),
+        ("c > p", "c - p DESC", 4),
+        ("c < p", "c - p", 4),
+        ("p = 0 AND c <> 0", "abs(c) DESC", 6),
+        ("p <> 0 AND c = 0", "abs(p) DESC", 6),
+        ("c > 0", "c DESC", 6),
+        ("p > 0", "p DESC", 6),
+    ]
+    lists = " UNION ALL ".join(
+        f"SELECT * FROM (SELECT {i} AS k, n.name, s.p, s.c FROM s LEFT JOIN customers n "
+        f"ON n.id = s.customer_id WHERE {where} ORDER BY {order} LIMIT {limit}) AS l{i}"
+        for i, (where, order, limit) in enumerate(ranked)
+    )
+    sums = (
+        "SELECT 7, 'sums', sum(p), sum(c) FROM s UNION ALL "
+        "SELECT 8, 'new/lost', sum(CASE WHEN p = 0 AND c <> 0 THEN c ELSE 0 END), "
+        "sum(CASE WHEN p <> 0 AND c = 0 THEN p ELSE 0 END) FROM s"
+    )
+    return run(per + lists + " UNION ALL " + sums, [bounds[1], bounds[1], bounds[0], bounds[2]])
+
+
+def mrr_movements(run: Run, first: dt.date, end: dt.date) -> list[Any]:
+    """Each month's MRR movements over the window (new, reactivation, expansion, contraction,
+    churn by customer against the month before) and the 12-month cohort NRR at each month: the
+    recurring orders summed per month and customer, then paired month to month with a
+    `GROUP BY` (a `FULL JOIN` of two unindexed selects is a nested loop in SQLite)."""
+    lo, hi = _shift(first, -13).isoformat(), _month_end(end).isoformat()
+    month = "substr(CAST(order_date AS VARCHAR), 1, 7)"
+    return run(
+        f"WITH mm AS MATERIALIZED (SELECT {month} AS m, customer_id AS id, sum(amount) AS a "
+        f"FROM orders WHERE type IN {RECURRING} AND customer_id IS NOT NULL "
+        "AND order_date >= ? AND order_date <= ? GROUP BY 1, 2), "
+        "ms AS MATERIALIZED (SELECT m, row_number() OVER (ORDER BY m) AS i FROM "
+        "(SELECT DISTINCT m FROM mm) AS d), "
+        "x AS MATERIALIZED (SELECT mm.id, ms.i, mm.a FROM mm JOIN ms ON ms.m = mm.m), "
+        f"f AS MATERIALIZED (SELECT customer_id AS id, min({month}) AS m FROM orders "
+        f"WHERE type IN {RECURRING} AND customer_id IS NOT NULL GROUP BY customer_id), "
+        "pairs AS MATERIALIZED (SELECT i, id, sum(now) AS now, sum(before) AS before FROM "
+        "(SELECT i, id, a AS now, NULL AS before FROM x WHERE a > 0 UNION ALL "
+        "SELECT i + 1, id, NULL, a FROM x WHERE a > 0) AS u GROUP BY i, id), "
+        "cohort AS MATERIALIZED (SELECT i, sum(coalesce(later, 0)) / sum(base) AS nrr FROM "
+        "(SELECT i, id, sum(later) AS later, sum(base) AS base FROM "
+        "(SELECT i, id, a AS later, NULL AS base FROM x UNION ALL "
+        "SELECT i + 12, id, NULL, a FROM x WHERE a > 0) AS v GROUP BY i, id) AS w "
+        "WHERE base IS NOT NULL GROUP BY i) "
+        "SELECT ms.m, sum(CASE WHEN before IS NULL AND f.m = ms.m THEN now ELSE 0 END), "
+        "sum(CASE WHEN before IS NULL AND f.m < ms.m THEN now ELSE 0 END), "
+        "sum(CASE WHEN now > before THEN now - before ELSE 0 END), "
+        "sum(CASE WHEN now < before THEN now - before ELSE 0 END), "
+        "sum(CASE WHEN now IS NULL THEN -before ELSE 0 END), "
+        "count(CASE WHEN now IS NULL THEN 1 END), min(cohort.nrr) "
+        "FROM pairs JOIN ms ON ms.i = pairs.i LEFT JOIN f ON f.id = pairs.id "
+        "LEFT JOIN cohort ON cohort.i = ms.i "
+        "WHERE ms.m >= ? GROUP BY ms.m, ms.i ORDER BY ms.m",
+        [lo, hi, first.isoformat()[:7]],
+    )
+
+
 WORKLOADS: dict[str, Callable[[Run, dt.date, dt.date], list[Any]]] = {
     "executive": executive,
     "finance": finance,
@@ -166,6 +235,8 @@ WORKLOADS: dict[str, Callable[[Run, dt.date, dt.date], list[Any]]] = {
     "arr_by_industry": arr_by_industry,
     "revenue_by_product": revenue_by_product,
     "marketing": marketing,
+    "revenue_drivers_by_customer": revenue_drivers_by_customer,
+    "mrr_movements": mrr_movements,
 }
 READS: dict[str, tuple[str, ...]] = {
     "executive": ("revenue_trend", "orders", "expenses"),
