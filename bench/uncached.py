@@ -38,8 +38,8 @@ ENDPOINTS: dict[str, str | None] = {
     "/api/v1/kpis/revenue?by=product": "revenue_by_product",
     "/api/v1/kpis/book_to_bill?by=customer": "book_to_bill_by_customer",
     "/api/v1/kpis/arr?by=industry": "arr_by_industry",
-    "/api/v1/kpis/revenue/drivers?by=customer": None,
-    "/api/v1/retention/mrr-movements": None,
+    "/api/v1/kpis/revenue/drivers?by=customer": "revenue_drivers_by_customer",
+    "/api/v1/retention/mrr-movements": "mrr_movements",
     "/api/v1/summary": None,
 }
 

@@ -89,6 +89,16 @@ def engine(sqlite_url: str) -> Iterator[Engine]:
     engine.dispose()
 
 
+@pytest.fixture(scope="module")
+def scratch(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    """A migrated SQLite file a module's property tests refill for every example (one file per
+    module: creating and migrating one per example would dominate their time)."""
+    engine = create_engine(f"sqlite:///{tmp_path_factory.mktemp('scratch') / 'scratch.db'}")
+    migrate.upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
 @pytest.fixture(scope="session")
 def demo_db_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A SQLite file holding the demo company (default seed, 20k orders, 36 months to 2026-10)."""

@@ -3,18 +3,14 @@ company: repeated, empty and missing names, orders without a customer row, frequ
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy.engine import Engine
 
-from execdash.db import migrate
 from execdash.db import schema as s
 from execdash.db.changes import record_data_change
-from execdash.db.engine import create_engine
 from execdash.insights import driver_sql
 from execdash.insights.drivers import drivers
 from execdash.insights.models import KpiDrivers
@@ -24,15 +20,6 @@ from tests.metrics.test_breakdowns_fast_paths import _fill, _write, customers, o
 
 WINDOWS = [("3m", "2025-08"), ("3m", "2025-09"), ("6m", "2025-10"), ("3m", "2025-07")]
 MONTHS = [f"2025-{m:02d}" for m in range(1, 13)]
-
-
-@pytest.fixture(scope="module")
-def scratch(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
-    """A migrated SQLite file the property test refills for every example."""
-    engine = create_engine(f"sqlite:///{tmp_path_factory.mktemp('drivers') / 'd.db'}")
-    migrate.upgrade(engine)
-    yield engine
-    engine.dispose()
 
 
 def _tiles(engine: Engine, recognized: list[float]) -> None:
@@ -55,6 +42,26 @@ def _answers(engine: Engine, top: int) -> list[KpiDrivers]:
         ]
 
 
+monthly_revenue = st.lists(
+    st.integers(min_value=0, max_value=30).map(lambda n: n * 100.0), min_size=12, max_size=12
+)
+"""The revenue tile of each month of 2025, which the slices reconcile with."""
+
+
+def _agree(
+    scratch: Engine, monkeypatch: pytest.MonkeyPatch, top: int,
+    people: list[tuple[str | None, ...]], rows: list[tuple[object, ...]], recognized: list[float],
+) -> None:  # fmt: skip
+    """The SQL answers equal the general ones on this company."""
+    _fill(scratch, people, rows)
+    _tiles(scratch, recognized)
+    fast = _answers(scratch, top)
+    with monkeypatch.context() as m:
+        m.setattr(driver_sql, "drivers", lambda *args, **kwargs: None)
+        general = _answers(scratch, top)
+    assert [f.model_dump() for f in fast] == [g.model_dump() for g in general]
+
+
 @pytest.mark.parametrize("top", [1, 2, 8])
 @settings(
     max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
@@ -62,9 +69,7 @@ def _answers(engine: Engine, top: int) -> list[KpiDrivers]:
 @given(
     people=customers,
     rows=orders,
-    recognized=st.lists(
-        st.integers(min_value=0, max_value=30).map(lambda n: n * 100.0), min_size=12, max_size=12
-    ),
+    recognized=monthly_revenue,
 )
 def test_sql_and_general_customer_drivers_agree_on_any_company(
     scratch: Engine,
@@ -74,13 +79,7 @@ def test_sql_and_general_customer_drivers_agree_on_any_company(
     rows: list[tuple[object, ...]],
     recognized: list[float],
 ) -> None:
-    _fill(scratch, people, rows)
-    _tiles(scratch, recognized)
-    fast = _answers(scratch, top)
-    with monkeypatch.context() as m:
-        m.setattr(driver_sql, "drivers", lambda *args, **kwargs: None)
-        general = _answers(scratch, top)
-    assert [f.model_dump() for f in fast] == [g.model_dump() for g in general]
+    _agree(scratch, monkeypatch, top, people, rows, recognized)
 
 
 distinct_people = st.lists(
@@ -98,9 +97,7 @@ distinct_people = st.lists(
 @given(
     people=distinct_people,
     rows=orders,
-    recognized=st.lists(
-        st.integers(min_value=0, max_value=30).map(lambda n: n * 100.0), min_size=12, max_size=12
-    ),
+    recognized=monthly_revenue,
 )
 def test_sql_and_general_drivers_agree_when_every_customer_has_a_name_of_its_own(
     scratch: Engine,
@@ -110,9 +107,7 @@ def test_sql_and_general_drivers_agree_when_every_customer_has_a_name_of_its_own
     rows: list[tuple[object, ...]],
     recognized: list[float],
 ) -> None:
-    test_sql_and_general_customer_drivers_agree_on_any_company.hypothesis.inner_test(  # type: ignore[attr-defined]
-        scratch, monkeypatch, top, people, rows, recognized
-    )
+    _agree(scratch, monkeypatch, top, people, rows, recognized)
 
 
 def test_distinct_customers_are_explained_in_sql_with_other_and_unattributed(

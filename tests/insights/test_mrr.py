@@ -4,7 +4,6 @@ movements read from the raw orders and from the rollups, equal on any company.""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 
 import pytest
 import sqlalchemy as sa
@@ -12,9 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy.engine import Engine
 
-from execdash.db import migrate
 from execdash.db.changes import record_data_change
-from execdash.db.engine import create_engine
 from execdash.insights import mrr
 from execdash.insights.mrr import checks, movements
 from execdash.metrics import executive
@@ -70,15 +67,6 @@ def test_a_datetime_on_the_windows_last_day_is_in_its_closing_mrr_on_both_paths(
     with any_engine.begin() as conn:
         record_data_change(conn, ["orders"])  # builds the rollups and marks them ready
     assert closing() == raw
-
-
-@pytest.fixture(scope="module")
-def scratch(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
-    """A migrated SQLite file the property test refills for every example."""
-    engine = create_engine(f"sqlite:///{tmp_path_factory.mktemp('mrr') / 'm.db'}")
-    migrate.upgrade(engine)
-    yield engine
-    engine.dispose()
 
 
 DAYS = ["2024-06-15", "2024-12-31", "2025-01-01", "2025-05-31", "2025-06-01", "2025-07-31",

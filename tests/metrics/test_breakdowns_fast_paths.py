@@ -3,7 +3,7 @@ the slices of the general way (every customer merged by name), whatever the name
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 
 import pytest
 import sqlalchemy as sa
@@ -11,10 +11,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy.engine import Engine
 
-from execdash.db import label_totals, migrate
+from execdash.db import label_totals
 from execdash.db import schema as s
 from execdash.db.changes import record_data_change
-from execdash.db.engine import create_engine
 from execdash.metrics import breakdowns
 from execdash.metrics.breakdowns import DIMENSIONS, kpi_breakdown
 from execdash.metrics.models import KpiBreakdown
@@ -48,15 +47,6 @@ orders = st.lists(
     ),
     max_size=25,
 )
-
-
-@pytest.fixture(scope="module")
-def scratch(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
-    """A migrated SQLite file the property test refills for every example."""
-    engine = create_engine(f"sqlite:///{tmp_path_factory.mktemp('paths') / 'p.db'}")
-    migrate.upgrade(engine)
-    yield engine
-    engine.dispose()
 
 
 def _general_only(monkeypatch: pytest.MonkeyPatch) -> None:
