@@ -18,7 +18,15 @@ from execdash.metrics.dimension_sums import pair_params
 from execdash.metrics.windows import resolve_window
 from tests.metrics.test_breakdowns_fast_paths import _fill, _write, customers, orders
 
-WINDOWS = [("3m", "2025-08"), ("3m", "2025-09"), ("6m", "2025-10"), ("3m", "2025-07")]
+WINDOWS = [
+    ("3m", "2025-08", "previous"),
+    ("3m", "2025-09", "previous"),
+    ("6m", "2025-10", "previous"),
+    ("3m", "2025-07", "previous"),
+    ("3m", "2025-08", "last_year"),  # four distinct months, the earlier two before the data
+    ("3m", "2025-08", "plan"),  # the window against itself
+]
+"""Range, as-of month and comparison of each window the answers are compared on."""
 MONTHS = [f"2025-{m:02d}" for m in range(1, 13)]
 
 
@@ -36,8 +44,8 @@ def _tiles(engine: Engine, recognized: list[float]) -> None:
 def _answers(engine: Engine, top: int) -> list[KpiDrivers]:
     with engine.connect() as conn:
         return [
-            drivers(conn, resolve_window(r, "month", as_of), key, "customer", top)
-            for r, as_of in WINDOWS
+            drivers(conn, resolve_window(r, "month", as_of, compare=c), key, "customer", top)
+            for r, as_of, c in WINDOWS
             for key in driver_sql.SUMMED
         ]
 
