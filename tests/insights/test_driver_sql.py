@@ -14,7 +14,6 @@ from execdash.db.changes import record_data_change
 from execdash.insights import driver_sql
 from execdash.insights.drivers import drivers
 from execdash.insights.models import KpiDrivers
-from execdash.metrics.dimension_sums import pair_params
 from execdash.metrics.windows import resolve_window
 from tests.metrics.test_breakdowns_fast_paths import _fill, _write, customers, orders
 
@@ -25,6 +24,7 @@ WINDOWS = [
     ("3m", "2025-07", "previous"),
     ("3m", "2025-08", "last_year"),  # four distinct months, the earlier two before the data
     ("3m", "2025-08", "plan"),  # the window against itself
+    ("3m", "2025-04", "previous"),  # both windows before the first order
 ]
 """Range, as-of month and comparison of each window the answers are compared on."""
 MONTHS = [f"2025-{m:02d}" for m in range(1, 13)]
@@ -169,14 +169,3 @@ def test_a_tie_at_a_cut_or_a_shared_name_is_left_to_the_general_analysis(
     _fill(scratch, [("Acme", "Food", None), ("Acme", "Food", None)], rows[:2])
     with scratch.connect() as conn:
         assert driver_sql.drivers(conn, window, "revenue", 3) is None  # merged by name
-
-
-def test_pair_months_share_a_slot_when_equal_and_the_latest_is_slot_zero() -> None:
-    # Adjacent windows: the previous window's last month is the month before the window.
-    assert pair_params(["2024-04", "2025-04", "2025-04", "2026-04"]) == (
-        (1, 2, 2, 0),
-        {"pair_month_0": "2026-04", "pair_month_1": "2024-04", "pair_month_2": "2025-04"},
-    )
-    # ARR: one month each, four distinct keys; clamped months may all be the latest.
-    assert pair_params(["2025-02", "2025-03", "2026-02", "2026-03"])[0] == (1, 2, 3, 0)
-    assert pair_params(["2026-03"] * 4) == ((0, 0, 0, 0), {"pair_month_0": "2026-03"})

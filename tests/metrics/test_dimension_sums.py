@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy.engine import Engine
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
 
+from execdash.db import schema as s
 from execdash.db.changes import record_data_change
 from execdash.metrics.breakdowns import order_slices
 from execdash.metrics.dimension_sums import (
     Measure,
     Part,
     Row,
+    Span,
     fetch,
+    id_pairs,
     id_slices,
     label_slices,
+    pair_months,
+    pair_params,
     window_slices,
 )
 from tests.metrics.conftest import Put, d
@@ -162,3 +168,60 @@ def test_customers_sharing_a_name_are_never_ranked_by_id(any_engine: Engine, put
     with any_engine.connect() as conn:
         assert id_slices(conn, *WINDOWS[3], MEASURES[0]) is None
         assert label_slices(conn, "customer", *WINDOWS[3], MEASURES[0]) is None
+
+
+def _pairs(
+    conn: Connection, before: Span, now: Span, measure: Measure
+) -> dict[int, tuple[float, float]]:
+    months = pair_months(conn, (before, now), measure)
+    assert months is not None
+    if not months:
+        return {}
+    slots, params = pair_params(months)
+    rows = conn.execute(id_pairs(measure, slots), params).all()
+    return {int(i): (float(p), float(c)) for i, p, c in rows}
+
+
+def test_each_customers_pair_is_its_value_in_each_window(any_engine: Engine, put: Put) -> None:
+    _company(put)
+    with any_engine.begin() as conn:
+        conn.execute(sa.update(s.customers).where(s.customers.c.id == 3).values(name="Crux"))
+        record_data_change(conn, ["customers", "orders"])
+    with any_engine.connect() as conn:
+        # By hand: Acme's recognized February, Bolt's recognized June (Crux has none).
+        feb, jun = WINDOWS[1], (d("2025-06-01"), d("2025-06-30"))
+        assert _pairs(conn, feb, jun, MEASURES[1]) == {1: (100.0, 0.0), 2: (0.0, 500.0)}
+        # ARR: 12 × the recurring orders; orders of no customer count as no pair.
+        assert _pairs(conn, feb, jun, MEASURES[4]) == {3: (0.0, 150.0)}
+        for before in WINDOWS:
+            for now in WINDOWS:
+                for m in MEASURES:
+                    per = [id_slices(conn, *w, m) for w in (before, now)]
+                    values = [{r[0]: r[1] for r in fetch(conn, q)} for q in per if q is not None]
+                    expected = {
+                        int(i): (values[0].get(i, 0.0), values[1].get(i, 0.0))
+                        for i in values[0].keys() | values[1].keys()
+                    }
+                    got = _pairs(conn, before, now, m)
+                    assert got.keys() == expected.keys(), (before, now, m)
+                    for i, pair in expected.items():
+                        assert got[i] == pytest.approx(pair), (before, now, m, i)
+
+
+def test_pair_months_share_a_slot_when_equal_and_the_latest_is_slot_zero() -> None:
+    # Adjacent windows: the previous window's last month is the month before the window.
+    assert pair_params(["2024-04", "2025-04", "2025-04", "2026-04"]) == (
+        (1, 2, 2, 0),
+        {"pair_month_0": "2026-04", "pair_month_1": "2024-04", "pair_month_2": "2025-04"},
+    )
+    # ARR: one month each, four distinct keys; clamped months may all be the latest.
+    assert pair_params(["2025-02", "2025-03", "2026-02", "2026-03"])[0] == (1, 2, 3, 0)
+    assert pair_params(["2026-03"] * 4) == ((0, 0, 0, 0), {"pair_month_0": "2026-03"})
+
+
+def test_customers_without_distinct_names_have_no_pairs(any_engine: Engine, put: Put) -> None:
+    _company(put)  # two customers named Acme
+    with any_engine.begin() as conn:
+        record_data_change(conn, ["orders"])
+    with any_engine.connect() as conn:
+        assert pair_months(conn, (WINDOWS[1], WINDOWS[3]), MEASURES[0]) is None

@@ -137,7 +137,7 @@ def pair_months(
 ) -> list[str] | None:
     """The months whose running totals give each customer's value in two windows of whole
     months (`spans`: before, now): the month before each window and its last, clamped to the
-    latest data month; [] when no customer has a row in them; None when customers are not told
+    latest data month; [] when there are no running totals; None when customers are not told
     apart by id (`id_slices`)."""
     if _kinds(measure) is None or not usable(conn) or not label_totals.readiness(conn)[1]:
         return None
@@ -145,8 +145,7 @@ def pair_months(
     if lo is None or hi is None:
         return []
     # Past the latest data month every total stays as it was in that month.
-    months = [min(k, hi) for span in spans for k in cumulative.window_month_keys(*span)]
-    return [] if max(months) < lo else months
+    return [min(k, hi) for span in spans for k in cumulative.window_month_keys(*span)]
 
 
 def pair_params(months: list[str]) -> tuple[tuple[int, ...], dict[str, str]]:
