@@ -11,8 +11,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy.engine import Engine
 
+from execdash.db import mrr_moves
 from execdash.db.changes import record_data_change
-from execdash.insights import mrr
+from execdash.insights import mrr, mrr_kept
 from execdash.insights.mrr import checks, movements
 from execdash.metrics import executive
 from execdash.metrics.windows import resolve_window
@@ -84,21 +85,50 @@ recurring_orders = st.lists(
 )
 
 
+def _close(a: object, b: object, where: str = "") -> None:
+    """`a` equals `b` field by field, floats to 1e-9 (sums taken in another order)."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        assert a.keys() == b.keys(), where
+        for key in a:
+            _close(a[key], b[key], f"{where}.{key}")
+    elif isinstance(a, list) and isinstance(b, list):
+        assert len(a) == len(b), where
+        for i, (x, y) in enumerate(zip(a, b, strict=True)):
+            _close(x, y, f"{where}[{i}]")
+    elif isinstance(a, float) and isinstance(b, float):
+        assert a == pytest.approx(b, rel=1e-9, abs=1e-9), where
+    else:
+        assert a == b, where
+
+
+WINDOWS = (("3m", "2025-08"), ("12m", "2025-10"), ("3m", "2025-11"), ("6m", "2024-03"),
+           ("3m", "2026-01"))  # fmt: skip
+"""Inside the kept months, their last (every customer churned), before the data (a cohort start
+too) and beyond the kept months (the history path)."""
+
+
 @settings(
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(rows=recurring_orders)
-def test_movements_from_the_rollup_equal_those_from_the_orders_on_any_company(
+def test_movements_kept_at_write_time_from_the_rollup_and_from_the_orders_agree_on_any_company(
     scratch: Engine, monkeypatch: pytest.MonkeyPatch, rows: list[tuple[object, ...]]
 ) -> None:
     _fill(scratch, [("Acme", "Food", None), ("Bolt", "Food", None), ("Crux", None, None)], rows)
-    windows = [resolve_window(r, "month", a) for r, a in (("3m", "2025-08"), ("12m", "2025-10"))]
+    windows = [resolve_window(r, "month", a) for r, a in WINDOWS]
     with scratch.connect() as conn:
-        fast = [mrr.movements(conn, w).model_dump() for w in windows]
-        assert all("rollup" in f["source"] for f in fast)
+        kept = [mrr.movements(conn, w).model_dump() for w in windows]
         with monkeypatch.context() as m:
+            m.setattr(mrr_kept, "usable", lambda conn: False)
+            rollup = [mrr.movements(conn, w).model_dump() for w in windows]
             m.setattr(mrr, "use_rollup", lambda *args: False)
-            slow = [mrr.movements(conn, w).model_dump() for w in windows]
-    for f, g in zip(fast, slow, strict=True):
-        f.pop("source"), g.pop("source")
+            raw = [mrr.movements(conn, w).model_dump() for w in windows]
+        last_kept = conn.execute(sa.select(sa.func.max(mrr_moves.MONTH.c.month))).scalar()
+    for i, (k, f, g) in enumerate(zip(kept, rollup, raw, strict=True)):
+        covered = last_kept is not None and WINDOWS[i][1] <= last_kept
+        assert ("movements kept" in k["source"]) == covered, (k["source"], last_kept)
+        assert "rollup" in f["source"] and "rollup" not in g["source"]
+        for answer in (k, f, g):
+            answer.pop("source")
+        _close(k, f, f"kept/rollup {WINDOWS[i]}")
         assert f == g

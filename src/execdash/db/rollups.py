@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from execdash.db import cohorts, cumulative, label_totals, upsert
+from execdash.db import cohorts, cumulative, label_totals, mrr_moves, upsert
 from execdash.db import schema as s
 from execdash.db import tables as t
 from execdash.db.rollup_catalog import ROLLUPS, SOURCES, Rollup, by_target
@@ -110,6 +110,7 @@ def rebuild(conn: sa.Connection, rollup: Rollup, *, mark: bool = True) -> int:
     conn.execute(t.stale.delete().where(t.stale.c.target == rollup.target.name))  # all redone
     if rollup.target is cohorts.MRR:
         cohorts.rebuild(conn)
+        mrr_moves.rebuild(conn, mark=mark)
     if rollup.target is cumulative.BASE:
         cumulative.rebuild(conn, mark=mark)
         label_totals.rebuild(conn, mark=mark)
@@ -148,6 +149,7 @@ def refresh_range(conn: sa.Connection, rollup: Rollup, first: dt.date, last: dt.
     _write(conn, rollup, where, period)
     if rollup.target is cohorts.MRR:  # a first order may have moved or gone: recompute them all
         cohorts.rebuild(conn)
+        mrr_moves.refresh_from(conn, key_lo)  # the bridges of those months and every later one
     if rollup.target is cumulative.BASE:  # running totals change from the first month on
         cumulative.refresh_from(conn, key_lo)
         label_totals.refresh_from(conn, key_lo)

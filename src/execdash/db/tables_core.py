@@ -246,6 +246,46 @@ orders_cumulative_label = sa.Table(
 """`orders_cumulative` summed per month over the customers of one industry or source (`label`,
 "(unknown)" when missing or empty): a breakdown by industry reads two rows per industry."""
 
+# --- Added by migration 0016: MRR movements kept at write time (db.mrr_moves) ---
+
+MRR_MOVES = ("new", "reactivation", "expansion", "contraction", "churn")
+"""How a customer's MRR can move from one month to the next (insights.movements)."""
+
+mrr_movements_month = sa.Table(
+    "execdash_mrr_movements_month",
+    app_metadata,
+    sa.Column("month", sa.Text, primary_key=True),
+    sa.Column("opening", sa.Float, nullable=False),
+    sa.Column("closing", sa.Float, nullable=False),
+    *(sa.Column(m, sa.Float, nullable=False) for m in (*MRR_MOVES, "unattributed")),
+    sa.Column("opening_customers", sa.Integer, nullable=False),
+    sa.Column("closing_customers", sa.Integer, nullable=False),
+    *(sa.Column(f"{m}_customers", sa.Integer, nullable=False) for m in MRR_MOVES),
+    sa.Column("cohort_customers", sa.Integer, nullable=False),
+    sa.Column("cohort_base", sa.Float, nullable=False),
+    sa.Column("cohort_gained", sa.Float, nullable=False),
+    sa.Column("cohort_lost", sa.Float, nullable=False),
+)  # fmt: skip
+"""One month's MRR bridge (opening = the month before's MRR, each movement's Σ and customers,
+closing) and the trailing-12-month cohort's terms (customers paying 12 months before, their MRR
+then, Σ of their gains and of their losses since), for every month from the first with MRR to
+the month after the last."""
+
+mrr_movements_customer = sa.Table(
+    "execdash_mrr_movements_customer",
+    app_metadata,
+    sa.Column("customer_id", sa.Integer, primary_key=True),
+    sa.Column("movement", sa.Text, primary_key=True),
+    sa.Column("month", sa.Text, primary_key=True),
+    sa.Column("amount", sa.Float, nullable=False),
+    sa.Column("previous", sa.Text, nullable=True),
+    sa.Index("ix_execdash_mrr_movements_customer_month", "month", "movement", "previous"),
+    sqlite_with_rowid=False,
+)  # fmt: skip
+"""Each customer's movement in each month (its signed MRR change) and the month it last made
+the same movement before (`previous`, NULL if never): the distinct customers making a movement
+over months a…b are the rows of a…b whose `previous` is NULL or before a."""
+
 # --- Added by migration 0007: which profile (the seed backend's `users` row) is whose ---
 
 profile_links = sa.Table(

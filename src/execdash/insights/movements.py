@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 NO_CUSTOMER = 0
 MOVES = ("new", "reactivation", "expansion", "contraction", "churn")
@@ -36,6 +37,45 @@ class Month:
     opening_customers: int
     closing_customers: int
 
+    @property
+    def counts(self) -> dict[str, int]:
+        """Movement → how many customers made it."""
+        return {m: len(s) for m, s in self.customers.items()}
+
+
+@dataclass(frozen=True, slots=True)
+class MonthTotals:
+    """One month's bridge as sums and counts only: what the movements kept at write time hold."""
+
+    month: str
+    opening: float
+    closing: float
+    amounts: dict[str, float]
+    """Movement → Σ amount (contraction and churn ≤ 0), plus "unattributed"."""
+    counts: dict[str, int]
+    """Movement → how many customers made it."""
+    opening_customers: int
+    closing_customers: int
+
+
+class Figures(Protocol):
+    """What the monthly rates read of a month, with or without its customers' ids."""
+
+    @property
+    def month(self) -> str: ...
+    @property
+    def opening(self) -> float: ...
+    @property
+    def closing(self) -> float: ...
+    @property
+    def closing_customers(self) -> int: ...
+    @property
+    def opening_customers(self) -> int: ...
+    @property
+    def amounts(self) -> dict[str, float]: ...
+    @property
+    def counts(self) -> dict[str, int]: ...
+
 
 @dataclass(frozen=True, slots=True)
 class Bridge:
@@ -48,7 +88,7 @@ class Bridge:
     """Movement → distinct customers who made it in any of the months."""
     opening_customers: int
     closing_customers: int
-    months: list[Month] = field(default_factory=list)
+    months: Sequence[Figures] = field(default_factory=list)
 
     @property
     def movements_total(self) -> float:
@@ -137,19 +177,19 @@ def rate(numerator: float, denominator: float) -> float | None:
     return numerator / denominator if denominator > 0 else None
 
 
-def logo_churn_rate(months: Sequence[Month]) -> float | None:
+def logo_churn_rate(months: Sequence[Figures]) -> float | None:
     """Churned customers ÷ customers at each month's opening, over the months (mean monthly)."""
-    churned = sum(len(m.customers["churn"]) for m in months)
+    churned = sum(m.counts["churn"] for m in months)
     return rate(churned, sum(m.opening_customers for m in months))
 
 
-def revenue_churn_rate(months: Sequence[Month]) -> float | None:
+def revenue_churn_rate(months: Sequence[Figures]) -> float | None:
     """(churn + contraction) lost ÷ opening MRR of each month, over the months (mean monthly)."""
     lost = -math.fsum(m.amounts["churn"] + m.amounts["contraction"] for m in months)
     return rate(lost, math.fsum(m.opening for m in months))
 
 
-def expansion_rate(months: Sequence[Month]) -> float | None:
+def expansion_rate(months: Sequence[Figures]) -> float | None:
     """Expansion ÷ opening MRR of each month, over the months (mean monthly)."""
     return rate(
         math.fsum(m.amounts["expansion"] for m in months), math.fsum(m.opening for m in months)
@@ -180,11 +220,16 @@ def cohort_retention(history: Mapping[str, MonthAmounts], start: str, end: str) 
     for customer, then in base.items():
         change = later.get(customer, 0.0) - then
         (gained if change > 0 else lost).append(change)
-    total = math.fsum(base.values())
+    return cohort_of(len(base), math.fsum(base.values()), math.fsum(gained), math.fsum(lost))
+
+
+def cohort_of(customers: int, base: float, gained: float, lost: float) -> Cohort:
+    """The cohort's rates from its customers, their MRR at the start (`base`) and the Σ of their
+    gains and of their losses (≤ 0) by the end."""
     return Cohort(
-        nrr=rate(total + math.fsum(gained) + math.fsum(lost), total),
-        gross_churn=rate(-math.fsum(lost), total),
-        expansion=rate(math.fsum(gained), total),
-        customers=len(base),
-        base=total,
+        nrr=rate(base + gained + lost, base),
+        gross_churn=rate(-lost, base),
+        expansion=rate(gained, base),
+        customers=customers,
+        base=base,
     )

@@ -16,6 +16,7 @@ from execdash.db import schema as s
 from execdash.db import tables as t
 from execdash.db.cumulative import month_keys
 from execdash.insights import movements as mv
+from execdash.insights import mrr_kept
 from execdash.insights.models import (
     MovementCounts,
     MrrBridge,
@@ -144,38 +145,61 @@ def checks(
     stored: Sequence[Mapping[dt.date, float]],
 ) -> list[RetentionCheck]:
     """Trailing-12-month retention from the orders next to the stored NRR, churn and expansion."""
+    return _checks(_cohorts(history, months), months, stored)
+
+
+def _cohorts(
+    history: Mapping[str, Mapping[int, float]], months: Sequence[dt.date]
+) -> list[mv.Cohort]:
+    """Each month's trailing-12-month cohort retention, classified from the history."""
+    return [
+        mv.cohort_retention(history, month_key(add_months(m, -COHORT_MONTHS)), month_key(m))
+        for m in months
+    ]
+
+
+def _checks(
+    cohorts: Sequence[mv.Cohort],
+    months: Sequence[dt.date],
+    stored: Sequence[Mapping[dt.date, float]],
+) -> list[RetentionCheck]:
+    """Each month's cohort retention next to the stored NRR, churn and expansion."""
     nrr, churn, expansion = stored
-    out = []
-    for m in months:
-        c = mv.cohort_retention(history, month_key(add_months(m, -COHORT_MONTHS)), month_key(m))
-        out.append(
-            RetentionCheck(
-                month=month_key(m),
-                cohort_customers=c.customers,
-                nrr=c.nrr,
-                stored_nrr=nrr.get(m),
-                nrr_difference=_diff(c.nrr, nrr.get(m)),
-                gross_churn=c.gross_churn,
-                stored_gross_churn=churn.get(m),
-                gross_churn_difference=_diff(c.gross_churn, churn.get(m)),
-                expansion=c.expansion,
-                stored_expansion=expansion.get(m),
-                expansion_difference=_diff(c.expansion, expansion.get(m)),
-            )
+    return [
+        RetentionCheck(
+            month=month_key(m),
+            cohort_customers=c.customers,
+            nrr=c.nrr,
+            stored_nrr=nrr.get(m),
+            nrr_difference=_diff(c.nrr, nrr.get(m)),
+            gross_churn=c.gross_churn,
+            stored_gross_churn=churn.get(m),
+            gross_churn_difference=_diff(c.gross_churn, churn.get(m)),
+            expansion=c.expansion,
+            stored_expansion=expansion.get(m),
+            expansion_difference=_diff(c.expansion, expansion.get(m)),
         )
-    return out
+        for m, c in zip(months, cohorts, strict=True)
+    ]
 
 
 def movements(conn: sa.Connection, window: Window) -> MrrMovements:
-    """MRR movements per month of `window` and for the window, with the retention cross-check."""
-    opening = add_months(window.start_month, -1)
-    history, first_month, source = fetch_history(
-        conn, add_months(window.start_month, -COHORT_MONTHS), window.end_month
-    )
+    """MRR movements per month of `window` and for the window, with the retention cross-check:
+    from the movements kept at write time when they cover the window, else classified here."""
+    opening = month_key(add_months(window.start_month, -1))
     keys = list(window.month_keys)
-    whole = mv.bridge(keys, history, first_month, month_key(opening))
+    found = mrr_kept.read(conn, keys) if mrr_kept.usable(conn) else None
+    if found is not None:
+        whole = mrr_kept.bridge(found.months, found.customers)
+        cohorts, source = found.cohorts, mrr_kept.SOURCE
+    else:
+        history, first_month, source = fetch_history(
+            conn, add_months(window.start_month, -COHORT_MONTHS), window.end_month
+        )
+        whole = mv.bridge(keys, history, first_month, opening)
+        cohorts = _cohorts(history, window.months)
     per_month = [
-        _bridge(m.month, keys[i - 1] if i else month_key(opening), _single(m))
+        _bridge(m.month, keys[i - 1] if i else opening, _single(m))
         for i, m in enumerate(whole.months)
     ]
     stored = [
@@ -185,21 +209,22 @@ def movements(conn: sa.Connection, window: Window) -> MrrMovements:
     ]  # fmt: skip
     return MrrMovements(
         timeframe=Timeframe.of(window),
-        window=_bridge(f"{keys[0]}..{keys[-1]}", month_key(opening), whole),
+        window=_bridge(f"{keys[0]}..{keys[-1]}", opening, whole),
         months=per_month,
         arr_opening=12 * whole.opening,
         arr_closing=12 * whole.closing,
-        checks=checks(history, window.months, stored),
+        checks=_checks(cohorts, window.months, stored),
         source=source,
     )
 
 
-def _single(month: mv.Month) -> mv.Bridge:
+def _single(month: mv.Figures) -> mv.Bridge:
+    """One month as a bridge of its own."""
     return mv.Bridge(
         opening=month.opening,
         closing=month.closing,
         amounts=month.amounts,
-        customers={k: len(v) for k, v in month.customers.items()},
+        customers=month.counts,
         opening_customers=month.opening_customers,
         closing_customers=month.closing_customers,
         months=[month],
