@@ -118,6 +118,60 @@ def test_sql_and_general_drivers_agree_when_every_customer_has_a_name_of_its_own
     _agree(scratch, monkeypatch, top, people, rows, recognized)
 
 
+BASE_MRR = [(1, 100.0, 0, f"{m}-10", "subscription") for m in ("2024-08", *MONTHS[:10])]
+"""Acme's subscription every month a window below ends in, so every ARR tile has a value."""
+recurring = st.lists(
+    st.tuples(
+        st.integers(min_value=1, max_value=6),
+        st.integers(min_value=-2, max_value=6).map(lambda n: n * 50.0),  # credits and ties
+        st.just(0),
+        st.sampled_from(["2024-08-31", "2025-01-31", "2025-04-01", "2025-05-31", "2025-06-15",
+                         "2025-07-01", "2025-08-31", "2025-09-30", "2025-10-01"]),
+        st.sampled_from(["subscription", "recurring", "recognized"]),
+    ),
+    max_size=25,
+)  # fmt: skip
+"""Recurring orders in the months the ARR tiles read (a window's last month and its
+comparison's), so ARR's customer drivers are computed in SQL, from the MRR rollup."""
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(people=distinct_people, rows=recurring, recognized=monthly_revenue)
+def test_sql_and_general_arr_drivers_agree_with_the_mrr_of_single_months(
+    scratch: Engine,
+    monkeypatch: pytest.MonkeyPatch,
+    people: list[tuple[str | None, ...]],
+    rows: list[tuple[object, ...]],
+    recognized: list[float],
+) -> None:
+    known = [r for r in rows if int(r[0]) <= len(people)]  # type: ignore[call-overload]
+    _agree(scratch, monkeypatch, 3, people, [*BASE_MRR, *known], recognized)
+
+
+def test_arr_drivers_read_the_mrr_of_the_two_months_on_both_backends(any_engine: Engine) -> None:
+    people = [(name, "Food", None) for name in ("Acme", "Bolt", "Crux")]
+    rows = [
+        (1, 100.0, 0, "2025-05-10", "subscription"),
+        (1, 150.0, 0, "2025-08-10", "recurring"),  # +50 a month: +600 ARR
+        (2, 80.0, 0, "2025-05-31", "subscription"),  # lost
+        (2, 999.0, 0, "2025-06-15", "subscription"),  # between the two months: not read
+        (3, 40.0, 0, "2025-08-01", "subscription"),  # new
+        (3, 500.0, 0, "2025-08-02", "recognized"),  # not recurring
+    ]
+    with any_engine.begin() as conn:
+        _write(conn, people, rows)
+    window = resolve_window("3m", "month", "2025-08")
+    with any_engine.connect() as conn:
+        found = driver_sql.drivers(conn, window, "arr", 3)
+    assert found is not None
+    assert (found.previous, found.current, found.change) == (2160.0, 2280.0, 120.0)
+    bars = [(b.name, b.previous, b.current) for b in found.drivers]
+    assert bars == [("Acme", 1200.0, 1800.0), ("Crux", 0.0, 480.0), ("Bolt", 960.0, 0.0)]
+    assert (found.new.names, found.lost.names) == (["Crux"], ["Bolt"])
+
+
 def test_distinct_customers_are_explained_in_sql_with_other_and_unattributed(
     any_engine: Engine,
 ) -> None:

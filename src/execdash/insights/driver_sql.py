@@ -27,8 +27,9 @@ from execdash.db.label_totals import MISSING
 from execdash.insights import decompose as d
 from execdash.insights.driver_answer import Condensed, answer
 from execdash.insights.models import Concentration, KpiDrivers, SliceSet
+from execdash.metrics import month_pairs
 from execdash.metrics.breakdowns import MEASURE_OF, MEASURES, kpi_span, over_text, tile_of
-from execdash.metrics.dimension_sums import id_pairs, pair_months, pair_params
+from execdash.metrics.dimension_sums import Measure, Pairs, Span, id_pairs, pair_months, pair_params
 from execdash.metrics.queries import whole_months
 from execdash.metrics.windows import Window
 
@@ -63,11 +64,11 @@ def fetch(conn: sa.Connection, window: Window, key: str, top: int) -> Fetched | 
     spans = [kpi_span(key, "customer", w) for w in (window.previous(), window)]
     if not all(whole_months(*span) for span in spans):
         return None
-    months = pair_months(conn, (spans[0], spans[1]), MEASURE_OF[key])
-    if not months:  # customers not told apart by id, or none with orders by then
+    found_pairs = _pairs(conn, (spans[0], spans[1]), MEASURE_OF[key])
+    if found_pairs is None:
         return None
-    slots, params = pair_params(months)
-    statement, summed = _statement(key, top, slots)
+    pairs, params = found_pairs
+    statement, summed = _statement(key, top, pairs)
     found: list[list[Row]] = [[] for _ in range(summed)]
     sums: dict[str, float] = {}
     for kind, name, prev, cur in conn.execute(statement, params).all():
@@ -79,11 +80,27 @@ def fetch(conn: sa.Connection, window: Window, key: str, top: int) -> Fetched | 
     return Fetched(head, ups, downs, new_rows, lost_rows, largest_now, largest_before, sums)
 
 
+def _pairs(
+    conn: sa.Connection, spans: tuple[Span, Span], measure: Measure
+) -> tuple[Pairs, dict[str, str]] | None:
+    """Each customer's value in both windows as a statement and its bound months: ARR's single
+    months from the MRR rollup, any other sum from the running totals; None when customers are
+    not told apart by id, or none has orders by then."""
+    months = month_pairs.months(conn, spans, measure)
+    if months is not None:
+        return month_pairs.pairs(measure.scale), month_pairs.params(months)
+    found = pair_months(conn, spans, measure)
+    if not found:
+        return None
+    slots, params = pair_params(found)
+    return id_pairs(measure, slots), params
+
+
 @functools.lru_cache(maxsize=64)
-def _statement(key: str, top: int, slots: tuple[int, ...]) -> tuple[sa.CompoundSelect[Any], int]:
-    """The one statement returning every ranked list and the sums (built once per shape), and
-    the kind number of its sums rows (the lists are numbered before it)."""
-    m = id_pairs(MEASURE_OF[key], slots).cte("m")  # read by every list below, computed once
+def _statement(key: str, top: int, pairs: Pairs) -> tuple[sa.CompoundSelect[Any], int]:
+    """The one statement returning every ranked list and the sums (built once per shape, from a
+    cached `pairs` statement), and the kind number of its sums rows (the lists come first)."""
+    m = pairs.cte("m")  # read by every list below, computed once
     change = m.c.cur - m.c.prev
     moved = sa.or_(m.c.prev != 0, m.c.cur != 0)
     lists = [
