@@ -30,6 +30,19 @@ def _post(client: TestClient, title: str, priority: str = "normal") -> dict[str,
     return body
 
 
+@pytest.mark.parametrize("recipient", [2**70, 2**31, 0, -1])
+def test_a_recipient_id_no_database_row_can_have_is_refused_by_name_and_nothing_is_written(
+    client: TestClient, any_engine: Engine, recipient: int
+) -> None:
+    """An id beyond a 32-bit integer used to reach SQLite and answer 500."""
+    login(client)
+    body = {"title": "Hi", "content": "Body", "recipient_id": recipient}
+    response = send(client, "POST", "/api/messages", body)
+    assert "recipient_id" in is_json_error(response, 422)
+    with any_engine.connect() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(messages)).scalar_one() == 0
+
+
 def test_an_empty_database_has_an_empty_inbox(client: TestClient) -> None:
     assert client.get("/api/messages?archived=false", headers=UI).json() == []
     count = client.get("/api/messages/unread-count", headers=UI)

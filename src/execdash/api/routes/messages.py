@@ -12,7 +12,7 @@ from execdash.api.accounts import utcnow
 from execdash.api.auth import Reader
 from execdash.api.deps import ReadConn, WriteConn
 from execdash.api.errors import problem_responses
-from execdash.api.fields import NOT_BLANK, RowId, UtcDateTime
+from execdash.api.fields import MAX_ID, NOT_BLANK, RowId, UtcDateTime
 from execdash.api.sameorigin import CookieEditor
 from execdash.db.compat_tables import messages
 
@@ -47,7 +47,7 @@ class MessageIn(BaseModel):
     title: str = Field(max_length=500, pattern=NOT_BLANK)
     content: str = Field(max_length=20_000, pattern=NOT_BLANK)
     priority: Priority = "normal"
-    recipient_id: int | None = None
+    recipient_id: int | None = Field(None, ge=1, le=MAX_ID, description="The recipient's id.")
 
 
 class MessageChange(BaseModel):
