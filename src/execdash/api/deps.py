@@ -32,8 +32,15 @@ def write_gate_of(request: Request) -> WriteGate:
 
 
 def read_conn(request: Request) -> Iterator[sa.Connection]:
-    """A connection for reads, closed after the response is built (runs in the thread pool)."""
+    """A connection for reads, closed after the response is built (runs in the thread pool).
+
+    Every statement of one answer reads the same snapshot, so a write committed while a summary
+    runs its 90 statements cannot leave half its figures before it and half after: SQLite's
+    read transaction does that by itself, PostgreSQL needs REPEATABLE READ (its default, READ
+    COMMITTED, takes a new snapshot per statement)."""
     with engine_of(request).connect() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execution_options(isolation_level="REPEATABLE READ")
         yield conn
 
 
