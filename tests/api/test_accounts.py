@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -65,7 +66,19 @@ def test_sha256_hex_is_the_hex_digest_of_the_utf8_secret() -> None:
     assert sha256_hex("£") == hashlib.sha256("£".encode()).hexdigest()
 
 
+@pytest.fixture
+def far_from_utc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The process's local time zone 14 hours ahead of UTC (servers are not always on UTC)."""
+    monkeypatch.setenv("TZ", "Pacific/Kiritimati")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+@pytest.mark.usefixtures("far_from_utc")
 def test_utcnow_is_naive_utc_to_the_second() -> None:
+    assert dt.datetime.now().hour != dt.datetime.now(dt.UTC).hour  # the zone took effect
     before = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
     now = accounts.utcnow()
     after = dt.datetime.now(dt.UTC).replace(tzinfo=None)
