@@ -18,6 +18,7 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 
+from execdash.db import meta_keys
 from execdash.db import tables as t
 
 CUM = t.orders_cumulative
@@ -147,19 +148,13 @@ def rebuild(conn: sa.Connection, *, mark: bool = True) -> int:
     conn.execute(CUM.delete())
     written = refresh_from(conn, "0000-01")
     if mark:
-        meta = t.app_meta
-        if not conn.execute(
-            meta.update().where(meta.c.key == READY_KEY).values(value="1")
-        ).rowcount:
-            conn.execute(meta.insert().values(key=READY_KEY, value="1"))
+        meta_keys.put(conn, READY_KEY)
     return written
 
 
 def is_ready(conn: sa.Connection) -> bool:
     """True once a marking `rebuild` filled the table and every change since maintained it."""
-    meta = t.app_meta
-    found = conn.execute(sa.select(meta.c.value).where(meta.c.key == READY_KEY)).scalar()
-    return found == "1"
+    return meta_keys.is_set(conn, READY_KEY)
 
 
 def snapshot(conn: sa.Connection) -> list[tuple[object, ...]]:

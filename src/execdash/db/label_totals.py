@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from execdash.db import meta_keys
 from execdash.db import schema as s
 from execdash.db import tables as t
 from execdash.db.cumulative import CUM, VALUES, next_month
@@ -82,13 +83,9 @@ def _set_distinct(conn: sa.Connection) -> None:
         .where(CUM.c.month == latest, c.c.id.is_(None))
     ).scalar_one()
     # One id without a customer row is one "(no customer)" slice; two would have to merge.
-    _put(conn, DISTINCT_KEY, "1" if unnamed == 0 and repeated == 0 and orphans <= 1 else "0")
-
-
-def _put(conn: sa.Connection, key: str, value: str) -> None:
-    meta = t.app_meta
-    if not conn.execute(meta.update().where(meta.c.key == key).values(value=value)).rowcount:
-        conn.execute(meta.insert().values(key=key, value=value))
+    meta_keys.put(
+        conn, DISTINCT_KEY, "1" if unnamed == 0 and repeated == 0 and orphans <= 1 else "0"
+    )
 
 
 def refresh_from(conn: sa.Connection, since: str) -> None:
@@ -114,7 +111,7 @@ def rebuild(conn: sa.Connection, *, mark: bool = True) -> None:
     _write(conn, None)
     if mark:
         _set_distinct(conn)
-        _put(conn, READY_KEY, "1")
+        meta_keys.put(conn, READY_KEY, "1")
 
 
 def follow(conn: sa.Connection, changed: set[str]) -> None:
@@ -124,9 +121,7 @@ def follow(conn: sa.Connection, changed: set[str]) -> None:
 
 
 def _has_mark(conn: sa.Connection) -> bool:
-    meta = t.app_meta
-    found = conn.execute(sa.select(meta.c.value).where(meta.c.key == READY_KEY)).scalar()
-    return found == "1"
+    return meta_keys.is_set(conn, READY_KEY)
 
 
 def readiness(conn: sa.Connection) -> tuple[bool, bool]:

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from execdash.db import meta_keys
 from execdash.db import tables as t
 from execdash.db.cumulative import CHUNK, month_keys, next_month, previous_month
 
@@ -286,18 +287,12 @@ def rebuild(conn: sa.Connection, *, mark: bool = True) -> None:
     conn.execute(MOVES.delete())
     refresh_from(conn, "0000-01")
     if mark:
-        meta = t.app_meta
-        if not conn.execute(
-            meta.update().where(meta.c.key == READY_KEY).values(value="1")
-        ).rowcount:
-            conn.execute(meta.insert().values(key=READY_KEY, value="1"))
+        meta_keys.put(conn, READY_KEY)
 
 
 def is_ready(conn: sa.Connection) -> bool:
     """True once a marking `rebuild` filled the tables and every change since maintained them."""
-    meta = t.app_meta
-    found = conn.execute(sa.select(meta.c.value).where(meta.c.key == READY_KEY)).scalar()
-    return found == "1"
+    return meta_keys.is_set(conn, READY_KEY)
 
 
 def snapshot(conn: sa.Connection) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from execdash.db import cohorts, cumulative, label_totals, mrr_moves, upsert
+from execdash.db import cohorts, cumulative, label_totals, meta_keys, mrr_moves, upsert
 from execdash.db import schema as s
 from execdash.db import tables as t
 from execdash.db.rollup_catalog import ROLLUPS, SOURCES, Rollup, by_target
@@ -87,10 +87,7 @@ def has_ready_mark(conn: sa.Connection, rollup: Rollup) -> bool:
 
 
 def _mark_ready(conn: sa.Connection, rollup: Rollup) -> None:
-    key = _ready_key(rollup)
-    if conn.execute(t.app_meta.update().where(t.app_meta.c.key == key).values(value="1")).rowcount:
-        return
-    conn.execute(t.app_meta.insert().values(key=key, value="1"))
+    meta_keys.put(conn, _ready_key(rollup))
 
 
 def fill(conn: sa.Connection, rollup: Rollup) -> int:
