@@ -11,6 +11,7 @@ from sqlalchemy.engine import Engine
 
 from execdash.api.writes import WriteGate
 from execdash.config import Settings
+from execdash.db.read_once import SNAPSHOT
 
 
 def engine_of(request: Request) -> Engine:
@@ -41,6 +42,7 @@ def read_conn(request: Request) -> Iterator[sa.Connection]:
     with engine_of(request).connect() as conn:
         if conn.dialect.name == "postgresql":
             conn.execution_options(isolation_level="REPEATABLE READ")
+        conn.execution_options(**{SNAPSHOT: True})  # facts fixed by the snapshot are read once
         yield conn
 
 

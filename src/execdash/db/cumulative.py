@@ -18,7 +18,7 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 
-from execdash.db import meta_keys
+from execdash.db import meta_keys, read_once
 from execdash.db import tables as t
 
 CUM = t.orders_cumulative
@@ -118,9 +118,13 @@ def _write_months(conn: sa.Connection, months: list[str]) -> None:
 def month_span(conn: sa.Connection, table: sa.Table) -> tuple[str | None, str | None]:
     """First and last `month` of `table`: two statements, since SQLite reads only one end of the
     index for a lone min() or max() but scans the whole table for both together."""
-    lo = conn.execute(sa.select(sa.func.min(table.c.month))).scalar()
-    hi = conn.execute(sa.select(sa.func.max(table.c.month))).scalar()
-    return (None, None) if lo is None or hi is None else (str(lo), str(hi))
+
+    def read() -> tuple[str | None, str | None]:
+        lo = conn.execute(sa.select(sa.func.min(table.c.month))).scalar()
+        hi = conn.execute(sa.select(sa.func.max(table.c.month))).scalar()
+        return (None, None) if lo is None or hi is None else (str(lo), str(hi))
+
+    return read_once.once(conn, ("span", table.name), read)
 
 
 def refresh_from(conn: sa.Connection, since: str) -> int:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from execdash.db import meta_keys
+from execdash.db import meta_keys, read_once
 from execdash.db import schema as s
 from execdash.db import tables as t
 from execdash.db.cumulative import CUM, VALUES, next_month
@@ -129,12 +129,11 @@ def readiness(conn: sa.Connection) -> tuple[bool, bool]:
     need the ready mark and no change of customers waiting for a catch-up (`db.catchup`)."""
     meta = t.app_meta
     pending = sa.select(t.stale.c.target).where(t.stale.c.target == s.customers.name).exists()
-    flags = dict(
-        conn.execute(
-            sa.select(meta.c.key, meta.c.value).where(
-                meta.c.key.in_([READY_KEY, DISTINCT_KEY]), ~pending
-            )
-        ).all()
+    query = sa.select(meta.c.key, meta.c.value).where(
+        meta.c.key.in_([READY_KEY, DISTINCT_KEY]), ~pending
+    )
+    flags: dict[str, str] = read_once.once(
+        conn, ("labels", READY_KEY), lambda: {str(k): str(v) for k, v in conn.execute(query)}
     )
     ready = flags.get(READY_KEY) == "1"
     return ready, ready and flags.get(DISTINCT_KEY) == "1"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from execdash.db import read_once
 from execdash.db import tables as t
 
 META = t.app_meta
@@ -20,6 +21,6 @@ def put(conn: sa.Connection, key: str, value: str = "1") -> None:
 
 
 def is_set(conn: sa.Connection, key: str) -> bool:
-    """True when `key` holds "1"."""
-    found = conn.execute(sa.select(META.c.value).where(META.c.key == key)).scalar()
-    return found == "1"
+    """True when `key` holds "1" (read once per snapshot, `db.snapshot`)."""
+    query = sa.select(META.c.value).where(META.c.key == key)
+    return read_once.once(conn, ("meta", key), lambda: conn.execute(query).scalar()) == "1"

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from execdash.db import cohorts, cumulative, label_totals, meta_keys, mrr_moves, upsert
+from execdash.db import cohorts, cumulative, label_totals, meta_keys, mrr_moves, read_once, upsert
 from execdash.db import schema as s
 from execdash.db import tables as t
 from execdash.db.rollup_catalog import ROLLUPS, SOURCES, Rollup, by_target
@@ -70,11 +70,12 @@ def is_ready(conn: sa.Connection, rollup: Rollup) -> bool:
     another program's writes left stale (`db.catchup`): readers use the raw rows until then.
     """
     pending = sa.select(t.stale.c.target).where(t.stale.c.target == rollup.target.name)
-    found = conn.execute(
-        sa.select(t.app_meta.c.value).where(
-            t.app_meta.c.key == _ready_key(rollup), ~pending.exists()
-        )
-    ).scalar_one_or_none()
+    query = sa.select(t.app_meta.c.value).where(
+        t.app_meta.c.key == _ready_key(rollup), ~pending.exists()
+    )
+    found = read_once.once(
+        conn, ("ready", rollup.target.name), lambda: conn.execute(query).scalar_one_or_none()
+    )
     return found == "1"
 
 
