@@ -88,6 +88,22 @@ def test_append_of_an_existing_composite_key_is_rejected(any_engine: Engine, imp
     assert "period=2025-01-01, stage_name=Leads already exists" in report.problems[0].message
 
 
+def test_an_id_in_two_appended_files_of_one_table_is_refused_in_the_second(
+    any_engine: Engine, importer
+) -> None:
+    """Each file is checked against the database and the files before it, so the second
+    file's copy of id 2 is named (file, row, column) and nothing is written."""
+    assert importer(any_engine, {"customers.csv": CUSTOMERS}).ok
+    header = "id,customer_id,amount,profit,order_date,type\n"
+    files = {
+        "orders-2025.csv": header + "1,1,100,30,2025-01-31,subscription\n2,2,50,10,2025-02-01,\n",
+        "orders-2026.csv": header + "3,1,70,20,2026-01-31,\n2,1,80,20,2026-02-01,\n",
+    }
+    report = importer(any_engine, files, table="orders")
+    assert [(p.file, p.row, p.column) for p in report.problems] == [("orders-2026.csv", 3, "id")]
+    assert rows(any_engine, "orders") == []
+
+
 def test_replace_swaps_the_tables_rows(any_engine: Engine, importer) -> None:
     assert importer(
         any_engine, {"expenses.csv": "id,cost,date\n1,5,2025-01-01\n2,6,2025-01-02\n"}
