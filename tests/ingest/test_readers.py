@@ -100,6 +100,13 @@ def test_file_that_is_not_utf8_is_reported(engine: Engine, tmp_path: Path) -> No
     assert "UTF-8" in report.problems[0].message
 
 
+def test_a_header_that_is_not_utf8_is_reported_on_row_one(engine: Engine, tmp_path: Path) -> None:
+    path = write(tmp_path, "customers.csv", "id,n\xe4me\n1,Acme\n", encoding="latin-1")
+    report = run_import(engine, [path])
+    assert [(p.file, p.row, p.column) for p in report.problems] == [("customers.csv", 1, None)]
+    assert "not a readable UTF-8 CSV file" in report.problems[0].message
+
+
 def test_unsupported_extension_is_rejected(engine: Engine, tmp_path: Path) -> None:
     report = run_import(engine, [write(tmp_path, "orders.txt", "id\n")])
     assert "unsupported file type" in report.problems[0].message

@@ -104,6 +104,15 @@ def test_an_id_in_two_appended_files_of_one_table_is_refused_in_the_second(
     assert rows(any_engine, "orders") == []
 
 
+def test_an_upsert_without_the_key_column_is_refused_naming_it(
+    any_engine: Engine, importer
+) -> None:
+    report = importer(any_engine, {"customers.csv": "name,industry\nAcme,Tech\n"}, mode="upsert")
+    assert [(p.file, p.row, p.column) for p in report.problems] == [("customers.csv", 1, "id")]
+    assert "upsert needs the primary key column" in report.problems[0].message
+    assert rows(any_engine, "customers") == []
+
+
 def test_replace_swaps_the_tables_rows(any_engine: Engine, importer) -> None:
     assert importer(
         any_engine, {"expenses.csv": "id,cost,date\n1,5,2025-01-01\n2,6,2025-01-02\n"}
