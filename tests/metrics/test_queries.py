@@ -10,6 +10,7 @@ from sqlalchemy.engine import Engine
 from execdash.db.changes import record_data_change
 from execdash.metrics.queries import (
     by_month,
+    data_months,
     expenses_by_month,
     latest_month,
     new_recurring_mrr,
@@ -25,6 +26,38 @@ def test_latest_month_is_the_newest_revenue_trend_period(any_engine: Engine, put
     put("ops_uptime", [{"period": "2026-01", "uptime": 0.9}])
     with any_engine.connect() as conn:
         assert latest_month(conn) == dt.date(2025, 2, 1)
+
+
+def test_data_months_are_the_first_and_latest_revenue_trend_periods(
+    any_engine: Engine, put: Put
+) -> None:
+    with any_engine.connect() as conn:
+        assert data_months(conn) == (None, None)  # no data yet
+    put("revenue_trend", [{"period": "2025-02"}, {"period": "2023-11"}, {"period": "2024-06"}])
+    with any_engine.connect() as conn:
+        assert data_months(conn) == (dt.date(2023, 11, 1), dt.date(2025, 2, 1))
+
+
+def test_new_mrr_from_raw_orders_dates_a_customer_by_its_first_recurring_order_and_sums_only_those(
+    any_engine: Engine, put: Put
+) -> None:
+    """A one-off order years before does not make a new subscriber old, and its other orders
+    in the month are not MRR (raw orders: no rollup is marked ready here)."""
+    put("customers", [{"id": 1, "name": "Acme"}])
+    put(
+        "orders",
+        [
+            {"customer_id": 1, "amount": a, "profit": 0, "order_date": d(day), "type": kind}
+            for a, day, kind in [
+                (100.0, "2024-01-10", "recognized"),
+                (50.0, "2025-06-05", "subscription"),
+                (999.0, "2025-08-10", "recognized"),
+                (80.0, "2025-08-20", "recurring"),
+            ]
+        ],
+    )
+    with any_engine.connect() as conn:
+        assert new_recurring_mrr(conn, d("2025-08"), d("2025-06"), d("2025-08-31")) == (80.0, 1)
 
 
 def test_only_allow_listed_period_columns_can_be_read(any_engine: Engine) -> None:
