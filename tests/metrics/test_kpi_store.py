@@ -25,6 +25,19 @@ def test_a_recorded_change_keeps_the_default_windows_full_answer(demo_engine: En
         assert kept[0].value is not None
 
 
+def test_an_answer_stored_without_coverage_by_an_older_execdash_is_recomputed(
+    demo_engine: Engine,
+) -> None:
+    with demo_engine.begin() as conn:
+        window = default_window(conn)
+        kpis = executive.kpis(conn, window, fresh=True)
+        old = [kpis[0].model_copy(update={"coverage": None}), *kpis[1:]]
+        kpi_store.store(conn, window, old, executive.SOURCE_TABLES)
+        assert kpi_store.stored(conn, window, executive.SOURCE_TABLES) is None
+        kpi_store.store(conn, window, kpis, executive.SOURCE_TABLES)
+        assert kpi_store.stored(conn, window, executive.SOURCE_TABLES) == kpis
+
+
 def test_only_the_exact_window_is_read_back(demo_engine: Engine) -> None:
     with demo_engine.begin() as conn:
         window = default_window(conn)
