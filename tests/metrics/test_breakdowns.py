@@ -130,6 +130,29 @@ def test_revenue_short_of_the_summary_shows_the_gap_as_unattributed(disagreeing:
     assert result.over == "recognized orders, 2 orders"
 
 
+@pytest.mark.parametrize("rolled_up", [False, True], ids=["daily rows", "monthly rollup"])
+def test_revenue_by_product_sums_each_products_daily_revenue_apart(
+    any_engine: Engine, put: Put, rolled_up: bool
+) -> None:
+    put(
+        "revenue_trend",
+        [{"period": d(m), "recognized": 1000} for m in ("2025-06", "2025-07", "2025-08")],
+    )
+    put(
+        "top_products_daily",
+        [{"period": d(day), "name": name, "revenue": r}
+         for day, name, r in (("2025-06-02", "Press", 400), ("2025-08-31", "Press", 100),
+                              ("2025-07-15", "Pump", 300), ("2025-05-31", "Pump", 999))],
+    )  # fmt: skip
+    if rolled_up:
+        with any_engine.begin() as conn:
+            record_data_change(conn, ["top_products_daily"])
+    with any_engine.connect() as conn:
+        result = kpi_breakdown(conn, W, "revenue", "product")
+    assert [(i.name, i.value) for i in result.items][:2] == [("Press", 500.0), ("Pump", 300.0)]
+    assert result.over == "daily product revenue, 3 product-days"
+
+
 def test_book_to_bill_slices_carry_booked_and_recognized_and_the_gaps(disagreeing: Engine) -> None:
     with disagreeing.connect() as conn:
         result = kpi_breakdown(conn, W, "book_to_bill", "industry")
