@@ -10,9 +10,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy.engine import Engine
 
+from execdash.db import schema as s
 from execdash.metrics.attribution import Ranked, Slice, rank
 from execdash.metrics.dimension_sums import Slices, no_slices
-from execdash.metrics.ranking import rank_in_sql
+from execdash.metrics.ranking import rank_ids, rank_in_sql
 
 Row = tuple[str | None, float, float | None, int]
 
@@ -55,6 +56,26 @@ def test_the_top_two_come_first_and_the_rest_is_one_sum(any_engine: Engine) -> N
     assert ranked.top == [("Acme", 35.0, None), ("Bolt", 30.0, None)]
     assert ranked.rest == (13.0, None)
     assert (ranked.value, ranked.denominator, ranked.labels, orders) == (78.0, None, 4, 12)
+
+
+def test_customers_ranked_by_id_that_tie_on_value_are_listed_by_name(any_engine: Engine) -> None:
+    """`rank_ids` names the winners after ranking ids; equal values among them are listed in
+    name order, as `rank_in_sql` lists them, whatever order the ids come back in."""
+    with any_engine.begin() as conn:
+        conn.execute(
+            s.customers.insert(),
+            [{"id": i, "name": n} for i, n in ((1, "Zed"), (2, "Mia"), (3, "Abe"), (4, "Kit"))],
+        )
+    rows: list[Row] = [("1", 50.0, None, 1), ("2", 50.0, None, 1), ("3", 50.0, None, 2),
+                       ("4", 10.0, None, 1)]  # fmt: skip
+    u = _select(rows).subquery("u2")
+    by_id = sa.select(sa.cast(u.c.label, sa.Integer).label("label"), u.c.value, u.c.den, u.c.orders)
+    with any_engine.connect() as conn:
+        found = rank_ids(conn, by_id, top=3, names=s.customers, missing="(no customer)")
+    assert found is not None
+    ranked, orders = found
+    assert ranked.top == [("Abe", 50.0, None), ("Mia", 50.0, None), ("Zed", 50.0, None)]
+    assert (ranked.rest, ranked.labels, orders) == ((10.0, None), 4, 5)
 
 
 def test_equal_values_rank_by_name_in_code_point_order(any_engine: Engine) -> None:
