@@ -181,19 +181,28 @@ def test_failed_multi_file_import_leaves_the_file_byte_for_byte(engine: Engine, 
     assert file_fingerprint(engine) == before
 
 
+@pytest.mark.parametrize(
+    ("error", "said"),
+    [
+        (RuntimeError("refresh failed"),
+         "rolled back, nothing was written: RuntimeError('refresh failed')"),
+        (sa.exc.OperationalError("UPDATE", {}, Exception("disk I/O error")),
+         "the database refused the rows, nothing was written: disk I/O error"),
+    ],
+    ids=["any error", "a database error"],
+)  # fmt: skip
 def test_failure_while_writing_rolls_every_file_back(
-    engine: Engine, importer, monkeypatch: pytest.MonkeyPatch
+    engine: Engine, importer, monkeypatch: pytest.MonkeyPatch, error: Exception, said: str
 ) -> None:
     def broken(*args: object) -> int:
-        raise RuntimeError("refresh failed")
+        raise error
 
     monkeypatch.setattr(runner, "record_data_change", broken)
     before = file_fingerprint(engine)
     report = importer(engine, {"customers.csv": CUSTOMERS, "orders.csv": ORDERS})
     assert not report.ok
-    assert "rolled back, nothing was written: RuntimeError('refresh failed')" in (
-        report.problems[0].message
-    )
+    assert said in report.problems[0].message
+    assert report.problems[0].file == "customers.csv, orders.csv"  # every file it rolled back
     assert rows(engine, "customers") == []
     assert rows(engine, "execdash_import_log") == []
     assert file_fingerprint(engine) == before
