@@ -220,6 +220,8 @@ def test_progress_reports_bytes_over_both_passes(engine: Engine, tmp_path) -> No
     done = [d for _, d, _ in seen]
     assert done == sorted(done)
     assert done[-1] == 2 * size
+    assert any(0 < d < size for d in done)  # the checking pass reports too, not only the load
+    assert any(size < d < 2 * size for d in done)
 
 
 def test_bulk_load_rebuilds_the_indexes_it_dropped(engine: Engine, tmp_path) -> None:
