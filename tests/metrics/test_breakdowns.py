@@ -17,7 +17,14 @@ from execdash.db.changes import record_data_change
 from execdash.db.engine import create_engine
 from execdash.metrics import executive
 from execdash.metrics.attribution import UNATTRIBUTED
-from execdash.metrics.breakdowns import DIMENSIONS, BreakdownError, kpi_breakdown, order_slices
+from execdash.metrics.breakdowns import (
+    DIMENSIONS,
+    BreakdownError,
+    kpi_breakdown,
+    order_slices,
+    over_text,
+    tile_of,
+)
 from execdash.metrics.dimension_sums import Measure, Part, fetch
 from execdash.metrics.models import KpiBreakdown
 from execdash.metrics.windows import Window, resolve_window
@@ -151,6 +158,23 @@ def test_revenue_by_product_sums_each_products_daily_revenue_apart(
         result = kpi_breakdown(conn, W, "revenue", "product")
     assert [(i.name, i.value) for i in result.items][:2] == [("Press", 500.0), ("Pump", 300.0)]
     assert result.over == "daily product revenue, 3 product-days"
+
+
+@pytest.mark.parametrize(
+    ("n", "said"), [(1, "recognized orders, 1 order"), (2, "recognized orders, 2 orders"),
+                    (1234, "recognized orders, 1,234 orders")],
+)  # fmt: skip
+def test_what_a_breakdown_is_summed_over_counts_its_orders_in_words(n: int, said: str) -> None:
+    assert over_text("revenue", "customer", W, n) == said
+
+
+def test_a_tile_of_a_kpi_without_breakdowns_is_refused_naming_the_key(any_engine: Engine) -> None:
+    with any_engine.connect() as conn, pytest.raises(BreakdownError) as refused:
+        tile_of(conn, W, "no_such_kpi")
+    error = refused.value
+    assert (error.field, error.value) == ("key", "no_such_kpi")
+    assert error.valid == tuple(k for k, dims in DIMENSIONS.items() if dims)
+    assert str(error).startswith("key='no_such_kpi' is not valid; valid values: revenue")
 
 
 def test_book_to_bill_slices_carry_booked_and_recognized_and_the_gaps(disagreeing: Engine) -> None:
