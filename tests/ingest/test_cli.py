@@ -94,10 +94,11 @@ def test_backup_writes_a_copy_and_postgres_gets_a_clear_message(
 
 
 def test_an_import_lowers_its_own_cpu_priority_by_the_nice_setting(tmp_path: Path) -> None:
-    """Batch work yields the CPU to a server on the same machine (`--nice`, default 10)."""
+    """Batch work yields the CPU to a server on the same machine (`--nice`, default 10), as far
+    as the OS allows: niceness stops at 19 (`nice -n 19 make mutate` runs this test there)."""
     code = (
         "import os; from execdash.cli.ingest import yield_cpu; "
-        "before = os.nice(0); yield_cpu({n}); print(os.nice(0) - before)"
+        "before = os.nice(0); yield_cpu({n}); print(before, os.nice(0) - before)"
     )
     for increment in (10, 3, 0):
         done = subprocess.run(
@@ -106,7 +107,8 @@ def test_an_import_lowers_its_own_cpu_priority_by_the_nice_setting(tmp_path: Pat
             text=True,
             check=True,
         )
-        assert int(done.stdout) == increment
+        before, lowered = map(int, done.stdout.split())
+        assert lowered == min(increment, 19 - before)
 
 
 def test_a_nice_setting_out_of_range_is_refused_naming_the_option(

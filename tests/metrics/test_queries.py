@@ -222,3 +222,37 @@ def test_datetimes_written_by_other_tools_on_the_windows_last_day_are_inside_on_
     with any_engine.begin() as conn:
         record_data_change(conn, sorted(SOURCES))  # builds every rollup and marks them ready
     assert answers() == raw
+
+
+def test_statements_built_once_read_each_calls_own_span(any_engine: Engine, put: Put) -> None:
+    """`period_column` and `orders_by_month` keep one statement per shape and bind each call's
+    months: a second span never reads the first one's (nor does an open-ended span)."""
+    put(
+        "revenue_trend",
+        [
+            {"period": f"2025-0{m}", "recognized": float(m), "booked": 0.0, "backlog": 0.0}
+            for m in (1, 2, 3)
+        ],
+    )
+    put(
+        "orders",
+        [
+            {"amount": 10 * m, "profit": m, "order_date": d(f"2025-0{m}-15"), "type": "booked"}
+            for m in (1, 2, 3)
+        ],
+    )
+    with any_engine.connect() as conn:
+        first = period_column(conn, "revenue_trend", "recognized", d("2025-01"), d("2025-02"))
+        second = period_column(conn, "revenue_trend", "recognized", d("2025-02"), d("2025-03"))
+        until = period_column(conn, "revenue_trend", "recognized", None, d("2025-01"))
+        since = period_column(conn, "revenue_trend", "recognized", d("2025-03"))
+        january = orders_by_month(conn, d("2025-01-01"), d("2025-01-31"))
+        spring = orders_by_month(conn, d("2025-02-01"), d("2025-03-31"), ["booked"])
+        mid = orders_by_month(conn, d("2025-01-16"), d("2025-02-15"))  # raw orders, by day
+    assert first == [("2025-01", 1.0), ("2025-02", 2.0)]
+    assert second == [("2025-02", 2.0), ("2025-03", 3.0)]
+    assert until == [("2025-01", 1.0)]
+    assert since == [("2025-03", 3.0)]
+    assert january == {d("2025-01"): (10.0, 1.0)}
+    assert spring == {d("2025-02"): (20.0, 2.0), d("2025-03"): (30.0, 3.0)}
+    assert mid == {d("2025-02"): (20.0, 2.0)}

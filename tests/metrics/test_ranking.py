@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine
 
 from execdash.db import schema as s
 from execdash.metrics.attribution import Ranked, Slice, rank
-from execdash.metrics.dimension_sums import Slices, no_slices
+from execdash.metrics.dimension_sums import Bound, Slices, no_slices
 from execdash.metrics.ranking import rank_ids, rank_in_sql
 
 Row = tuple[str | None, float, float | None, int]
@@ -122,3 +122,19 @@ def test_sql_ranks_any_slices_as_python_does(
     ranked, orders = _in_sql(any_engine, rows, top)
     assert ranked == _in_python(rows, top)
     assert orders == sum(n for *_, n in rows)
+
+
+def test_kept_rows_rank_as_rows_built_per_call_with_each_calls_values(any_engine: Engine) -> None:
+    """A per-slice select kept with bound values (`Bound`) gets a kept ranking statement; each
+    call ranks its own values, exactly as the same select built for that call."""
+    rows: list[Row] = [("Acme", 10.0, None, 1), ("Bolt", 30.0, None, 2), ("Crux", 7.0, None, 4)]
+    table = sa.union_all(*(_select([r]) for r in rows)).subquery("t")
+    kept = sa.select(table).where(table.c.value >= sa.bindparam("least"))
+    with any_engine.connect() as conn:
+        for least in (0.0, 8.0, 31.0, 8.0):
+            bound = rank_in_sql(conn, Bound(kept, {"least": least}), top=1, missing="(unknown)")
+            built = rank_in_sql(
+                conn, sa.select(table).where(table.c.value >= least), top=1, missing="(unknown)"
+            )
+            assert bound == built
+            assert bound == _in_sql(any_engine, [r for r in rows if r[1] >= least], top=1)

@@ -127,14 +127,16 @@ def _has_mark(conn: sa.Connection) -> bool:
 def readiness(conn: sa.Connection) -> tuple[bool, bool]:
     """(the per-label sums may be read, customer names are distinct), in one statement: both
     need the ready mark and no change of customers waiting for a catch-up (`db.catchup`)."""
-    meta = t.app_meta
-    pending = sa.select(t.stale.c.target).where(t.stale.c.target == s.customers.name).exists()
-    query = sa.select(meta.c.key, meta.c.value).where(
-        meta.c.key.in_([READY_KEY, DISTINCT_KEY]), ~pending
-    )
-    flags: dict[str, str] = read_once.once(
-        conn, ("labels", READY_KEY), lambda: {str(k): str(v) for k, v in conn.execute(query)}
-    )
+
+    def read() -> dict[str, str]:
+        meta = t.app_meta
+        pending = sa.select(t.stale.c.target).where(t.stale.c.target == s.customers.name)
+        query = sa.select(meta.c.key, meta.c.value).where(
+            meta.c.key.in_([READY_KEY, DISTINCT_KEY]), ~pending.exists()
+        )
+        return {str(k): str(v) for k, v in conn.execute(query)}
+
+    flags: dict[str, str] = read_once.once(conn, ("labels", READY_KEY), read)
     ready = flags.get(READY_KEY) == "1"
     return ready, ready and flags.get(DISTINCT_KEY) == "1"
 

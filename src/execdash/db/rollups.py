@@ -11,6 +11,7 @@ recomputes everything (`execdash refresh --full`). Period keys come from
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -59,7 +60,11 @@ def _rows(conn: sa.Connection, rollup: Rollup) -> int:
 
 
 def _ready_key(rollup: Rollup) -> str:
-    return f"rollup_ready:{rollup.target.name}"
+    return _key_of(rollup.target.name)
+
+
+def _key_of(target: str) -> str:
+    return f"rollup_ready:{target}"
 
 
 def is_ready(conn: sa.Connection, rollup: Rollup) -> bool:
@@ -69,14 +74,20 @@ def is_ready(conn: sa.Connection, rollup: Rollup) -> bool:
     readers fall back to the raw tables and stay correct. Nor is a rollup with periods that
     another program's writes left stale (`db.catchup`): readers use the raw rows until then.
     """
-    pending = sa.select(t.stale.c.target).where(t.stale.c.target == rollup.target.name)
-    query = sa.select(t.app_meta.c.value).where(
-        t.app_meta.c.key == _ready_key(rollup), ~pending.exists()
-    )
+    name = rollup.target.name
     found = read_once.once(
-        conn, ("ready", rollup.target.name), lambda: conn.execute(query).scalar_one_or_none()
+        conn, ("ready", name), lambda: conn.execute(_ready_query(name)).scalar_one_or_none()
     )
     return found == "1"
+
+
+@functools.lru_cache(maxsize=32)
+def _ready_query(target: str) -> sa.Select[str]:
+    """The select of `is_ready` for one rollup, built once (it runs on most reads)."""
+    pending = sa.select(t.stale.c.target).where(t.stale.c.target == target)
+    return sa.select(t.app_meta.c.value).where(
+        t.app_meta.c.key == _key_of(target), ~pending.exists()
+    )
 
 
 def has_ready_mark(conn: sa.Connection, rollup: Rollup) -> bool:

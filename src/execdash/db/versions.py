@@ -10,6 +10,7 @@ which only ever grows.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable
 
 import sqlalchemy as sa
@@ -41,15 +42,23 @@ def total(conn: sa.Connection, tables: Iterable[str] | None = None) -> int:
 
 def last_change(conn: sa.Connection, tables: Iterable[str] | None = None) -> dt.datetime | None:
     """When one of `tables` (any table when None) last changed, in UTC, or None if never."""
-    query = sa.select(sa.func.max(V.c.changed_at))
-    if tables is not None:
-        query = query.where(V.c.name.in_(sorted(set(tables))))
-    value = conn.execute(query).scalar_one_or_none()
+    if tables is None:
+        value = conn.execute(_last_change_query(False)).scalar_one_or_none()
+    else:
+        names = {"names": sorted(set(tables))}
+        value = conn.execute(_last_change_query(True), names).scalar_one_or_none()
     if value is None:
         return None
     if isinstance(value, str):  # a trigger's CURRENT_TIMESTAMP read back by a plain select
         value = dt.datetime.fromisoformat(value)
     return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+
+
+@functools.lru_cache(maxsize=2)
+def _last_change_query(named: bool) -> sa.Select[dt.datetime]:
+    """The select of `last_change`, built once; with `named`, the table names are bound."""
+    query = sa.select(sa.func.max(V.c.changed_at))
+    return query.where(V.c.name.in_(sa.bindparam("names", expanding=True))) if named else query
 
 
 def bump(conn: sa.Connection, tables: Iterable[str] | None) -> None:

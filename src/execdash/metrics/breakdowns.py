@@ -14,6 +14,7 @@ computed from orders, so their slices account for the whole tile.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Sequence
 
 import sqlalchemy as sa
@@ -25,8 +26,10 @@ from execdash.db.label_totals import MISSING
 from execdash.metrics import formulas
 from execdash.metrics.attribution import TOP_N, Ranked, Tile, settle
 from execdash.metrics.dimension_sums import (
+    Bound,
     Measure,
     Part,
+    Read,
     Slices,
     dimension_column,
     id_slices,
@@ -42,6 +45,8 @@ from execdash.metrics.queries import (
     dated_in,
     orders_by_month,
     period_column,
+    span_params,
+    spanned,
     use_rollup,
     whole_months,
 )
@@ -85,7 +90,7 @@ class BreakdownError(ValueError):
 
 def order_slices(
     conn: sa.Connection, dimension: str, start: dt.date, end: dt.date, measure: Measure
-) -> Slices:
+) -> Read:
     """One row per customer with orders of the measure's types dated in `[start, end]`: its
     customer, industry or source and the `dimension_sums.LABELS` sums (names may repeat).
 
@@ -137,18 +142,24 @@ def order_slices(
     ).select_from(sums.outerjoin(c, c.c.id == sums.c.customer_id))
 
 
-def product_slices(conn: sa.Connection, start: dt.date, end: dt.date) -> Slices:
+def product_slices(conn: sa.Connection, start: dt.date, end: dt.date) -> Bound:
     """Σ top_products_daily.revenue dated in `[start, end]` by product, with its row count as
     the `dimension_sums.LABELS` columns (the count in `orders`)."""
-    r = t.rollup_product_revenue_month
+    rollup = use_rollup(conn, t.rollup_product_revenue_month, start, end)
+    return Bound(_product_query(rollup), span_params(start, end))
+
+
+@functools.lru_cache(maxsize=2)
+def _product_query(rollup: bool) -> Slices:
+    """The select of `product_slices` from the monthly rollup or the daily rows, built once."""
+    r, p = t.rollup_product_revenue_month, s.top_products_daily
     count: sa.ColumnElement[int]
-    if use_rollup(conn, r, start, end):
+    if rollup:
         name, revenue, count = r.c.name, r.c.revenue, sa.func.sum(r.c.days)
-        dated = [r.c.month >= month_key(start), r.c.month <= month_key(end)]
+        dated = spanned(r.c.month, months=True)
     else:
-        p = s.top_products_daily
         name, revenue, count = p.c.name, p.c.revenue, sa.func.count()
-        dated = dated_in(p.c.period, start, end)
+        dated = spanned(p.c.period, months=False)
     return (
         sa.select(
             name.label("label"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Any
 
 import sqlalchemy as sa
@@ -11,9 +12,9 @@ from execdash.db import schema as s
 from execdash.db import tables as t
 from execdash.metrics.domain import breakdown, tile
 from execdash.metrics.models import Breakdown, ProductsOverview, Timeframe
-from execdash.metrics.queries import by_month, dated_in, month_of, use_rollup
+from execdash.metrics.queries import by_month, month_of, span_params, spanned, use_rollup
 from execdash.metrics.series import build_series
-from execdash.metrics.windows import Window, month_key
+from execdash.metrics.windows import Window
 
 ROLLUP = t.rollup_product_revenue_month
 
@@ -22,36 +23,34 @@ def product_revenue_by_month(
     conn: sa.Connection, start: dt.date, end: dt.date
 ) -> dict[dt.date, float]:
     """Σ top_products_daily.revenue dated in `[start, end]`, by month."""
-    r = ROLLUP
-    month: sa.ColumnElement[Any]
-    if use_rollup(conn, r, start, end):
-        month, revenue, dated = r.c.month, r.c.revenue, _months(start, end)
-    else:
-        p = s.top_products_daily
-        month, revenue = month_of(p.c.period), p.c.revenue
-        dated = dated_in(p.c.period, start, end)
-    query = sa.select(month, sa.func.sum(revenue)).where(*dated).group_by(month)
-    return by_month([(str(k), float(v or 0)) for k, v in conn.execute(query)])
+    query = _query(use_rollup(conn, ROLLUP, start, end), "month")
+    rows = conn.execute(query, span_params(start, end))
+    return by_month([(str(k), float(v or 0)) for k, v in rows])
 
 
 def top_products(conn: sa.Connection, window: Window, top: int = 20) -> Breakdown:
     """Products by Σ revenue over the window, largest first, the rest as 'other'."""
     start, end = window.start_date, window.end_date
-    r = ROLLUP
-    if use_rollup(conn, r, start, end):
-        name, revenue, dated = r.c.name, r.c.revenue, _months(start, end)
-    else:
-        p = s.top_products_daily
-        name, revenue = p.c.name, p.c.revenue
-        dated = dated_in(p.c.period, start, end)
-    rows = conn.execute(sa.select(name, sa.func.sum(revenue)).where(*dated).group_by(name))
+    query = _query(use_rollup(conn, ROLLUP, start, end), "name")
+    rows = conn.execute(query, span_params(start, end))
     return breakdown(
         "product", "revenue", "currency", [(r[0], float(r[1] or 0)) for r in rows], top=top
     )
 
 
-def _months(start: dt.date, end: dt.date) -> list[sa.ColumnElement[bool]]:
-    return [ROLLUP.c.month >= month_key(start), ROLLUP.c.month <= month_key(end)]
+@functools.lru_cache(maxsize=4)
+def _query(rollup: bool, by: str) -> sa.Select[Any, float]:
+    """Σ product revenue in the bound span by month or by product name, from the monthly
+    rollup or the daily rows; built once (building costs more than SQLite's run)."""
+    p = s.top_products_daily
+    key: sa.ColumnElement[Any]
+    if rollup:
+        key = ROLLUP.c.month if by == "month" else ROLLUP.c.name
+        revenue, dated = ROLLUP.c.revenue, spanned(ROLLUP.c.month, months=True)
+    else:
+        key = month_of(p.c.period) if by == "month" else p.c.name
+        revenue, dated = p.c.revenue, spanned(p.c.period, months=False)
+    return sa.select(key, sa.func.sum(revenue)).where(*dated).group_by(key)
 
 
 def overview(conn: sa.Connection, window: Window) -> ProductsOverview:

@@ -8,6 +8,7 @@ from `substr(CAST(col AS TEXT), 1, 7)`, which gives `YYYY-MM` on SQLite and Post
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Sequence
 from typing import Any
 
@@ -60,14 +61,26 @@ def period_column(
     """`(YYYY-MM, value)` rows of a monthly period table between two months (inclusive)."""
     if column not in PERIOD_COLUMNS.get(table, ()):
         raise ValueError(f"{table}.{column} is not a monthly period column")
+    query = _period_query(table, column, first is not None, last is not None)
+    params = {
+        "first": None if first is None else month_key(first),
+        "last": None if last is None else month_key(last),
+    }
+    return [(str(m), float(v)) for m, v in conn.execute(query, params) if v is not None]
+
+
+@functools.lru_cache(maxsize=64)
+def _period_query(table: str, column: str, first: bool, last: bool) -> sa.Select[*tuple[Any, ...]]:
+    """The select of `period_column`, built once per shape: building a select costs SQLAlchemy
+    more than SQLite spends running this one, so the months are bound at execution."""
     tbl = s.metadata.tables[table]
     month = month_of(tbl.c.period)
     query = sa.select(month, tbl.c[column]).order_by(month)
-    if first is not None:
-        query = query.where(month >= month_key(first))
-    if last is not None:
-        query = query.where(month <= month_key(last))
-    return [(str(m), float(v)) for m, v in conn.execute(query) if v is not None]
+    if first:
+        query = query.where(month >= sa.bindparam("first", type_=sa.Text))
+    if last:
+        query = query.where(month <= sa.bindparam("last", type_=sa.Text))
+    return query
 
 
 def by_month(rows: Sequence[tuple[str, float]]) -> dict[dt.date, float]:
@@ -96,9 +109,32 @@ def dated_in(
 
 def data_months(conn: sa.Connection) -> tuple[dt.date | None, dt.date | None]:
     """The first and the latest month with data in `revenue_trend` (None, None when empty)."""
-    month = month_of(s.revenue_trend.c.period)
-    first, last = conn.execute(sa.select(sa.func.min(month), sa.func.max(month))).one()
+    first, last = conn.execute(_data_months_query()).one()
     return (_month(str(first)) if first else None), (_month(str(last)) if last else None)
+
+
+@functools.cache
+def _data_months_query() -> sa.Select[*tuple[Any, ...]]:
+    month = month_of(s.revenue_trend.c.period)
+    return sa.select(sa.func.min(month), sa.func.max(month))
+
+
+def span_params(start: dt.date, end: dt.date) -> dict[str, Any]:
+    """The values `spanned` binds for the days `[start, end]`: as days and as month keys."""
+    return {
+        "day_from": start,
+        "day_after": end + dt.timedelta(days=1),
+        "month_from": month_key(start),
+        "month_to": month_key(end),
+    }
+
+
+def spanned(column: sa.ColumnElement[Any], *, months: bool) -> list[sa.ColumnElement[bool]]:
+    """`column` inside the span `span_params` binds, for a statement built once: a `YYYY-MM`
+    column between the two month keys, or a date column as `dated_in` compares it."""
+    if months:
+        return [column >= sa.bindparam("month_from"), column <= sa.bindparam("month_to")]
+    return [column >= sa.bindparam("day_from"), column < sa.bindparam("day_after")]
 
 
 def whole_months(start: dt.date, end: dt.date) -> bool:
@@ -115,39 +151,50 @@ def orders_by_month(
     conn: sa.Connection, start: dt.date, end: dt.date, types: Sequence[str] | None = None
 ) -> dict[dt.date, tuple[float, float]]:
     """Σ amount and Σ profit of orders dated in `[start, end]` (optionally of `types`), by month."""
-    r = t.rollup_orders_month
-    month: sa.ColumnElement[Any]
-    if use_rollup(conn, r, start, end):
-        month, amount, profit, kind = r.c.month, r.c.amount, r.c.profit, r.c.type
-        dated = [r.c.month >= month_key(start), r.c.month <= month_key(end)]
-    else:
-        o = s.orders
-        month, amount, profit, kind = month_of(o.c.order_date), o.c.amount, o.c.profit, o.c.type
-        dated = dated_in(o.c.order_date, start, end)
-    query = sa.select(month, sa.func.sum(amount), sa.func.sum(profit)).where(*dated).group_by(month)
-    if types is not None:  # the rollup's '' (no type) is in no list of types, as NULL is not
-        query = query.where(kind.in_(list(types)))
+    rollup = use_rollup(conn, t.rollup_orders_month, start, end)
+    query = _orders_query(rollup, None if types is None else tuple(types))
     out: dict[dt.date, tuple[float, float]] = {}
-    for key, summed_amount, summed_profit in conn.execute(query):
+    for key, summed_amount, summed_profit in conn.execute(query, span_params(start, end)):
         m = _month(str(key))
         if m is not None:
             out[m] = (float(summed_amount or 0), float(summed_profit or 0))
     return out
 
 
+@functools.lru_cache(maxsize=16)
+def _orders_query(rollup: bool, types: tuple[str, ...] | None) -> sa.Select[*tuple[Any, ...]]:
+    """The select of `orders_by_month` from the rollup or the raw orders, built once."""
+    r = t.rollup_orders_month
+    month: sa.ColumnElement[Any]
+    if rollup:
+        month, amount, profit, kind = r.c.month, r.c.amount, r.c.profit, r.c.type
+    else:
+        o = s.orders
+        month, amount, profit, kind = month_of(o.c.order_date), o.c.amount, o.c.profit, o.c.type
+    dated = spanned(month if rollup else s.orders.c.order_date, months=rollup)
+    query = sa.select(month, sa.func.sum(amount), sa.func.sum(profit)).where(*dated).group_by(month)
+    if types is not None:  # the rollup's '' (no type) is in no list of types, as NULL is not
+        query = query.where(kind.in_(list(types)))
+    return query
+
+
 def expenses_by_month(conn: sa.Connection, start: dt.date, end: dt.date) -> dict[dt.date, float]:
     """Σ expenses.cost dated in `[start, end]`, by month."""
-    r = t.rollup_expenses_month
+    query = _expenses_query(use_rollup(conn, t.rollup_expenses_month, start, end))
+    rows = conn.execute(query, span_params(start, end))
+    return by_month([(str(k), float(v or 0)) for k, v in rows])
+
+
+@functools.lru_cache(maxsize=2)
+def _expenses_query(rollup: bool) -> sa.Select[*tuple[Any, ...]]:
+    """The select of `expenses_by_month` from the rollup or the raw expenses, built once."""
+    r, e = t.rollup_expenses_month, s.expenses
     month: sa.ColumnElement[Any]
-    if use_rollup(conn, r, start, end):
-        month, cost = r.c.month, r.c.cost
-        dated = [r.c.month >= month_key(start), r.c.month <= month_key(end)]
+    if rollup:
+        month, cost, dated = r.c.month, r.c.cost, spanned(r.c.month, months=True)
     else:
-        e = s.expenses
-        month, cost = month_of(e.c.date), e.c.cost
-        dated = dated_in(e.c.date, start, end)
-    query = sa.select(month, sa.func.sum(cost)).where(*dated).group_by(month)
-    return by_month([(str(k), float(v or 0)) for k, v in conn.execute(query)])
+        month, cost, dated = month_of(e.c.date), e.c.cost, spanned(e.c.date, months=False)
+    return sa.select(month, sa.func.sum(cost)).where(*dated).group_by(month)
 
 
 def new_recurring_mrr(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Sequence
 
 import sqlalchemy as sa
@@ -80,10 +81,14 @@ def get_plan(conn: sa.Connection, plan_id: int) -> PlanInfo | None:
 
 def active_plan(conn: sa.Connection) -> PlanRef | None:
     """The active plan version, or None when no plan is active."""
-    row = conn.execute(
-        sa.select(P.c.id, P.c.name, P.c.version).where(P.c.active.is_(True)).limit(1)
-    ).first()
+    row = conn.execute(_active_query()).first()
     return PlanRef(int(row.id), str(row.name), int(row.version)) if row is not None else None
+
+
+@functools.cache
+def _active_query() -> sa.Select[int, str, int]:
+    """The select of `active_plan`, built once (every answer with a plan comparison runs it)."""
+    return sa.select(P.c.id, P.c.name, P.c.version).where(P.c.active.is_(True)).limit(1)
 
 
 def find_plan(conn: sa.Connection, name: str, version: int | None = None) -> PlanRef | None:
