@@ -11,7 +11,7 @@ import datetime as dt
 import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 import sqlalchemy as sa
 
@@ -213,7 +213,7 @@ def id_pairs(measure: Measure, slots: tuple[int, ...]) -> Pairs:
     )  # fmt: skip
 
 
-Shape = str
+Shape = Literal["window", "label", "id"]
 """Which per-slice rows `_deltas` reads: "window" (per customer, named by a customers column),
 "label" (per industry or source, from the per-label totals) or "id" (per customer id)."""
 
