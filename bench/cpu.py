@@ -31,6 +31,7 @@ from fastapi import FastAPI
 
 from bench import postgres, reference, uncached
 from execdash.api.app import create_app
+from execdash.api.inner_get import get_scope
 from execdash.config import Settings
 
 
@@ -76,20 +77,7 @@ def _tree_cpu_seconds(pid: int | None) -> float:
 async def _get(app: FastAPI, url: str) -> tuple[int, bytes]:
     """GET `url` from the ASGI `app` as a server would call it; the status and the body."""
     path, _, query = url.partition("?")
-    scope = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": "GET",
-        "scheme": "http",
-        "path": path,
-        "raw_path": path.encode(),
-        "query_string": query.encode(),
-        "root_path": "",
-        "headers": [(b"host", b"127.0.0.1"), (b"accept-encoding", b"gzip")],
-        "client": ("127.0.0.1", 50000),
-        "server": ("127.0.0.1", 8000),
-    }
+    scope = get_scope(path, query, [(b"host", b"127.0.0.1"), (b"accept-encoding", b"gzip")])
     status, body = 0, bytearray()
 
     async def receive() -> dict[str, Any]:

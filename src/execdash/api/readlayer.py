@@ -31,6 +31,7 @@ from execdash.api.cache import Entry, RawHeaders, ResponseCache, make_entry
 from execdash.api.catchups import catch_up_giving_way
 from execdash.api.errors import NOT_UPGRADED, not_upgraded_response
 from execdash.api.etag import Tagger, is_tagged, matches, wants_csv
+from execdash.api.inner_get import get_scope
 from execdash.api.partcache import VERSIONS
 from execdash.api.versionprobe import DataVersions, VersionProbe
 from execdash.api.warmer import Warmer
@@ -198,18 +199,7 @@ class ReadLayer:
         """The warmer's request for one answer; True when it had to be computed."""
         computed: list[bool] = [False]
         scope: Scope = {
-            "type": "http",
-            "asgi": {"version": "3.0"},
-            "http_version": "1.1",
-            "method": "GET",
-            "scheme": "http",
-            "path": path,
-            "raw_path": path.encode(),
-            "root_path": "",
-            "query_string": query.encode(),
-            "headers": [(b"host", b"localhost"), (b"accept", b"application/json")],
-            "client": ("127.0.0.1", 0),
-            "server": ("127.0.0.1", 0),
+            **get_scope(path, query, [(b"host", b"localhost"), (b"accept", b"application/json")]),
             "app": self._app_ref,
             BACKGROUND: computed,
         }
