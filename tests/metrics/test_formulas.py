@@ -35,9 +35,20 @@ def test_backlog_is_the_end_month_value() -> None:
     assert f.backlog(W, f.Facts(backlog={dt.date(2025, 7, 1): 400.0})).value is None
 
 
+def test_backlogs_provenance_shows_the_end_months_value_and_the_windows_months_held() -> None:
+    """The input a person reads under the tile is the value itself, and coverage counts the
+    window's twelve months, of which two have a backlog."""
+    result = f.backlog(W, f.Facts(backlog={dt.date(2025, 7, 1): 400.0, END: 500.0}))
+    assert [(i.name, i.value, i.detail) for i in result.inputs] == [("backlog", 500.0, "2025-08")]
+    assert result.cover == (12, 2)
+
+
 def test_uptime_is_day_weighted_over_the_window() -> None:
     facts = f.Facts(uptime={dt.date(2025, 2, 1): 0.9, dt.date(2025, 3, 1): 1.0})
-    assert f.uptime(W, facts).value == pytest.approx((0.9 * 28 + 1.0 * 31) / 59)
+    result = f.uptime(W, facts)
+    assert result.value == pytest.approx((0.9 * 28 + 1.0 * 31) / 59)
+    assert result.inputs[0].detail == "2 months with data"
+    assert (result.months, result.cover) == (["2025-02", "2025-03"], (12, 2))
 
 
 def test_nrr_is_the_latest_row_at_or_before_the_end() -> None:

@@ -29,11 +29,9 @@ def test_refresh_writes_the_default_window_kpis_and_every_range(small_company: E
     with small_company.connect() as conn:
         stored = _stored(conn)
         expected = kpis(conn, resolve_window("12m", "month", "2025-08"))
-        windows = conn.execute(
-            sa.select(s.timeframe_window.c.range, s.timeframe_window.c.start_date).order_by(
-                s.timeframe_window.c.id
-            )
-        ).all()
+        tw = s.timeframe_window
+        windows = conn.execute(sa.select(tw.c.range, tw.c.start_date).order_by(tw.c.id)).all()
+        ids = conn.execute(sa.select(tw.c.id).order_by(tw.c.id)).scalars().all()
     assert len(stored) == 10
     for k in expected:
         value, _unit, delta, direction = stored[k.key]
@@ -50,6 +48,7 @@ def test_refresh_writes_the_default_window_kpis_and_every_range(small_company: E
         ("24m", dt.date(2023, 9, 1)),
         ("ytd", dt.date(2025, 1, 1)),
     ]
+    assert ids == [1, 2, 3, 4, 5]  # numbered from 1, as the existing system's rows are
 
 
 def test_a_data_change_rewrites_the_kpis_in_the_same_transaction(small_company: Engine) -> None:
@@ -78,10 +77,15 @@ def test_a_change_to_alerts_only_does_not_recompute(small_company: Engine) -> No
 
 
 def test_empty_database_stores_ten_null_kpis(any_engine: Engine) -> None:
+    """With no data the windows end in the month of the `today` given, not the clock's."""
     with any_engine.begin() as conn:
-        refresh(conn, "£", today=dt.date(2026, 3, 5))
+        done = refresh(conn, "£", today=dt.date(2026, 3, 5))
     with any_engine.connect() as conn:
         stored = _stored(conn)
+        tw = s.timeframe_window
+        ends = set(conn.execute(sa.select(tw.c.end_date)).scalars())
+    assert done.as_of == "2026-03"
+    assert ends == {dt.date(2026, 3, 31)}
     assert len(stored) == 10
     assert all(v[0] is None and v[3] == "flat" for v in stored.values())
 
