@@ -136,6 +136,23 @@ def test_forecast_with_short_history_uses_the_trailing_mean() -> None:
     assert result.extra["month"] == dt.date(2025, 9, 1)
 
 
+def test_forecasts_pipeline_estimate_is_pipeline_times_win_rate_times_mean_won_deal() -> None:
+    """1,000 of pipeline × 25 % × (800 booked / 4 won deals = 200) = 50,000, shown as an
+    input under the tile and kept beside the forecast."""
+    facts = f.Facts(
+        recognized={END: 110.0},
+        pipeline_sql={END: 1000.0},
+        win_rate={END: 0.25},
+        won_deals={dt.date(2025, 7, 1): 3.0, END: 1.0},
+        booked={dt.date(2025, 7, 1): 500.0, END: 300.0},
+    )
+    result = f.forecast(W, facts)
+    inputs = {i.name: i.value for i in result.inputs}
+    assert inputs["pipeline estimate"] == pytest.approx(50_000.0)
+    assert inputs["mean won deal size"] == pytest.approx(200.0)
+    assert result.extra["pipeline_estimate"] == pytest.approx(50_000.0)
+
+
 def test_all_kpis_on_empty_facts_are_null_and_flat() -> None:
     tiles = kpis_from_facts(W, f.Facts())
     assert [k.key for k in tiles] == list(f.KPI_KEYS)
