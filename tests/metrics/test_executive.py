@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 
 import pytest
 from sqlalchemy.engine import Engine
 
-from execdash.metrics.executive import kpi, kpis
+from execdash.metrics.executive import kpi, kpis, kpis_from_facts
+from execdash.metrics.formulas import Facts
 from execdash.metrics.queries import latest_month
 from execdash.metrics.windows import resolve_window
+from tests.metrics.conftest import Put
 
 
 def _values(engine: Engine, range_key: str = "12m") -> dict[str, float | None]:
@@ -148,3 +151,61 @@ def test_nrr_popover_inputs_show_the_identity_with_the_same_rows_numbers(
     assert inputs["1 − churn + expansion"] == pytest.approx(1.08)
     assert nrr.basis == "trailing 12 months to Jun 2025"
     assert nrr.change_unit == "points"
+
+
+def test_a_rate_read_as_a_percent_warns_on_its_own_tile_only_and_only_inside_the_window(
+    any_engine: Engine, put: Put
+) -> None:
+    """Gross churn written as 7 (a percent in a 0–1 column) in August warns on the NRR tile and
+    a win rate of 30 on the forecast's; the same mistake in October, after the window's end
+    month, is not this window's warning."""
+    put(
+        "revenue_trend",
+        [{"period": "2025-08", "recognized": 10.0, "booked": 10.0, "backlog": 10.0}],
+    )
+    put(
+        "retention_nrr",
+        [
+            {"period": "2025-08", "nrr": 1.05, "gross_churn": 7.0, "expansion": 0.12},
+            {"period": "2025-10", "nrr": 1.0, "gross_churn": 9.0, "expansion": 0.1},
+        ],
+    )
+    put(
+        "pipeline_winrate",
+        [
+            {"period": "2025-08", "win_rate_pct": 30.0, "sales_cycle_days": 40.0},
+            {"period": "2025-10", "win_rate_pct": 50.0, "sales_cycle_days": 40.0},
+        ],
+    )
+    with any_engine.connect() as conn:
+        tiles = {k.key: k for k in kpis(conn, resolve_window("12m", "month", "2025-08"))}
+    assert [(w.table, w.column, w.period) for w in tiles["nrr"].warnings] == [
+        ("retention_nrr", "gross_churn", "2025-08")
+    ]
+    assert [(w.table, w.column, w.period) for w in tiles["forecast"].warnings] == [
+        ("pipeline_winrate", "win_rate_pct", "2025-08")
+    ]
+    assert all(not tiles[k].warnings for k in tiles if k not in ("nrr", "forecast"))
+
+
+def test_each_tile_says_what_it_is_measured_over_and_holts_interval_is_80_percent() -> None:
+    """The tile's basis line and the forecast's interval are what a person reads beside the
+    value: stock KPIs at the end month, coverage over six months of revenue, NRR's trailing
+    year, flows over the window (no basis)."""
+    window = resolve_window("12m", "month", "2025-08")
+    months = [dt.date(2024, m, 1) for m in range(1, 13)] + [
+        dt.date(2025, m, 1) for m in range(1, 9)
+    ]
+    facts = Facts(
+        recognized={m: 100.0 + i for i, m in enumerate(months)},
+        backlog={dt.date(2025, 8, 1): 600.0},
+        nrr={dt.date(2025, 7, 1): 1.1},
+    )
+    tiles = {k.key: k for k in kpis_from_facts(window, facts)}
+    assert tiles["backlog"].basis == tiles["arr"].basis == "at the end of Aug 2025"
+    assert tiles["coverage_months"].basis == "backlog ÷ 6-month mean revenue to Aug 2025"
+    assert tiles["nrr"].basis == "trailing 12 months to Jul 2025"
+    assert tiles["revenue"].basis is None
+    forecast = tiles["forecast"].forecast
+    assert forecast is not None
+    assert (forecast.method, forecast.interval, forecast.history_months) == ("holt_damped", 0.8, 20)

@@ -148,6 +148,13 @@ def test_forecasts_pipeline_estimate_is_pipeline_times_win_rate_times_mean_won_d
     )
     result = f.forecast(W, facts)
     inputs = {i.name: i.value for i in result.inputs}
+    assert list(inputs) == [
+        "months of history",
+        "pipeline (SQL, end month)",
+        "win rate (end month)",
+        "mean won deal size",
+        "pipeline estimate",
+    ]
     assert inputs["pipeline estimate"] == pytest.approx(50_000.0)
     assert inputs["mean won deal size"] == pytest.approx(200.0)
     assert result.extra["pipeline_estimate"] == pytest.approx(50_000.0)
@@ -215,3 +222,20 @@ def test_each_fact_a_kpi_declares_moves_its_value_or_its_inputs(key: str) -> Non
     formula = next(d[4] for d in f.KPI_DEFS if d[0] == key)
     for name in f.NEEDS[key]:
         assert formula(W, _only(full, f.NEEDS[key] - {name})) != formula(W, full), name
+
+
+def test_ratio_kpis_show_their_two_sums_under_the_tile() -> None:
+    """What a person reads under gross margin and book-to-bill: the formula in words and the
+    two window sums it divides (12 months × 10 profit / 40 amount; × 30 booked / 20 recognized)."""
+    facts = f.Facts(
+        order_profit=each(10.0), order_amount=each(40.0), booked=each(30.0), recognized=each(20.0)
+    )
+    gm, b2b = f.gm(W, facts), f.book_to_bill(W, facts)
+    assert gm.value == pytest.approx(0.25)
+    assert [(i.name, i.value) for i in gm.inputs] == [("Σ profit", 120.0), ("Σ amount", 480.0)]
+    assert b2b.value == pytest.approx(1.5)
+    assert b2b.formula == "Σ revenue_trend.booked / Σ revenue_trend.recognized over the window"
+    assert [(i.name, i.value) for i in b2b.inputs] == [
+        ("Σ booked", 360.0),
+        ("Σ recognized", 240.0),
+    ]
