@@ -209,3 +209,30 @@ def test_each_tile_says_what_it_is_measured_over_and_holts_interval_is_80_percen
     forecast = tiles["forecast"].forecast
     assert forecast is not None
     assert (forecast.method, forecast.interval, forecast.history_months) == ("holt_damped", 0.8, 20)
+
+
+def test_the_forecasts_pipeline_estimate_reads_the_sql_and_won_stages_by_name(
+    any_engine: Engine, put: Put
+) -> None:
+    """August's SQL-stage pipeline (1,000) × win rate (25 %) × booked per Won deal in the
+    window (800 / 4): 50,000. Leads are neither stage."""
+    put(
+        "revenue_trend",
+        [{"period": "2025-08", "recognized": 10.0, "booked": 800.0, "backlog": 0.0}],
+    )
+    put(
+        "pipeline_winrate",
+        [{"period": "2025-08", "win_rate_pct": 0.25, "sales_cycle_days": 30.0}],
+    )
+    put(
+        "pipeline_stages_daily",
+        [
+            {"period": dt.date(2025, 8, 10), "stage_name": "SQL", "value": 1000.0},
+            {"period": dt.date(2025, 8, 11), "stage_name": "Won", "value": 4.0},
+            {"period": dt.date(2025, 8, 12), "stage_name": "Leads", "value": 99.0},
+        ],
+    )
+    with any_engine.connect() as conn:
+        forecast = kpi(conn, resolve_window("12m", "month", "2025-08"), "forecast")
+    assert forecast.forecast is not None
+    assert forecast.forecast.pipeline_estimate == pytest.approx(50_000.0)
