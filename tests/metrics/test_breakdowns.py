@@ -149,15 +149,18 @@ def test_revenue_by_product_sums_each_products_daily_revenue_apart(
         "top_products_daily",
         [{"period": d(day), "name": name, "revenue": r}
          for day, name, r in (("2025-06-02", "Press", 400), ("2025-08-31", "Press", 100),
-                              ("2025-07-15", "Pump", 300), ("2025-05-31", "Pump", 999))],
+                              ("2025-07-15", "Pump", 300), ("2025-05-31", "Pump", 999),
+                              ("2025-07-01", "", 50))],
     )  # fmt: skip
     if rolled_up:
         with any_engine.begin() as conn:
             record_data_change(conn, ["top_products_daily"])
     with any_engine.connect() as conn:
         result = kpi_breakdown(conn, W, "revenue", "product")
-    assert [(i.name, i.value) for i in result.items][:2] == [("Press", 500.0), ("Pump", 300.0)]
-    assert result.over == "daily product revenue, 3 product-days"
+    assert [(i.name, i.value) for i in result.items][:3] == [
+        ("Press", 500.0), ("Pump", 300.0), ("(unknown)", 50.0),  # a product without a name
+    ]  # fmt: skip
+    assert result.over == "daily product revenue, 4 product-days"
 
 
 @pytest.mark.parametrize(

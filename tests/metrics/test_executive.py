@@ -6,11 +6,16 @@ import datetime as dt
 import math
 
 import pytest
+import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from execdash.metrics.executive import kpi, kpis, kpis_from_facts
+from execdash.db.changes import record_data_change
+from execdash.db.rollups import SOURCES
+from execdash.metrics.drilldown import drilldown
+from execdash.metrics.executive import fetch_facts, kpi, kpis, kpis_from_facts
 from execdash.metrics.formulas import Facts
 from execdash.metrics.queries import latest_month
+from execdash.metrics.shared_facts import sharing
 from execdash.metrics.windows import resolve_window
 from tests.metrics.conftest import Put
 
@@ -209,6 +214,10 @@ def test_each_tile_says_what_it_is_measured_over_and_holts_interval_is_80_percen
     forecast = tiles["forecast"].forecast
     assert forecast is not None
     assert (forecast.method, forecast.interval, forecast.history_months) == ("holt_damped", 0.8, 20)
+    short = Facts(recognized=dict.fromkeys(months[-3:], 100.0))
+    trailing = kpis_from_facts(window, short)[-1].forecast
+    assert trailing is not None
+    assert (trailing.method, trailing.interval) == ("trailing_3m_mean", None)  # no interval
 
 
 def test_the_forecasts_pipeline_estimate_reads_the_sql_and_won_stages_by_name(
@@ -232,7 +241,41 @@ def test_the_forecasts_pipeline_estimate_reads_the_sql_and_won_stages_by_name(
             {"period": dt.date(2025, 8, 12), "stage_name": "Leads", "value": 99.0},
         ],
     )
-    with any_engine.connect() as conn:
-        forecast = kpi(conn, resolve_window("12m", "month", "2025-08"), "forecast")
-    assert forecast.forecast is not None
-    assert forecast.forecast.pipeline_estimate == pytest.approx(50_000.0)
+    window = resolve_window("12m", "month", "2025-08")
+
+    def estimates() -> tuple[float | None, float | None]:
+        with any_engine.connect() as conn:
+            tile = kpi(conn, window, "forecast").forecast
+            drilled = drilldown(conn, window, "forecast").kpi.forecast  # its own facts only
+        assert tile is not None
+        assert drilled is not None
+        return tile.pipeline_estimate, drilled.pipeline_estimate
+
+    assert estimates() == (pytest.approx(50_000.0), pytest.approx(50_000.0))  # raw rows
+    with any_engine.begin() as conn:
+        record_data_change(conn, sorted(SOURCES))  # builds the rollups and marks them ready
+    assert estimates() == (pytest.approx(50_000.0), pytest.approx(50_000.0))  # the rollup
+
+
+def test_an_answer_reads_its_facts_once_and_a_shorter_window_reuses_them(
+    small_company: Engine,
+) -> None:
+    """Inside one answer (`sharing`) a second fetch of the same window runs no statement, and a
+    shorter one ending in the same month reads only its own new-MRR spans; outside it, every
+    fetch reads everything."""
+    window = resolve_window("12m", "month", "2025-08")
+    shorter = resolve_window("3m", "month", "2025-08")
+    with small_company.connect() as conn:
+        ran: list[str] = []
+        sa.event.listen(conn, "before_cursor_execute", lambda *a: ran.append(a[2]))
+        with sharing():
+            first, _ = fetch_facts(conn, window)
+            read = len(ran)
+            fetch_facts(conn, window)
+            assert len(ran) == read  # nothing read again
+            narrow, _ = fetch_facts(conn, shorter)
+            shared = len(ran) - read
+        assert narrow.recognized == first.recognized
+        fetch_facts(conn, shorter)
+        alone = len(ran) - read - shared
+    assert 0 < shared < alone  # the new-MRR lookups only, against a whole read

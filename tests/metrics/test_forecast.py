@@ -52,6 +52,7 @@ def test_twelve_months_switch_to_holt_and_eleven_use_the_trailing_mean() -> None
 def test_short_history_uses_what_there_is_and_no_history_gives_none() -> None:
     assert trailing_mean([100.0, 200.0]).value == pytest.approx(153.0)
     assert trailing_mean([100.0] * 5 + [200.0]).history == 6  # months behind the forecast
+    assert trailing_mean([10.0, 20.0, 30.0, 40.0]).value == pytest.approx(30.0 * 1.02)  # last 3
     empty = forecast_next([])
     assert (empty.method, empty.value) == ("none", None)
 

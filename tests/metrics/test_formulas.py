@@ -239,3 +239,56 @@ def test_ratio_kpis_show_their_two_sums_under_the_tile() -> None:
         ("Σ booked", 360.0),
         ("Σ recognized", 240.0),
     ]
+
+
+def test_every_kpis_provenance_reads_as_a_person_sees_it_under_the_tile() -> None:
+    """Formula in words, each input's name, value and detail, and the months covered, for a
+    hand-built company: 100 recognized a month for two years, 600 backlog, 40 amount / 10 profit
+    and 5 expenses a month, 30 of new MRR from two customers, NRR 1.1 in July."""
+    facts = f.Facts(
+        recognized={**each(100.0), **each(100.0, PREV.months)},
+        backlog={END: 600.0},
+        uptime={dt.date(2025, 2, 1): 0.9, dt.date(2025, 3, 1): 1.0},
+        nrr={dt.date(2025, 7, 1): 1.1},
+        gross_churn={dt.date(2025, 7, 1): 0.05},
+        expansion={dt.date(2025, 7, 1): 0.15},
+        order_profit=each(10.0),
+        order_amount=each(40.0),
+        expenses=each(5.0),
+        new_mrr={(W.start_month, W.end_month): (30.0, 2)},
+    )
+
+    def shown(result: f.Result) -> list[tuple[str, float | None, str | None]]:
+        return [(i.name, i.value, i.detail) for i in result.inputs]
+
+    revenue = f.revenue(W, facts)
+    assert revenue.formula == "Sum of revenue_trend.recognized over the window's months"
+    assert shown(revenue) == [("Σ recognized", 1200.0, "12 of 12 months with data")]
+    uptime = f.uptime(W, facts)
+    assert uptime.formula == (
+        "Mean of ops_uptime.uptime over the window, each month weighted by its days"
+    )
+    nrr = f.nrr(W, facts)
+    assert (nrr.value, nrr.months, nrr.cover) == (1.1, ["2025-07"], (12, 1))
+    assert shown(nrr)[3] == ("1 − churn + expansion", pytest.approx(1.1), "2025-07")
+    gm = f.gm(W, facts)
+    assert gm.formula == "Σ orders.profit / Σ orders.amount, orders dated in the window"
+    payback = f.payback(W, facts)
+    assert payback.value == pytest.approx(60.0 / (30.0 * 0.25))
+    assert payback.formula == (
+        "Σ expenses.cost in the window / (new MRR × gross margin); new MRR = subscription/"
+        "recurring amount in the end month from customers whose first such order is in the window"
+    )
+    assert shown(payback) == [
+        ("Σ expenses", 60.0, None),
+        ("new MRR", 30.0, "2 new recurring customers, 2025-08"),
+        ("gross margin", 0.25, None),
+    ]
+    coverage = f.coverage_months(W, facts)
+    assert coverage.value == pytest.approx(6.0)
+    assert shown(coverage) == [
+        ("backlog", 600.0, "2025-08"),
+        ("Σ recognized, 6 months", 600.0, "2025-03..2025-08"),
+        ("mean monthly recognized", 100.0, None),
+    ]
+    assert f.forecast(W, facts).cover == (12, 12)  # the window's months, not the history's 24

@@ -117,6 +117,8 @@ def test_new_mrr_window_boundaries(
              "type": "subscription"},
             {"customer_id": 2, "amount": 5, "profit": 1, "order_date": d("2025-08-10"),
              "type": "subscription"},
+            {"customer_id": 1, "amount": 900, "profit": 9, "order_date": d("2025-09-01"),
+             "type": "recurring"},  # September's: never in August's MRR
         ],
     )  # fmt: skip
     with any_engine.connect() as conn:

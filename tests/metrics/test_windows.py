@@ -14,6 +14,7 @@ from execdash.metrics.windows import (
     WindowError,
     add_months,
     days_in_month,
+    parse_month,
     resolve_window,
 )
 
@@ -206,3 +207,12 @@ def test_fiscal_quarters_hold_every_window_month_once_and_never_span_fiscal_year
         assert w.start_month.month == start
         assert w.length <= 12
         assert w.previous().end_month == add_months(w.start_month, -1)
+
+
+@pytest.mark.parametrize("value", [None, 202508, dt.date(2025, 8, 1)])
+def test_a_month_that_is_not_text_is_refused_naming_the_field(value: object) -> None:
+    """A period read back as a number or date by another tool's driver is a WindowError naming
+    the field, not an AttributeError."""
+    with pytest.raises(WindowError) as info:
+        parse_month(value, "period")  # type: ignore[arg-type]
+    assert (info.value.field, info.value.value) == ("period", value)
