@@ -14,6 +14,7 @@ from sqlalchemy.engine import Engine
 
 from execdash.db import migrate
 from execdash.db.engine import create_engine
+from execdash.memo import forget
 from tests.postgres_server import find_bindir, running_postgres
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -26,6 +27,13 @@ os.environ.setdefault("EXECDASH_IMPORT_NICE", "0")
 # so a busy machine cannot fail a correct example.
 settings.register_profile("execdash", deadline=None)
 settings.load_profile("execdash")
+
+
+@pytest.fixture(autouse=True)
+def statements_built_by_each_test() -> None:
+    """Each test builds the statements it runs (`execdash.memo`): none is kept from an earlier
+    test, so mutation testing knows which tests reach a builder and never runs a kept one."""
+    forget()
 
 
 def require(condition: bool, reason: str) -> None:

@@ -9,11 +9,10 @@ an endpoint's list leaves its answer identical. A path not declared here depends
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from execdash.db import compat_tables as compat
 from execdash.db import schema as s
 from execdash.db import tables as t
+from execdash.memo import kept
 from execdash.metrics.executive import SOURCE_TABLES as KPIS
 
 ALL = None
@@ -137,7 +136,7 @@ READS: tuple[tuple[str, frozenset[str]], ...] = (
 """(path prefix, tables) — the first prefix a request path equals or starts with (+ `/`) wins."""
 
 
-@lru_cache(maxsize=1024)
+@kept(1024)
 def tables_for(path: str) -> frozenset[str] | None:
     """The tables the answer at `path` reads, or None (every table) when not declared."""
     for prefix, tables in READS:

@@ -11,7 +11,6 @@ recomputes everything (`execdash refresh --full`). Period keys come from
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -21,6 +20,7 @@ from execdash.db import cohorts, cumulative, label_totals, meta_keys, mrr_moves,
 from execdash.db import schema as s
 from execdash.db import tables as t
 from execdash.db.rollup_catalog import ROLLUPS, SOURCES, Rollup, by_target
+from execdash.memo import kept
 
 __all__ = ["ROLLUPS", "SOURCES", "Appended", "Hint", "Rollup", "by_target"]
 
@@ -81,7 +81,7 @@ def is_ready(conn: sa.Connection, rollup: Rollup) -> bool:
     return found == "1"
 
 
-@functools.lru_cache(maxsize=32)
+@kept(32)
 def _ready_query(target: str) -> sa.Select[str]:
     """The select of `is_ready` for one rollup, built once (it runs on most reads)."""
     pending = sa.select(t.stale.c.target).where(t.stale.c.target == target)

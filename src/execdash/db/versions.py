@@ -10,12 +10,12 @@ which only ever grows.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from collections.abc import Iterable
 
 import sqlalchemy as sa
 
 from execdash.db.tables import data_versions
+from execdash.memo import kept
 
 V = data_versions
 
@@ -54,7 +54,7 @@ def last_change(conn: sa.Connection, tables: Iterable[str] | None = None) -> dt.
     return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
 
 
-@functools.lru_cache(maxsize=2)
+@kept(2)
 def _last_change_query(named: bool) -> sa.Select[dt.datetime]:
     """The select of `last_change`, built once; with `named`, the table names are bound."""
     query = sa.select(sa.func.max(V.c.changed_at))

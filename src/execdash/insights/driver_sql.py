@@ -14,7 +14,6 @@ general analysis words specially (a KPI missing in a window).
 
 from __future__ import annotations
 
-import functools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -27,6 +26,7 @@ from execdash.db.label_totals import MISSING
 from execdash.insights import decompose as d
 from execdash.insights.driver_answer import Condensed, answer
 from execdash.insights.models import Concentration, KpiDrivers, SliceSet
+from execdash.memo import kept
 from execdash.metrics import month_pairs
 from execdash.metrics.breakdowns import MEASURE_OF, MEASURES, kpi_span, over_text, tile_of
 from execdash.metrics.dimension_sums import Measure, Pairs, Span, id_pairs, pair_months, pair_params
@@ -96,7 +96,7 @@ def _pairs(
     return id_pairs(measure, slots), params
 
 
-@functools.lru_cache(maxsize=64)
+@kept(64)
 def _statement(key: str, top: int, pairs: Pairs) -> tuple[sa.CompoundSelect[Any], int]:
     """The one statement returning every ranked list and the sums (built once per shape, from a
     cached `pairs` statement), and the kind number of its sums rows (the lists come first)."""

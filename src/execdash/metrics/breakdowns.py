@@ -14,7 +14,6 @@ computed from orders, so their slices account for the whole tile.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from collections.abc import Sequence
 
 import sqlalchemy as sa
@@ -23,6 +22,7 @@ from execdash.db import rollups
 from execdash.db import schema as s
 from execdash.db import tables as t
 from execdash.db.label_totals import MISSING
+from execdash.memo import kept
 from execdash.metrics import formulas
 from execdash.metrics.attribution import TOP_N, Ranked, Tile, settle
 from execdash.metrics.dimension_sums import (
@@ -149,7 +149,7 @@ def product_slices(conn: sa.Connection, start: dt.date, end: dt.date) -> Bound:
     return Bound(_product_query(rollup), span_params(start, end))
 
 
-@functools.lru_cache(maxsize=2)
+@kept(2)
 def _product_query(rollup: bool) -> Slices:
     """The select of `product_slices` from the monthly rollup or the daily rows, built once."""
     r, p = t.rollup_product_revenue_month, s.top_products_daily

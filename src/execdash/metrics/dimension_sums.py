@@ -8,7 +8,6 @@ the same cost for a quarter as for two years.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -17,6 +16,7 @@ import sqlalchemy as sa
 
 from execdash.db import cumulative, label_totals, rollups
 from execdash.db import schema as s
+from execdash.memo import kept
 
 Types = tuple[str, ...] | None
 """An order-type set (None = every order, including those without a type)."""
@@ -169,7 +169,7 @@ def pair_params(months: list[str]) -> tuple[tuple[int, ...], dict[str, str]]:
     }
 
 
-@functools.lru_cache(maxsize=64)
+@kept(64)
 def id_pairs(measure: Measure, slots: tuple[int, ...]) -> Pairs:
     """One row per customer with orders of the measure's types in either of two windows, its
     id and its value in each (`prev`, `cur`; 0 without orders there), for the months bound as
@@ -238,7 +238,7 @@ def _deltas(
     return Bound(_delta_query(measure, shape, dimension), params)
 
 
-@functools.lru_cache(maxsize=64)
+@kept(64)
 def _delta_query(measure: Measure, shape: Shape, dimension: str | None) -> Slices:
     """The select of `_deltas`, built once per measure, shape and dimension."""
     kinds = _kinds(measure)

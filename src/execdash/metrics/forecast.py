@@ -9,10 +9,10 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 
+from execdash.memo import kept
 from execdash.metrics.models import ForecastMethod
 
 MIN_HOLT_MONTHS = 12
@@ -81,7 +81,7 @@ def grid_sse(values: Sequence[float]) -> tuple[np.ndarray, np.ndarray]:
     return sse, level + _PHI * trend
 
 
-@lru_cache(maxsize=256)
+@kept(256)
 def _holt_fit(values: tuple[float, ...]) -> Forecast:
     """`holt_damped` of exactly these values, fitted once: one answer fits the same revenue
     history for its forecast tile and for every plan landing that reads it."""

@@ -9,12 +9,11 @@ reads of the customers paying then, paired by a GROUP BY.
 
 from __future__ import annotations
 
-import functools
-
 import sqlalchemy as sa
 
 from execdash.db import label_totals, rollups
 from execdash.db import tables as t
+from execdash.memo import kept
 from execdash.metrics.dimension_sums import Measure, Pairs, Span
 from execdash.metrics.queries import RECURRING_TYPES
 from execdash.metrics.windows import month_end, month_key
@@ -49,7 +48,7 @@ def params(found: list[str]) -> dict[str, str]:
     return {"pair_before": found[0], "pair_now": found[1]}
 
 
-@functools.lru_cache(maxsize=8)
+@kept(8)
 def pairs(scale: float) -> Pairs:
     """One row per customer with recurring orders in either month: its id, and `scale` × its
     MRR before and now (0 without such orders then), as `id_pairs` returns them."""

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from typing import Any
 
 import sqlalchemy as sa
 
 from execdash.db import schema as s
 from execdash.db import tables as t
+from execdash.memo import kept
 from execdash.metrics.domain import breakdown, tile
 from execdash.metrics.models import Breakdown, ProductsOverview, Timeframe
 from execdash.metrics.queries import by_month, month_of, span_params, spanned, use_rollup
@@ -38,7 +38,7 @@ def top_products(conn: sa.Connection, window: Window, top: int = 20) -> Breakdow
     )
 
 
-@functools.lru_cache(maxsize=4)
+@kept(4)
 def _query(rollup: bool, by: str) -> sa.Select[Any, float]:
     """Σ product revenue in the bound span by month or by product name, from the monthly
     rollup or the daily rows; built once (building costs more than SQLite's run)."""

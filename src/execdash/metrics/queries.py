@@ -8,7 +8,6 @@ from `substr(CAST(col AS TEXT), 1, 7)`, which gives `YYYY-MM` on SQLite and Post
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from collections.abc import Sequence
 from typing import Any
 
@@ -17,6 +16,7 @@ import sqlalchemy as sa
 from execdash.db import rollups
 from execdash.db import schema as s
 from execdash.db import tables as t
+from execdash.memo import kept
 from execdash.metrics.windows import month_key, parse_month
 
 RECURRING_TYPES = t.RECURRING_TYPES
@@ -69,7 +69,7 @@ def period_column(
     return [(str(m), float(v)) for m, v in conn.execute(query, params) if v is not None]
 
 
-@functools.lru_cache(maxsize=64)
+@kept(64)
 def _period_query(table: str, column: str, first: bool, last: bool) -> sa.Select[*tuple[Any, ...]]:
     """The select of `period_column`, built once per shape: building a select costs SQLAlchemy
     more than SQLite spends running this one, so the months are bound at execution."""
@@ -113,7 +113,7 @@ def data_months(conn: sa.Connection) -> tuple[dt.date | None, dt.date | None]:
     return (_month(str(first)) if first else None), (_month(str(last)) if last else None)
 
 
-@functools.cache
+@kept(1)
 def _data_months_query() -> sa.Select[*tuple[Any, ...]]:
     month = month_of(s.revenue_trend.c.period)
     return sa.select(sa.func.min(month), sa.func.max(month))
@@ -161,7 +161,7 @@ def orders_by_month(
     return out
 
 
-@functools.lru_cache(maxsize=16)
+@kept(16)
 def _orders_query(rollup: bool, types: tuple[str, ...] | None) -> sa.Select[*tuple[Any, ...]]:
     """The select of `orders_by_month` from the rollup or the raw orders, built once."""
     r = t.rollup_orders_month
@@ -185,7 +185,7 @@ def expenses_by_month(conn: sa.Connection, start: dt.date, end: dt.date) -> dict
     return by_month([(str(k), float(v or 0)) for k, v in rows])
 
 
-@functools.lru_cache(maxsize=2)
+@kept(2)
 def _expenses_query(rollup: bool) -> sa.Select[*tuple[Any, ...]]:
     """The select of `expenses_by_month` from the rollup or the raw expenses, built once."""
     r, e = t.rollup_expenses_month, s.expenses

@@ -8,11 +8,11 @@ is exactly what `attribution.rank` computes in Python from every slice.
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 
 import sqlalchemy as sa
 
+from execdash.memo import kept
 from execdash.metrics.attribution import Ranked
 from execdash.metrics.dimension_sums import Bound, Read, Slices, unbound
 
@@ -60,7 +60,7 @@ def ranking_query(
     return _ranking(slices, top, postgres)
 
 
-_kept_ranking = functools.lru_cache(maxsize=64)(ranking_query)
+_kept_ranking = kept(64)(ranking_query)
 """`ranking_query` of a kept per-slice select, built once per select and shape."""
 
 
@@ -163,7 +163,7 @@ def ids_query(
     return query
 
 
-_kept_ids = functools.lru_cache(maxsize=16)(ids_query)
+_kept_ids = kept(16)(ids_query)
 """`ids_query` of a kept per-id select, built once per select and shape."""
 
 

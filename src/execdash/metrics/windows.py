@@ -12,9 +12,9 @@ import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Literal
 
+from execdash.memo import kept
 from execdash.metrics import comparisons, fiscal
 from execdash.metrics.comparisons import DEFAULT_COMPARISON
 from execdash.metrics.fiscal import DEFAULT_FISCAL_START
@@ -79,7 +79,7 @@ def months_between(start_month: dt.date, end_month: dt.date) -> tuple[dt.date, .
     return tuple(add_months(start_month, i) for i in range(max(count, 0)))
 
 
-_kept_months = lru_cache(maxsize=4096)(months_between)
+_kept_months = kept(4096)(months_between)
 """`months_between`, remembered: a drill-down asks for the same windows' months a hundred times."""
 
 

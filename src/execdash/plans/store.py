@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from collections.abc import Sequence
 
 import sqlalchemy as sa
 
 from execdash.db.changes import record_data_change
 from execdash.db.tables import plan_targets, plans
+from execdash.memo import kept
 from execdash.plans.compare import PlanRef
 from execdash.plans.models import PlanInfo, PlanTarget
 
@@ -85,7 +85,7 @@ def active_plan(conn: sa.Connection) -> PlanRef | None:
     return PlanRef(int(row.id), str(row.name), int(row.version)) if row is not None else None
 
 
-@functools.cache
+@kept(1)
 def _active_query() -> sa.Select[int, str, int]:
     """The select of `active_plan`, built once (every answer with a plan comparison runs it)."""
     return sa.select(P.c.id, P.c.name, P.c.version).where(P.c.active.is_(True)).limit(1)
