@@ -149,8 +149,7 @@ def product_slices(conn: sa.Connection, start: dt.date, end: dt.date) -> Bound:
     return Bound(_product_query(rollup), span_params(start, end))
 
 
-@kept(2)
-def _product_query(rollup: bool) -> Slices:
+def _make_product_query(rollup: bool) -> Slices:
     """The select of `product_slices` from the monthly rollup or the daily rows, built once."""
     r, p = t.rollup_product_revenue_month, s.top_products_daily
     count: sa.ColumnElement[int]
@@ -170,6 +169,10 @@ def _product_query(rollup: bool) -> Slices:
         .where(*dated)
         .group_by(name)
     )
+
+
+_product_query = kept(2)(_make_product_query)
+"""`_make_product_query`, built once per shape (`execdash.memo`)."""
 
 
 def _trend(conn: sa.Connection, window: Window, column: str) -> dict[dt.date, float]:

@@ -169,8 +169,7 @@ def pair_params(months: list[str]) -> tuple[tuple[int, ...], dict[str, str]]:
     }
 
 
-@kept(64)
-def id_pairs(measure: Measure, slots: tuple[int, ...]) -> Pairs:
+def _make_id_pairs(measure: Measure, slots: tuple[int, ...]) -> Pairs:
     """One row per customer with orders of the measure's types in either of two windows, its
     id and its value in each (`prev`, `cur`; 0 without orders there), for the months bound as
     `pair_params` gives them; the statement is built once per shape.
@@ -213,6 +212,10 @@ def id_pairs(measure: Measure, slots: tuple[int, ...]) -> Pairs:
     )  # fmt: skip
 
 
+id_pairs = kept(64)(_make_id_pairs)
+"""`_make_id_pairs`, built once per shape (`execdash.memo`)."""
+
+
 Shape = Literal["window", "label", "id"]
 """Which per-slice rows `_deltas` reads: "window" (per customer, named by a customers column),
 "label" (per industry or source, from the per-label totals) or "id" (per customer id)."""
@@ -238,8 +241,7 @@ def _deltas(
     return Bound(_delta_query(measure, shape, dimension), params)
 
 
-@kept(64)
-def _delta_query(measure: Measure, shape: Shape, dimension: str | None) -> Slices:
+def _make_delta_query(measure: Measure, shape: Shape, dimension: str | None) -> Slices:
     """The select of `_deltas`, built once per measure, shape and dimension."""
     kinds = _kinds(measure)
     assert kinds is not None
@@ -275,6 +277,10 @@ def _delta_query(measure: Measure, shape: Shape, dimension: str | None) -> Slice
         .where(e.c.month == sa.bindparam("last_month", type_=sa.Text), orders > 0)
     )  # fmt: skip
     return query.where(e.c.dimension == dimension) if shape == "label" else query
+
+
+_delta_query = kept(64)(_make_delta_query)
+"""`_make_delta_query`, built once per shape (`execdash.memo`)."""
 
 
 def no_denominator() -> sa.ColumnElement[float | None]:

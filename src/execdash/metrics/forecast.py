@@ -81,8 +81,7 @@ def grid_sse(values: Sequence[float]) -> tuple[np.ndarray, np.ndarray]:
     return sse, level + _PHI * trend
 
 
-@kept(256)
-def _holt_fit(values: tuple[float, ...]) -> Forecast:
+def _make_holt_fit(values: tuple[float, ...]) -> Forecast:
     """`holt_damped` of exactly these values, fitted once: one answer fits the same revenue
     history for its forecast tile and for every plan landing that reads it."""
     sses, nexts = grid_sse(values)
@@ -100,6 +99,10 @@ def _holt_fit(values: tuple[float, ...]) -> Forecast:
         phi,
         len(values),
     )
+
+
+_holt_fit = kept(256)(_make_holt_fit)
+"""`_make_holt_fit`, fitted once per history (`execdash.memo`)."""
 
 
 def trailing_mean(values: Sequence[float]) -> Forecast:

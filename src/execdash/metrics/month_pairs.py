@@ -48,8 +48,7 @@ def params(found: list[str]) -> dict[str, str]:
     return {"pair_before": found[0], "pair_now": found[1]}
 
 
-@kept(8)
-def pairs(scale: float) -> Pairs:
+def _make_pairs(scale: float) -> Pairs:
     """One row per customer with recurring orders in either month: its id, and `scale` × its
     MRR before and now (0 without such orders then), as `id_pairs` returns them."""
     sides = []
@@ -67,3 +66,7 @@ def pairs(scale: float) -> Pairs:
     return sa.select(
         both.c.id, sa.func.sum(both.c.prev).label("prev"), sa.func.sum(both.c.cur).label("cur")
     ).group_by(both.c.id)
+
+
+pairs = kept(8)(_make_pairs)
+"""`_make_pairs`, built once per shape (`execdash.memo`)."""

@@ -38,8 +38,7 @@ def top_products(conn: sa.Connection, window: Window, top: int = 20) -> Breakdow
     )
 
 
-@kept(4)
-def _query(rollup: bool, by: str) -> sa.Select[Any, float]:
+def _make_query(rollup: bool, by: str) -> sa.Select[Any, float]:
     """Σ product revenue in the bound span by month or by product name, from the monthly
     rollup or the daily rows; built once (building costs more than SQLite's run)."""
     p = s.top_products_daily
@@ -51,6 +50,10 @@ def _query(rollup: bool, by: str) -> sa.Select[Any, float]:
         key = month_of(p.c.period) if by == "month" else p.c.name
         revenue, dated = p.c.revenue, spanned(p.c.period, months=False)
     return sa.select(key, sa.func.sum(revenue)).where(*dated).group_by(key)
+
+
+_query = kept(4)(_make_query)
+"""`_make_query`, built once per shape (`execdash.memo`)."""
 
 
 def overview(conn: sa.Connection, window: Window) -> ProductsOverview:

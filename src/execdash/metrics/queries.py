@@ -69,8 +69,9 @@ def period_column(
     return [(str(m), float(v)) for m, v in conn.execute(query, params) if v is not None]
 
 
-@kept(64)
-def _period_query(table: str, column: str, first: bool, last: bool) -> sa.Select[*tuple[Any, ...]]:
+def _make_period_query(
+    table: str, column: str, first: bool, last: bool
+) -> sa.Select[*tuple[Any, ...]]:
     """The select of `period_column`, built once per shape: building a select costs SQLAlchemy
     more than SQLite spends running this one, so the months are bound at execution."""
     tbl = s.metadata.tables[table]
@@ -81,6 +82,10 @@ def _period_query(table: str, column: str, first: bool, last: bool) -> sa.Select
     if last:
         query = query.where(month <= sa.bindparam("last", type_=sa.Text))
     return query
+
+
+_period_query = kept(64)(_make_period_query)
+"""`_make_period_query`, built once per shape (`execdash.memo`)."""
 
 
 def by_month(rows: Sequence[tuple[str, float]]) -> dict[dt.date, float]:
@@ -113,10 +118,13 @@ def data_months(conn: sa.Connection) -> tuple[dt.date | None, dt.date | None]:
     return (_month(str(first)) if first else None), (_month(str(last)) if last else None)
 
 
-@kept(1)
-def _data_months_query() -> sa.Select[*tuple[Any, ...]]:
+def _make_data_months_query() -> sa.Select[*tuple[Any, ...]]:
     month = month_of(s.revenue_trend.c.period)
     return sa.select(sa.func.min(month), sa.func.max(month))
+
+
+_data_months_query = kept(1)(_make_data_months_query)
+"""`_make_data_months_query`, built once per shape (`execdash.memo`)."""
 
 
 def span_params(start: dt.date, end: dt.date) -> dict[str, Any]:
@@ -161,8 +169,7 @@ def orders_by_month(
     return out
 
 
-@kept(16)
-def _orders_query(rollup: bool, types: tuple[str, ...] | None) -> sa.Select[*tuple[Any, ...]]:
+def _make_orders_query(rollup: bool, types: tuple[str, ...] | None) -> sa.Select[*tuple[Any, ...]]:
     """The select of `orders_by_month` from the rollup or the raw orders, built once."""
     r = t.rollup_orders_month
     month: sa.ColumnElement[Any]
@@ -178,6 +185,10 @@ def _orders_query(rollup: bool, types: tuple[str, ...] | None) -> sa.Select[*tup
     return query
 
 
+_orders_query = kept(16)(_make_orders_query)
+"""`_make_orders_query`, built once per shape (`execdash.memo`)."""
+
+
 def expenses_by_month(conn: sa.Connection, start: dt.date, end: dt.date) -> dict[dt.date, float]:
     """Σ expenses.cost dated in `[start, end]`, by month."""
     query = _expenses_query(use_rollup(conn, t.rollup_expenses_month, start, end))
@@ -185,8 +196,7 @@ def expenses_by_month(conn: sa.Connection, start: dt.date, end: dt.date) -> dict
     return by_month([(str(k), float(v or 0)) for k, v in rows])
 
 
-@kept(2)
-def _expenses_query(rollup: bool) -> sa.Select[*tuple[Any, ...]]:
+def _make_expenses_query(rollup: bool) -> sa.Select[*tuple[Any, ...]]:
     """The select of `expenses_by_month` from the rollup or the raw expenses, built once."""
     r, e = t.rollup_expenses_month, s.expenses
     month: sa.ColumnElement[Any]
@@ -195,6 +205,10 @@ def _expenses_query(rollup: bool) -> sa.Select[*tuple[Any, ...]]:
     else:
         month, cost, dated = month_of(e.c.date), e.c.cost, spanned(e.c.date, months=False)
     return sa.select(month, sa.func.sum(cost)).where(*dated).group_by(month)
+
+
+_expenses_query = kept(2)(_make_expenses_query)
+"""`_make_expenses_query`, built once per shape (`execdash.memo`)."""
 
 
 def new_recurring_mrr(
