@@ -121,3 +121,12 @@ def test_random_breakdowns_add_up_to_their_tile(
     if top is not None:
         assert len(names_seen) <= top + 2
     assert result.reconciles == (UNATTRIBUTED not in names_seen)
+
+
+def test_half_a_penny_is_the_smallest_gap_reported_and_less_reconciles() -> None:
+    """`TOLERANCE` (0.005) is float noise below it and a real gap from it on."""
+    gap = sums(Tile("revenue", 0.005), [Slice("Food", 0.0)])
+    assert (gap.unattributed, gap.reconciles) == (0.005, False)
+    assert gap.items[-1].name == UNATTRIBUTED
+    noise = sums(Tile("revenue", 0.004), [Slice("Food", 0.0)])
+    assert (noise.unattributed, noise.reconciles) == (0.0, True)
