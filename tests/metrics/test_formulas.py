@@ -254,7 +254,7 @@ def test_every_kpis_provenance_reads_as_a_person_sees_it_under_the_tile() -> Non
         expansion={dt.date(2025, 7, 1): 0.15},
         order_profit=each(10.0),
         order_amount=each(40.0),
-        expenses=each(5.0),
+        expenses={**each(5.0), PREV.months[-1]: 7.0},  # the month before counts in no total
         new_mrr={(W.start_month, W.end_month): (30.0, 2)},
     )
 
@@ -279,6 +279,7 @@ def test_every_kpis_provenance_reads_as_a_person_sees_it_under_the_tile() -> Non
         "Σ expenses.cost in the window / (new MRR × gross margin); new MRR = subscription/"
         "recurring amount in the end month from customers whose first such order is in the window"
     )
+    assert payback.cover == (12, 12)  # the window's months with expenses and orders
     assert shown(payback) == [
         ("Σ expenses", 60.0, None),
         ("new MRR", 30.0, "2 new recurring customers, 2025-08"),
