@@ -477,3 +477,26 @@ def test_random_breakdowns_add_up_to_their_tile(
             if tiles[key] is None:
                 continue
             assert_adds_up(result, tiles[key])
+
+
+def test_a_customer_with_bookings_and_no_recognized_revenue_has_a_zero_denominator(
+    any_engine: Engine, put: Put
+) -> None:
+    """Book-to-bill by customer from the raw orders: Bolt booked 70 and recognized nothing, so
+    its slice is 70 over 0 (no rate), not 70 over an unknown denominator."""
+    put("customers", [{"id": 1, "name": "Acme"}, {"id": 2, "name": "Bolt"}])
+    put(
+        "revenue_trend",
+        [{"period": d("2025-08"), "recognized": 50.0, "booked": 170.0, "backlog": 0.0}],
+    )
+    put(
+        "orders",
+        [{"customer_id": c, "amount": a, "profit": 0, "order_date": d("2025-08-10"), "type": k}
+         for c, a, k in ((1, 100, "booked"), (1, 50, "recognized"), (2, 70, "booked"))],
+    )  # fmt: skip
+    with any_engine.connect() as conn:
+        result = kpi_breakdown(conn, W, "book_to_bill", "customer")
+    slices = {i.name: (i.numerator, i.denominator, i.rate) for i in result.items}
+    assert slices["Acme"] == (100.0, 50.0, 2.0)
+    assert slices["Bolt"] == (70.0, 0.0, None)
+    assert result.reconciles
