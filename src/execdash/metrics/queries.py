@@ -119,6 +119,7 @@ def data_months(conn: sa.Connection) -> tuple[dt.date | None, dt.date | None]:
 
 
 def _make_data_months_query() -> sa.Select[*tuple[Any, ...]]:
+    """The select of `data_months`: both ends of `revenue_trend`'s months in one statement."""
     month = month_of(s.revenue_trend.c.period)
     return sa.select(sa.func.min(month), sa.func.max(month))
 
