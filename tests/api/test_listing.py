@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import datetime as dt
 import io
@@ -92,7 +93,7 @@ def test_empty_booleans_and_timestamps_are_written_as_a_spreadsheet_reads_them()
 
 
 def test_paging_defaults_to_the_first_page_of_50_rows() -> None:
-    assert page_params() == PageParams(page=1, page_size=50)
+    assert asyncio.run(page_params()) == PageParams(page=1, page_size=50)
     assert PageParams(page=3, page_size=10).offset == 20
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from typing import Annotated
 
 import sqlalchemy as sa
@@ -32,17 +33,25 @@ def write_gate_of(request: Request) -> WriteGate:
     return gate
 
 
-def read_conn(request: Request) -> Iterator[sa.Connection]:
-    """A connection for reads, closed after the response is built (runs in the thread pool).
+@contextmanager
+def reading(engine: Engine) -> Iterator[sa.Connection]:
+    """A connection for one answer's reads, closed when the answer is built.
 
     Every statement of one answer reads the same snapshot, so a write committed while a summary
     runs its 90 statements cannot leave half its figures before it and half after: SQLite's
     read transaction does that by itself, PostgreSQL needs REPEATABLE READ (its default, READ
     COMMITTED, takes a new snapshot per statement)."""
-    with engine_of(request).connect() as conn:
+    with engine.connect() as conn:
         if conn.dialect.name == "postgresql":
             conn.execution_options(isolation_level="REPEATABLE READ")
         conn.execution_options(**{SNAPSHOT: True})  # facts fixed by the snapshot are read once
+        yield conn
+
+
+def read_conn(request: Request) -> Iterator[sa.Connection]:
+    """The request's read connection (`reading`); `api.onethread` opens it in the endpoint's
+    thread instead, so this runs only for an endpoint that is not wrapped."""
+    with reading(engine_of(request)) as conn:
         yield conn
 
 

@@ -42,7 +42,7 @@ class PageParams(BaseModel):
         return (self.page - 1) * self.page_size
 
 
-def page_params(
+async def page_params(
     page: Annotated[int, Query(ge=1, le=1_000_000, description="Page number, from 1.")] = 1,
     page_size: Annotated[int, Query(ge=1, le=500, description="Rows per page, at most 500.")] = 50,
 ) -> PageParams:

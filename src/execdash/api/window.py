@@ -3,8 +3,10 @@ shares; the fiscal year's start month comes from the settings (`EXECDASH_FISCAL_
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated
 
+import sqlalchemy as sa
 from fastapi import Depends, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
 
@@ -43,7 +45,7 @@ def _compare_help() -> str:
     )
 
 
-def check_plan_compare(request: Request, conn: ReadConn) -> None:
+def check_plan_compare(request: Request, conn: sa.Connection) -> None:
     """Refuse `compare=plan` rather than fall back to another comparison: 422 where the route
     does not offer it (its spec does not list it either), 409 while no plan is active (a valid
     request the installation's state cannot answer yet)."""
@@ -62,9 +64,18 @@ def check_plan_compare(request: Request, conn: ReadConn) -> None:
         )
 
 
-def window_of(
-    request: Request,
-    conn: ReadConn,
+@dataclass(frozen=True, slots=True)
+class WindowAsk:
+    """The window a request asks for, as its query parameters say (validated, not yet resolved:
+    resolving reads the data's months, so it runs with the answer's connection)."""
+
+    range: RangeKey
+    granularity: Granularity
+    as_of: str | None
+    compare: str
+
+
+async def window_ask(
     range: Annotated[
         RangeKey,
         Query(description="3m, 6m, 12m, 24m or ytd (the fiscal year's first month to the end)."),
@@ -86,23 +97,38 @@ def window_of(
             json_schema_extra={"enum": list(COMPARISONS)},
         ),
     ] = DEFAULT_COMPARISON,
-) -> Window:
+) -> WindowAsk:
+    """The window's query parameters (async: pure, so FastAPI runs it on the loop, no thread)."""
+    return WindowAsk(range, granularity, as_of, compare)
+
+
+WindowAskParam = Annotated[WindowAsk, Depends(window_ask)]
+"""The window's query parameters, as a dependency that reads nothing."""
+
+
+def window_for(request: Request, conn: sa.Connection, ask: WindowAsk) -> Window:
     """The reporting window asked for, ending at `as_of` or the latest month with data."""
-    if compare == PLAN:
+    if ask.compare == PLAN:
         check_plan_compare(request, conn)
     first, last = data_months(conn)
     try:
         return resolve_window(
-            range,
-            granularity,
-            as_of,
+            ask.range,
+            ask.granularity,
+            ask.as_of,
             last,
             first_month=first,
             fiscal_start=fiscal_start_of(request),
-            compare=compare,
+            compare=ask.compare,
         )
     except WindowError as exc:
         raise invalid_parameter(exc.field, str(exc)) from None
+
+
+def window_of(request: Request, conn: ReadConn, ask: WindowAskParam) -> Window:
+    """The reporting window of a request; `api.onethread` resolves it in the endpoint's thread
+    instead, so this runs only for an endpoint that is not wrapped."""
+    return window_for(request, conn, ask)
 
 
 WindowParam = Annotated[Window, Depends(window_of)]

@@ -21,13 +21,14 @@ from execdash.api.auth import Editor, Reader
 from execdash.api.deps import ReadConn, WriteConn
 from execdash.api.errors import problem_responses
 from execdash.api.fields import RowId, UtcDateTime
+from execdash.api.onethread import ReadRoute
 from execdash.db.changes import record_data_change
 from execdash.db.tables import alert_rules
 from execdash.metrics.materialise import configured_symbol
 from execdash.plans import store as plan_store
 from execdash.plans.catalog import PLANNABLE
 
-router = APIRouter(prefix="/api/v1/alert-rules", tags=["alert rules"])
+router = APIRouter(route_class=ReadRoute, prefix="/api/v1/alert-rules", tags=["alert rules"])
 READ_ERRORS = problem_responses(401, 422)
 WRITE_ERRORS = problem_responses(401, 403, 404, 422)
 
@@ -293,7 +294,7 @@ def list_rules(conn: ReadConn, _user: Reader) -> RuleList:
 
 
 @router.get("/metrics", response_model=list[MetricChoice], responses=READ_ERRORS)
-def list_metrics(_user: Reader) -> list[MetricChoice]:
+async def list_metrics(_user: Reader) -> list[MetricChoice]:
     """The executive KPIs and domain metrics a rule can watch."""
     return [
         MetricChoice(

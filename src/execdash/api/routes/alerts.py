@@ -23,11 +23,12 @@ from execdash.api.listing import (
     list_response,
     sort_clause,
 )
+from execdash.api.onethread import ReadRoute
 from execdash.db.changes import record_data_change
 from execdash.db.schema import alerts
 from execdash.db.tables import alert_firings, alert_rules, alert_status
 
-router = APIRouter(prefix="/api/v1/alerts", tags=["alerts"])
+router = APIRouter(route_class=ReadRoute, prefix="/api/v1/alerts", tags=["alerts"])
 READ_ERRORS = problem_responses(401, 422)
 WRITE_ERRORS = problem_responses(401, 403, 404, 422)
 

@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field
 from execdash.api.auth import Reader
 from execdash.api.deps import ReadConn, settings_of
 from execdash.api.errors import problem_responses
+from execdash.api.onethread import ReadRoute
 from execdash.api.routes.insights import gather
 from execdash.insights import ask
 from execdash.insights.summary import summarise
@@ -22,7 +23,9 @@ from execdash.metrics.models import Timeframe
 from execdash.metrics.queries import latest_month
 from execdash.metrics.windows import RANGES, Window, WindowError, resolve_window
 
-router = APIRouter(prefix="/api", tags=["compat"], responses=problem_responses(401, 422))
+router = APIRouter(
+    route_class=ReadRoute, prefix="/api", tags=["compat"], responses=problem_responses(401, 422)
+)
 
 
 class Question(BaseModel):

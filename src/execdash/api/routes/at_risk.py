@@ -25,10 +25,11 @@ from execdash.api.listing import (
     list_response,
     sort_clause,
 )
+from execdash.api.onethread import ReadRoute
 from execdash.db.changes import record_data_change
 from execdash.db.schema import retention_at_risk as at_risk
 
-router = APIRouter(prefix="/api/v1/at-risk-customers", tags=["retention"])
+router = APIRouter(route_class=ReadRoute, prefix="/api/v1/at-risk-customers", tags=["retention"])
 READ_ERRORS = problem_responses(401, 422)
 WRITE_ERRORS = problem_responses(401, 403, 404, 422)
 

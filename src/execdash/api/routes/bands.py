@@ -14,10 +14,11 @@ from execdash.alerts.catalog import METRICS
 from execdash.api.auth import Reader
 from execdash.api.deps import ReadConn
 from execdash.api.errors import problem_responses
+from execdash.api.onethread import ReadRoute
 from execdash.api.window import WindowParam, invalid_parameter
 from execdash.metrics.models import Timeframe
 
-router = APIRouter(prefix="/api/v1/bands", tags=["alert rules"])
+router = APIRouter(route_class=ReadRoute, prefix="/api/v1/bands", tags=["alert rules"])
 
 
 class BandPoint(BaseModel):

@@ -19,6 +19,7 @@ from execdash.api.deps import ReadConn, settings_of
 from execdash.api.errors import problem_responses
 from execdash.api.fields import UtcDateTime
 from execdash.api.listing import FormatParam, csv_response, wants_csv
+from execdash.api.onethread import ReadRoute
 from execdash.api.routes.dashboard import newest_alerts, window_kpis
 from execdash.api.routes.kpis import unknown_kpi
 from execdash.api.window import WindowParam, window_slug
@@ -28,7 +29,9 @@ from execdash.metrics.formulas import KPI_KEYS
 from execdash.metrics.models import Kpi, seed_unit
 from execdash.metrics.windows import Window
 
-router = APIRouter(prefix="/api", tags=["compat"], responses=problem_responses(401, 422))
+router = APIRouter(
+    route_class=ReadRoute, prefix="/api", tags=["compat"], responses=problem_responses(401, 422)
+)
 
 
 class CompatTimeframe(BaseModel):

@@ -21,9 +21,15 @@ from execdash.api.listing import (
     list_response,
     sort_clause,
 )
+from execdash.api.onethread import ReadRoute
 from execdash.db.schema import customers, feedback
 
-router = APIRouter(prefix="/api/v1", tags=["customers"], responses=problem_responses(401, 422))
+router = APIRouter(
+    route_class=ReadRoute,
+    prefix="/api/v1",
+    tags=["customers"],
+    responses=problem_responses(401, 422),
+)
 
 CustomerSort = Literal["name", "-name", "created_at", "-created_at", "industry", "-industry",
                        "source", "-source", "id", "-id"]  # fmt: skip

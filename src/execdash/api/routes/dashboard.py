@@ -14,6 +14,7 @@ from execdash.api.deps import ReadConn, settings_of
 from execdash.api.errors import problem_responses
 from execdash.api.fields import UtcDateTime
 from execdash.api.listing import FormatParam, wants_csv
+from execdash.api.onethread import ReadRoute
 from execdash.api.partcache import part
 from execdash.api.reads import PLANS, tables_for
 from execdash.api.routes.alerts import Alert, alerts_query
@@ -33,7 +34,12 @@ PLANNED = executive.SOURCE_TABLES | PLANS
 """What the overview's KPIs, trend and plan lines read: not the alerts, risks or at-risk list,
 so acknowledging an alert leaves them computed (`api.partcache`)."""
 
-router = APIRouter(prefix="/api/v1", tags=["dashboard"], responses=problem_responses(401, 422))
+router = APIRouter(
+    route_class=ReadRoute,
+    prefix="/api/v1",
+    tags=["dashboard"],
+    responses=problem_responses(401, 422),
+)
 PLAN_COMPARED.update({"/api/v1/dashboard"})
 
 NEWEST = 6

@@ -19,13 +19,14 @@ from execdash.api.auth import Editor
 from execdash.api.deps import ReadConn, WriteConn, engine_of, settings_of
 from execdash.api.errors import problem_responses
 from execdash.api.fields import RowId
+from execdash.api.onethread import ReadRoute
 from execdash.api.window import invalid_parameter
 from execdash.config import SettingsError
 from execdash.db.tables import delivery_channels, delivery_log, delivery_outbox
 from execdash.delivery import digests, outbox, render, store, testsend
 from execdash.delivery.settings import DeliverySettings
 
-router = APIRouter(prefix="/api/v1/delivery", tags=["delivery"])
+router = APIRouter(route_class=ReadRoute, prefix="/api/v1/delivery", tags=["delivery"])
 ERRORS = problem_responses(401, 403, 404, 422)
 SEND_ERRORS = problem_responses(401, 403, 404, 409, 422, 503)
 """Sending also answers 409 (being sent by the worker, or no data for a digest) and 503

@@ -13,6 +13,7 @@ from execdash.api.auth import Reader
 from execdash.api.deps import ReadConn
 from execdash.api.errors import problem_responses
 from execdash.api.listing import FormatParam, wants_csv
+from execdash.api.onethread import ReadRoute
 from execdash.api.reads import tables_for
 from execdash.api.series_csv import series_csv
 from execdash.api.window import PLAN_COMPARED, WindowParam, window_slug
@@ -35,7 +36,9 @@ from execdash.metrics.models import (
 from execdash.metrics.windows import Window
 from execdash.plans.attach import COMPARED, plan_lines, reading_once, with_plan
 
-router = APIRouter(prefix="/api/v1", tags=["domains"], responses=problem_responses(401, 422))
+router = APIRouter(
+    route_class=ReadRoute, prefix="/api/v1", tags=["domains"], responses=problem_responses(401, 422)
+)
 
 CSV_NOTE = " `?format=csv` gives the series side by side, one row per period."
 

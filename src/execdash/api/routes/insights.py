@@ -12,6 +12,7 @@ from execdash.api.auth import Reader
 from execdash.api.deps import ReadConn, settings_of
 from execdash.api.errors import problem_responses
 from execdash.api.listing import FormatParam, csv_response, wants_csv
+from execdash.api.onethread import ReadRoute
 from execdash.api.routes.alerts import alerts_query
 from execdash.api.routes.kpis import unknown_kpi
 from execdash.api.routes.risks import risks_query
@@ -28,7 +29,12 @@ from execdash.metrics.formulas import KPI_KEYS
 from execdash.metrics.windows import Window
 from execdash.plans.attach import reading_once, with_plan
 
-router = APIRouter(prefix="/api/v1", tags=["insights"], responses=problem_responses(401, 422))
+router = APIRouter(
+    route_class=ReadRoute,
+    prefix="/api/v1",
+    tags=["insights"],
+    responses=problem_responses(401, 422),
+)
 PLAN_COMPARED.add("/api/v1/summary")
 
 Dimension = Literal["customer", "industry", "source", "product"]

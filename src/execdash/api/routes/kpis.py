@@ -12,6 +12,7 @@ from execdash.api.auth import Reader
 from execdash.api.deps import ReadConn
 from execdash.api.errors import problem_responses
 from execdash.api.listing import FormatParam, wants_csv
+from execdash.api.onethread import ReadRoute
 from execdash.api.series_csv import breakdown_csv, series_csv
 from execdash.api.window import PLAN_COMPARED, WindowParam, invalid_parameter, window_slug
 from execdash.metrics import drilldown, executive
@@ -19,7 +20,7 @@ from execdash.metrics.formulas import KPI_KEYS
 from execdash.metrics.models import Kpi, KpiDrilldown, Timeframe
 from execdash.plans.attach import reading_once, with_drill_plan, with_plan
 
-router = APIRouter(prefix="/api/v1/kpis", tags=["kpis"])
+router = APIRouter(route_class=ReadRoute, prefix="/api/v1/kpis", tags=["kpis"])
 PLAN_COMPARED.update({"/api/v1/kpis", "/api/v1/kpis/{key}"})
 
 Dimension = Literal["customer", "industry", "source", "product"]

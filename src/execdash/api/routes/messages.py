@@ -13,10 +13,12 @@ from execdash.api.auth import Reader
 from execdash.api.deps import ReadConn, WriteConn
 from execdash.api.errors import problem_responses
 from execdash.api.fields import MAX_ID, NOT_BLANK, RowId, UtcDateTime
+from execdash.api.onethread import ReadRoute
 from execdash.api.sameorigin import CookieEditor
 from execdash.db.compat_tables import messages
 
 router = APIRouter(
+    route_class=ReadRoute,
     prefix="/api/messages",
     tags=["seed front end"],
     responses=problem_responses(400, 401, 403, 404, 409, 413, 415, 422),

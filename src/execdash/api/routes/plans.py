@@ -19,6 +19,7 @@ from execdash.api.errors import problem_responses
 from execdash.api.fields import RowId
 from execdash.api.imports import _upload_name
 from execdash.api.listing import FormatParam, csv_response, wants_csv
+from execdash.api.onethread import ReadRoute
 from execdash.api.window import WindowParam, invalid_parameter, window_slug
 from execdash.ingest import values as cells
 from execdash.ingest.leftovers import UPLOAD_PREFIX, owned_prefix
@@ -30,7 +31,7 @@ from execdash.plans.models import PlanDetail, PlanInfo, PlanTarget, TargetEdit
 from execdash.plans.template import COLUMNS, template_rows
 from execdash.plans.values import kpi_of, percent_scale, ratio_of, segment_of, target_of
 
-router = APIRouter(prefix="/api/v1/plans", tags=["plans"])
+router = APIRouter(route_class=ReadRoute, prefix="/api/v1/plans", tags=["plans"])
 WRITE_ERRORS = problem_responses(401, 403, 404, 422)
 
 

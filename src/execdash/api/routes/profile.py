@@ -14,12 +14,14 @@ from execdash.api.accounts import User, utcnow
 from execdash.api.deps import ReadConn, WriteConn
 from execdash.api.errors import problem_responses
 from execdash.api.fields import EMAIL, NOT_BLANK, UtcDateTime
+from execdash.api.onethread import ReadRoute
 from execdash.api.sameorigin import CookieEditor, SignedIn
 from execdash.db import upsert
 from execdash.db.compat_tables import PROFILE_FIELDS, user_settings
 from execdash.db.compat_tables import profiles as profile_table
 
 router = APIRouter(
+    route_class=ReadRoute,
     prefix="/api/users/me",
     tags=["seed front end"],
     responses=problem_responses(400, 401, 403, 404, 409, 413, 415, 422),

@@ -22,10 +22,11 @@ from execdash.api.listing import (
     list_response,
     sort_clause,
 )
+from execdash.api.onethread import ReadRoute
 from execdash.db.changes import record_data_change
 from execdash.db.schema import risks
 
-router = APIRouter(prefix="/api/v1/risks", tags=["risks"])
+router = APIRouter(route_class=ReadRoute, prefix="/api/v1/risks", tags=["risks"])
 READ_ERRORS = problem_responses(401, 422)
 WRITE_ERRORS = problem_responses(401, 403, 404, 422)
 

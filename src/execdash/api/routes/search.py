@@ -14,11 +14,14 @@ from pydantic import BaseModel, Field
 from execdash.api.auth import Reader
 from execdash.api.deps import ReadConn, settings_of
 from execdash.api.errors import problem_responses
+from execdash.api.onethread import ReadRoute
 from execdash.api.search.catalogue import CATALOGUE
 from execdash.api.search.rank import Candidate, normalise, rank
 from execdash.api.search.records import alert_candidates, customer_candidates, risk_candidates
 
-router = APIRouter(prefix="/api", tags=["search"], responses=problem_responses(401, 422))
+router = APIRouter(
+    route_class=ReadRoute, prefix="/api", tags=["search"], responses=problem_responses(401, 422)
+)
 
 
 class SearchResult(BaseModel):

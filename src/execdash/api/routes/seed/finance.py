@@ -10,6 +10,7 @@ from pydantic import BaseModel
 from execdash.api.auth import Reader
 from execdash.api.deps import ReadConn, settings_of
 from execdash.api.errors import problem_responses
+from execdash.api.onethread import ReadRoute
 from execdash.api.routes.compat import CompatTimeframe, CompatTrendPoint
 from execdash.api.routes.seed.common import (
     SeedDrilldown,
@@ -26,7 +27,12 @@ from execdash.metrics import breakdowns, drilldown, executive, finance
 from execdash.metrics.formulas import KPI_KEYS
 from execdash.metrics.models import Breakdown, seed_unit
 
-router = APIRouter(prefix="/api/finance", tags=["seed"], responses=problem_responses(401, 422))
+router = APIRouter(
+    route_class=ReadRoute,
+    prefix="/api/finance",
+    tags=["seed"],
+    responses=problem_responses(401, 422),
+)
 
 FINANCE_CARDS = ("revenue", "gm", "backlog", "arr", "payback", "book_to_bill", "coverage_months")
 FinanceBy = Literal["customer", "industry", "source", "product"]

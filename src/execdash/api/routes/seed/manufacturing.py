@@ -16,6 +16,7 @@ from pydantic import BaseModel
 from execdash.api.auth import Reader
 from execdash.api.deps import ReadConn, settings_of
 from execdash.api.errors import problem_responses
+from execdash.api.onethread import ReadRoute
 from execdash.api.routes.compat import CompatTimeframe
 from execdash.api.routes.seed.common import (
     SeedDrilldown,
@@ -37,7 +38,10 @@ from execdash.metrics import ops
 from execdash.metrics.models import OperationsOverview
 
 router = APIRouter(
-    prefix="/api/manufacturing", tags=["seed"], responses=problem_responses(401, 422)
+    route_class=ReadRoute,
+    prefix="/api/manufacturing",
+    tags=["seed"],
+    responses=problem_responses(401, 422),
 )
 
 # seed key -> (engine key, scale, unit; None = the currency symbol)

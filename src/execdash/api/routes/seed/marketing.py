@@ -17,6 +17,7 @@ from pydantic import BaseModel
 from execdash.api.auth import Reader
 from execdash.api.deps import ReadConn
 from execdash.api.errors import problem_responses
+from execdash.api.onethread import ReadRoute
 from execdash.api.routes.compat import CompatTimeframe
 from execdash.api.routes.seed.common import (
     SeedDrilldown,
@@ -36,7 +37,12 @@ from execdash.metrics import feedback, sales
 from execdash.metrics.models import Series
 from execdash.metrics.windows import Window
 
-router = APIRouter(prefix="/api/marketing", tags=["seed"], responses=problem_responses(401, 422))
+router = APIRouter(
+    route_class=ReadRoute,
+    prefix="/api/marketing",
+    tags=["seed"],
+    responses=problem_responses(401, 422),
+)
 
 MARKETING_KEYS = ("visits", "leads", "mql", "sql", "nps", "csat", "conversion")
 # seed key -> (engine key, scale, unit)

@@ -11,6 +11,7 @@ from pydantic import BaseModel
 from execdash.api.auth import Reader
 from execdash.api.deps import ReadConn, settings_of
 from execdash.api.errors import problem_responses
+from execdash.api.onethread import ReadRoute
 from execdash.api.routes.compat import CompatTimeframe
 from execdash.api.routes.seed.common import (
     SeedDrilldown,
@@ -32,7 +33,9 @@ from execdash.metrics import breakdowns, drilldown, executive, products, sales
 from execdash.metrics.models import Breakdown, SalesOverview, seed_unit
 from execdash.metrics.windows import Window
 
-router = APIRouter(prefix="/api/sales", tags=["seed"], responses=problem_responses(401, 422))
+router = APIRouter(
+    route_class=ReadRoute, prefix="/api/sales", tags=["seed"], responses=problem_responses(401, 422)
+)
 
 SALES_CARDS = ("leads", "mql", "sql", "won", "win_rate", "sales_cycle", "avg_deal",
                "new_customers")  # fmt: skip

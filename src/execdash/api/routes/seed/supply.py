@@ -13,6 +13,7 @@ from pydantic import BaseModel
 from execdash.api.auth import Reader
 from execdash.api.deps import ReadConn, settings_of
 from execdash.api.errors import problem_responses
+from execdash.api.onethread import ReadRoute
 from execdash.api.routes.compat import CompatTimeframe
 from execdash.api.routes.seed.common import (
     SeedDrilldown,
@@ -33,7 +34,12 @@ from execdash.api.window import WindowParam
 from execdash.metrics import supply
 from execdash.metrics.models import Breakdown
 
-router = APIRouter(prefix="/api/supply", tags=["seed"], responses=problem_responses(401, 422))
+router = APIRouter(
+    route_class=ReadRoute,
+    prefix="/api/supply",
+    tags=["seed"],
+    responses=problem_responses(401, 422),
+)
 
 # seed key -> (engine key, seed series key, scale, unit)
 SOURCES: dict[str, tuple[str, str, float, str]] = {
