@@ -29,7 +29,8 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 USER_STATE_KEY = "execdash_user"
 """Where `guard.bodies` keeps the user it authenticated before the body, so routes look once."""
 
-_bearer = HTTPBearer(auto_error=False, description="API token from `execdash tokens create`")
+BEARER_HELP = "API token from `execdash tokens create`"
+_bearer = HTTPBearer(auto_error=False, description=BEARER_HELP)
 
 
 def unauthorized(detail: str) -> HTTPException:
@@ -109,7 +110,20 @@ async def read_access(request: Request, user: CurrentUser) -> User | None:
     return user
 
 
-Reader = Annotated[User | None, Depends(read_access)]
+class _ReadAccess(HTTPBearer):
+    """`read_access` of `current_user` of the bearer credentials, as one dependency: every read
+    takes it, and FastAPI solves a chain of three for each request (~0.05 ms of CPU) where one
+    does; it documents the same optional bearer scheme."""
+
+    async def __call__(self, request: Request) -> User | None:  # type: ignore[override]
+        credentials = await super().__call__(request)
+        return await read_access(request, await current_user(request, credentials))
+
+
+Reader = Annotated[
+    User | None,
+    Depends(_ReadAccess(auto_error=False, scheme_name="HTTPBearer", description=BEARER_HELP)),
+]
 """Read permission (the user, or None on an open installation), as a parameter type."""
 
 Editor = Annotated[User, Depends(require_role("editor"))]
