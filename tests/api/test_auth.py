@@ -201,6 +201,32 @@ def test_locked_reads_need_a_login(settings: Settings, tokens: dict[str, str]) -
         assert client.get("/api/health").status_code == 200
 
 
+def test_a_locked_read_accepts_the_session_cookie(
+    settings: Settings, tokens: dict[str, str]
+) -> None:
+    del tokens  # the users exist
+    locked = Settings(database_url=settings.database_url, read_requires_login=True)
+    with TestClient(create_app(locked)) as client:
+        login = client.post("/api/v1/auth/login", json={"username": "viewer", "password": PASSWORD})
+        assert login.status_code == 200
+        assert client.get("/api/v1/alerts").status_code == 200  # the cookie the login set
+        client.cookies.clear()
+        assert client.get("/api/v1/alerts").status_code == 401
+
+
+def test_reads_document_one_optional_bearer_scheme(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    assert spec["paths"]["/api/v1/alerts"]["get"]["security"] == [{"HTTPBearer": []}, {}]
+    schemes = spec["components"]["securitySchemes"]
+    assert schemes == {
+        "HTTPBearer": {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "API token from `execdash tokens create`",
+        }
+    }
+
+
 def test_account_rules(engine: Engine) -> None:
     with engine.begin() as conn:
         add_user(conn, "ann", PASSWORD, "admin")
