@@ -128,6 +128,8 @@ def _tables(results: dict[str, Any]) -> list[Table]:
         "DuckDB CPU",
         "+ load",
         "÷ DuckDB",
+        "DuckDB breakdown",
+        "÷ breakdown",
     )
     for column in columns:
         first.add_column(column, justify="left" if column == "endpoint" else "right")
@@ -136,6 +138,7 @@ def _tables(results: dict[str, Any]) -> list[Table]:
     for path, m in results["http"]["uncached"].items():
         workload = uncached.ENDPOINTS[path]
         ref = refs.get(workload) if workload else None
+        part = refs.get(f"{workload}.breakdown") if workload else None
         own = in_process.get(path)
         first.add_row(
             path,
@@ -148,6 +151,8 @@ def _tables(results: dict[str, Any]) -> list[Table]:
             "—" if ref is None else f"{ref['duckdb_cpu_ms']:.0f}",
             "—" if ref is None else f"{ref['duckdb_with_load_ms']:.0f}",
             "—" if ref is None else f"{m['median_ms'] / ref['duckdb_ms']:.2f}",
+            "—" if part is None else f"{part['duckdb_ms']:.1f}",
+            "—" if part is None else f"{m['median_ms'] / part['duckdb_ms']:.2f}",
         )
     second = Table(title=f"{title}: cache hits (not compared with DuckDB)")
     for column in ("endpoint", "conns", "p50", "p95", "p99", "req/s", "req/CPU s", "changed ms"):

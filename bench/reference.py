@@ -138,12 +138,56 @@ def arr_by_industry(run: Run, first: dt.date, end: dt.date) -> list[Any]:
 
 
 def revenue_by_product(run: Run, first: dt.date, end: dt.date) -> list[Any]:
-    """Daily product revenue summed by product over the window (products page, drill-down)."""
+    """Daily product revenue summed by product over the window (the products breakdown)."""
     return run(
         "SELECT name, sum(revenue), count(*) FROM top_products_daily "
         "WHERE period >= ? AND period <= ? GROUP BY name",
         [first.isoformat(), _month_end(end).isoformat()],
     )
+
+
+def months_of(
+    sums: str, table: str, dated: str, where: str = "", *, by_month: bool = False
+) -> Callable[..., list[Any]]:
+    """A KPI's inputs per month over the window and the 12 months before: what its tile (value,
+    previous value, change, months with data), its trend and the trend's comparison line show.
+    `by_month`: the table holds one row per `YYYY-MM` (compared as month keys, not dates)."""
+    month = f"substr(CAST({dated} AS VARCHAR), 1, 7)"
+    span = f"{month} >= ? AND {month} <= ?" if by_month else f"{dated} >= ? AND {dated} <= ?"
+
+    def workload(run: Run, first: dt.date, end: dt.date) -> list[Any]:
+        lo, hi = _shift(first, -12).isoformat(), _month_end(end).isoformat()
+        return run(
+            f"SELECT {month} AS m, {sums} FROM {table} WHERE {span}{where} GROUP BY m",
+            [lo[:7], hi[:7]] if by_month else [lo, hi],
+        )
+
+    return workload
+
+
+TRENDS: dict[str, Callable[..., list[Any]]] = {
+    "revenue": months_of("sum(recognized)", "revenue_trend", "period", by_month=True),
+    "book_to_bill": months_of(
+        "sum(booked), sum(recognized)", "revenue_trend", "period", by_month=True
+    ),
+    "gm": months_of("sum(profit), sum(amount)", "orders", "order_date"),
+    "arr": months_of("sum(amount)", "orders", "order_date", f" AND type IN {RECURRING}"),
+    "product_revenue": months_of("sum(revenue)", "top_products_daily", "period"),
+}
+"""The per-month inputs of each KPI a drill-down (or the products page) shows beside its
+breakdown; `months_of` says what they give."""
+
+
+def answer(
+    breakdown: Callable[..., list[Any]], trend: Callable[..., list[Any]]
+) -> Callable[..., list[Any]]:
+    """Every number of a drill-down's answer: its breakdown, and its KPI's tile and trend."""
+
+    def workload(run: Run, first: dt.date, end: dt.date) -> list[Any]:
+        return breakdown(run, first, end) + trend(run, first, end)
+
+    workload.__doc__ = f"{breakdown.__doc__} And the KPI's months: {trend.__doc__}"
+    return workload
 
 
 def marketing(run: Run, first: dt.date, end: dt.date) -> list[Any]:
@@ -224,9 +268,7 @@ def mrr_movements(run: Run, first: dt.date, end: dt.date) -> list[Any]:
     )
 
 
-WORKLOADS: dict[str, Callable[[Run, dt.date, dt.date], list[Any]]] = {
-    "executive": executive,
-    "finance": finance,
+BREAKDOWNS: dict[str, Callable[[Run, dt.date, dt.date], list[Any]]] = {
     "gm_by_customer": gm_by_customer,
     "revenue_by_customer": revenue_by("c.name"),
     "revenue_by_industry": revenue_by("c.industry"),
@@ -234,15 +276,34 @@ WORKLOADS: dict[str, Callable[[Run, dt.date, dt.date], list[Any]]] = {
     "book_to_bill_by_customer": book_to_bill_by_customer,
     "arr_by_industry": arr_by_industry,
     "revenue_by_product": revenue_by_product,
+}
+"""The breakdown of each drill-down alone (the large-table part; reported apart)."""
+KPI_OF = {name: name.split("_by_")[0] for name in BREAKDOWNS}
+
+WORKLOADS: dict[str, Callable[[Run, dt.date, dt.date], list[Any]]] = {
+    "executive": executive,
+    "finance": finance,
+    **{name: answer(b, TRENDS[KPI_OF[name]]) for name, b in BREAKDOWNS.items()},
+    **{f"{name}.breakdown": b for name, b in BREAKDOWNS.items()},
+    "products_page": answer(revenue_by_product, TRENDS["product_revenue"]),
     "marketing": marketing,
     "revenue_drivers_by_customer": revenue_drivers_by_customer,
     "mrr_movements": mrr_movements,
 }
+"""Each endpoint's numbers (`bench.uncached.ENDPOINTS`); `<name>.breakdown` is a drill-down's
+breakdown alone, the stricter comparison, reported beside it."""
 READS: dict[str, tuple[str, ...]] = {
+    **{
+        name: ("orders", "customers", "revenue_trend")
+        for name, kpi in KPI_OF.items()
+        if kpi in ("revenue", "book_to_bill")
+    },
     "executive": ("revenue_trend", "orders", "expenses"),
     "finance": ("orders", "expenses"),
     "marketing": ("page_visits",),
-    "revenue_by_product": ("top_products_daily",),
+    "revenue_by_product": ("top_products_daily", "revenue_trend"),
+    "revenue_by_product.breakdown": ("top_products_daily",),
+    "products_page": ("top_products_daily",),
 }
 """Tables each workload reads (the others read orders and customers): DuckDB's load time."""
 

@@ -29,7 +29,7 @@ ENDPOINTS: dict[str, str | None] = {
     "/api/v1/operations": None,
     "/api/v1/supply": None,
     "/api/v1/telemetry": None,
-    "/api/v1/products": "revenue_by_product",
+    "/api/v1/products": "products_page",
     "/api/v1/marketing": "marketing",
     "/api/v1/kpis/gm?by=customer": "gm_by_customer",
     "/api/v1/kpis/revenue?by=customer": "revenue_by_customer",

@@ -1,5 +1,6 @@
 """The benchmark's references compute the numbers execdash shows, so comparing their speed is fair:
-the MRR bridge and the revenue drivers by customer, in plain SQLite and in DuckDB alike."""
+the MRR bridge, the revenue drivers by customer, the products page and a drill-down's tile, trend
+and breakdown, in plain SQLite and in DuckDB alike."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import pytest
 from bench import reference
 from execdash.db.engine import create_engine
 from execdash.insights import driver_sql, mrr
+from execdash.metrics import drilldown, products
 from execdash.metrics.windows import resolve_window
 
 
@@ -21,7 +23,7 @@ def runs(demo_db_file: Path, tmp_path_factory: pytest.TempPathFactory) -> list[r
     raw = reference.RawSql(f"sqlite:///{demo_db_file}")
     scratch = tmp_path_factory.mktemp("duck")
     duck = duckdb.connect()
-    for table in ("orders", "customers"):
+    for table in ("orders", "customers", "revenue_trend", "top_products_daily"):
         raw.export(table, scratch / f"{table}.csv")
         duck.execute(
             f"CREATE TABLE {table} AS SELECT * FROM read_csv_auto(?, header=true)",
@@ -68,3 +70,89 @@ def test_the_drivers_reference_ranks_the_same_movers_and_sums(
         assert [m[1:] for m in movers] == [pytest.approx(h[1:]) for h in found.head]
         (sums,) = [(prev, cur) for kind, _, prev, cur in rows if kind == 7]
         assert sums == pytest.approx((found.sums["prev"], found.sums["cur"]))
+
+
+def _split(rows: list[tuple[object, ...]]) -> tuple[dict[str, float], dict[str, float]]:
+    """An answer workload's rows: (name, sum, count) of the breakdown, (month, sum) of the KPI."""
+    named = {str(r[0]): float(r[1]) for r in rows if len(r) == 3}  # type: ignore[arg-type]
+    months = {str(r[0]): float(r[1]) for r in rows if len(r) == 2}  # type: ignore[arg-type]
+    return named, months
+
+
+def _window_sums(months: dict[str, float]) -> tuple[float, float]:
+    current = sum(v for m, v in months.items() if m >= "2025-11")
+    previous = sum(v for m, v in months.items() if "2024-11" <= m < "2025-11")
+    return current, previous
+
+
+def test_the_products_page_reference_gives_its_tile_series_and_top_products(
+    runs: list[reference.Run], demo_db_file: Path
+) -> None:
+    engine = create_engine(f"sqlite:///{demo_db_file}")
+    with engine.connect() as conn:
+        shown = products.overview(conn, resolve_window("12m", "month", "2026-10"))
+    engine.dispose()
+    (tile,), (series,) = shown.kpis, shown.series
+    assert 2 <= len(shown.top_products.items) < 20  # every product named: none folded in "other"
+    for run in runs:
+        named, months = _split(reference.WORKLOADS["products_page"](run, *WINDOW))
+        assert named == pytest.approx({i.name: i.value for i in shown.top_products.items})
+        assert _window_sums(months) == pytest.approx((tile.value, tile.previous))
+        assert [months[p.period] for p in series.points] == pytest.approx(
+            [p.value for p in series.points]
+        )
+
+
+def test_a_drill_down_reference_gives_its_tile_trend_and_breakdown(
+    runs: list[reference.Run], demo_db_file: Path
+) -> None:
+    engine = create_engine(f"sqlite:///{demo_db_file}")
+    with engine.connect() as conn:
+        shown = drilldown.drilldown(
+            conn, resolve_window("12m", "month", "2026-10"), "revenue", "product"
+        )
+    engine.dispose()
+    for run in runs:
+        named, months = _split(reference.WORKLOADS["revenue_by_product"](run, *WINDOW))
+        assert named == pytest.approx({i.name: i.value for i in shown.breakdown.items})
+        assert _window_sums(months) == pytest.approx((shown.kpi.value, shown.kpi.previous))
+        assert [months[p.period] for p in shown.series.points] == pytest.approx(
+            [p.value for p in shown.series.points]
+        )
+        assert reference.WORKLOADS["revenue_by_product.breakdown"](run, *WINDOW) == [
+            r for r in reference.WORKLOADS["revenue_by_product"](run, *WINDOW) if len(r) == 3
+        ]
+
+
+def _kpi_of(kpi: str, rows: list[tuple[float, ...]]) -> float:
+    """A KPI over some months from their `reference.TRENDS` inputs (metric spec definitions)."""
+    if kpi == "revenue":
+        return sum(r[0] for r in rows)
+    if kpi == "arr":
+        return 12 * rows[-1][0]
+    numerator, denominator = sum(r[0] for r in rows), sum(r[1] for r in rows)
+    return numerator / denominator
+
+
+@pytest.mark.parametrize("kpi", ["revenue", "gm", "book_to_bill", "arr"])
+def test_each_drill_downs_trend_reference_gives_its_tile_and_trend(
+    runs: list[reference.Run], demo_db_file: Path, kpi: str
+) -> None:
+    engine = create_engine(f"sqlite:///{demo_db_file}")
+    with engine.connect() as conn:
+        shown = drilldown.drilldown(
+            conn, resolve_window("12m", "month", "2026-10"), kpi, "customer"
+        )
+    engine.dispose()
+    for run in runs:
+        months = {
+            str(r[0]): tuple(float(v) for v in r[1:]) for r in reference.TRENDS[kpi](run, *WINDOW)
+        }
+        current = [v for m, v in sorted(months.items()) if m >= "2025-11"]
+        previous = [v for m, v in sorted(months.items()) if "2024-11" <= m < "2025-11"]
+        assert (len(current), len(previous)) == (12, 12)
+        assert _kpi_of(kpi, current) == pytest.approx(shown.kpi.value)
+        assert _kpi_of(kpi, previous) == pytest.approx(shown.kpi.previous)
+        assert [_kpi_of(kpi, [months[p.period]]) for p in shown.series.points] == pytest.approx(
+            [p.value for p in shown.series.points]
+        )

@@ -61,13 +61,16 @@ def in_one_thread(endpoint: Callable[..., Any]) -> Callable[..., Any]:
     for parameter in signature.parameters.values():
         if parameter.name in conns:
             continue
-        annotation = WindowAskParam if parameter.name in windows else hints.get(parameter.name)
+        annotation = hints.get(parameter.name, parameter.annotation)
+        if parameter.name in windows:
+            annotation = WindowAskParam
         parameters.append(parameter.replace(annotation=annotation))
     request = next((p.name for p in parameters if p.annotation is Request), None)
     if request is None:
         request = REQUEST
-        parameters.append(inspect.Parameter(REQUEST, inspect.Parameter.KEYWORD_ONLY))
-        parameters[-1] = parameters[-1].replace(annotation=Request)
+        parameters.append(
+            inspect.Parameter(REQUEST, inspect.Parameter.KEYWORD_ONLY, annotation=Request)
+        )
 
     async def one_thread(**values: Any) -> Any:
         asked = values[request] if request != REQUEST else values.pop(REQUEST)
