@@ -5,16 +5,21 @@ and breakdown, in plain SQLite and in DuckDB alike."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import duckdb
 import pytest
+import sqlalchemy as sa
 
 from bench import reference
 from execdash.db.engine import create_engine
 from execdash.insights import driver_sql, mrr
 from execdash.metrics import drilldown, products
-from execdash.metrics.windows import resolve_window
+from execdash.metrics.windows import Window, resolve_window
+
+T = TypeVar("T")
 
 
 @pytest.fixture(scope="module")
@@ -36,13 +41,20 @@ WINDOW = (dt.date(2025, 11, 1), dt.date(2026, 10, 1))
 """The demo company's latest 12 months (`reference.window` on it)."""
 
 
+def _shown(demo_db_file: Path, compute: Callable[[sa.Connection, Window], T]) -> T:
+    """What execdash shows for the demo company's latest 12 months (`WINDOW`)."""
+    engine = create_engine(f"sqlite:///{demo_db_file}")
+    try:
+        with engine.connect() as conn:
+            return compute(conn, resolve_window("12m", "month", "2026-10"))
+    finally:
+        engine.dispose()
+
+
 def test_the_mrr_reference_gives_every_months_movements_and_nrr(
     runs: list[reference.Run], demo_db_file: Path
 ) -> None:
-    engine = create_engine(f"sqlite:///{demo_db_file}")
-    with engine.connect() as conn:
-        shown = mrr.movements(conn, resolve_window("12m", "month", "2026-10"))
-    engine.dispose()
+    shown = _shown(demo_db_file, lambda conn, window: mrr.movements(conn, window))
     expected = [
         (b.period, b.new, b.reactivation, b.expansion, b.contraction, b.churn, b.customers.churn)
         for b in shown.months
@@ -58,10 +70,7 @@ def test_the_mrr_reference_gives_every_months_movements_and_nrr(
 def test_the_drivers_reference_ranks_the_same_movers_and_sums(
     runs: list[reference.Run], demo_db_file: Path
 ) -> None:
-    engine = create_engine(f"sqlite:///{demo_db_file}")
-    with engine.connect() as conn:
-        found = driver_sql.fetch(conn, resolve_window("12m", "month", "2026-10"), "revenue", 8)
-    engine.dispose()
+    found = _shown(demo_db_file, lambda conn, window: driver_sql.fetch(conn, window, "revenue", 8))
     assert found is not None
     for run in runs:
         rows = reference.revenue_drivers_by_customer(run, *WINDOW)
@@ -88,10 +97,7 @@ def _window_sums(months: dict[str, float]) -> tuple[float, float]:
 def test_the_products_page_reference_gives_its_tile_series_and_top_products(
     runs: list[reference.Run], demo_db_file: Path
 ) -> None:
-    engine = create_engine(f"sqlite:///{demo_db_file}")
-    with engine.connect() as conn:
-        shown = products.overview(conn, resolve_window("12m", "month", "2026-10"))
-    engine.dispose()
+    shown = _shown(demo_db_file, lambda conn, window: products.overview(conn, window))
     (tile,), (series,) = shown.kpis, shown.series
     assert 2 <= len(shown.top_products.items) < 20  # every product named: none folded in "other"
     for run in runs:
@@ -106,12 +112,9 @@ def test_the_products_page_reference_gives_its_tile_series_and_top_products(
 def test_a_drill_down_reference_gives_its_tile_trend_and_breakdown(
     runs: list[reference.Run], demo_db_file: Path
 ) -> None:
-    engine = create_engine(f"sqlite:///{demo_db_file}")
-    with engine.connect() as conn:
-        shown = drilldown.drilldown(
-            conn, resolve_window("12m", "month", "2026-10"), "revenue", "product"
-        )
-    engine.dispose()
+    shown = _shown(
+        demo_db_file, lambda conn, window: drilldown.drilldown(conn, window, "revenue", "product")
+    )
     for run in runs:
         named, months = _split(reference.WORKLOADS["revenue_by_product"](run, *WINDOW))
         assert named == pytest.approx({i.name: i.value for i in shown.breakdown.items})
@@ -138,12 +141,9 @@ def _kpi_of(kpi: str, rows: list[tuple[float, ...]]) -> float:
 def test_each_drill_downs_trend_reference_gives_its_tile_and_trend(
     runs: list[reference.Run], demo_db_file: Path, kpi: str
 ) -> None:
-    engine = create_engine(f"sqlite:///{demo_db_file}")
-    with engine.connect() as conn:
-        shown = drilldown.drilldown(
-            conn, resolve_window("12m", "month", "2026-10"), kpi, "customer"
-        )
-    engine.dispose()
+    shown = _shown(
+        demo_db_file, lambda conn, window: drilldown.drilldown(conn, window, kpi, "customer")
+    )
     for run in runs:
         months = {
             str(r[0]): tuple(float(v) for v in r[1:]) for r in reference.TRENDS[kpi](run, *WINDOW)
