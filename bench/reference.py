@@ -279,6 +279,7 @@ BREAKDOWNS: dict[str, Callable[[Run, dt.date, dt.date], list[Any]]] = {
 }
 """The breakdown of each drill-down alone (the large-table part; reported apart)."""
 KPI_OF = {name: name.split("_by_")[0] for name in BREAKDOWNS}
+"""The KPI each drill-down workload breaks down (its `TRENDS` key)."""
 
 WORKLOADS: dict[str, Callable[[Run, dt.date, dt.date], list[Any]]] = {
     "executive": executive,
