@@ -76,10 +76,20 @@ def _open(watched: Watched, path: str) -> None:
     watched.page.wait_for_selector("body[data-loaded]:not([aria-busy])", timeout=120_000)
 
 
+# Resolves after two animation frames: the media-change listeners and ResizeObservers of the first
+# frame after an emulation change have run by the second (the order of "update the rendering").
+TWO_FRAMES = """() => new Promise((done) =>
+  requestAnimationFrame(() => requestAnimationFrame(() => done(true))))"""
+
+
 def _print_layout(page: Any) -> None:
-    """Lay the page out as the sheet does: its width, print media (charts.js refits canvases)."""
+    """Lay the page out as the sheet does: its width, print media (charts.js refits canvases).
+
+    The media change reaches the page's listeners at its next rendering step, not when
+    emulate_media returns, so the layout is read only after two frames have been rendered."""
     page.set_viewport_size({"width": SHEET_WIDTH, "height": SHEET_HEIGHT})
     page.emulate_media(media="print")
+    page.evaluate(TWO_FRAMES)
 
 
 def test_the_printed_overview_is_a_one_sheet_board_summary(
