@@ -23,9 +23,11 @@ from execdash.metrics.breakdowns import (
     kpi_breakdown,
     order_slices,
     over_text,
+    tile_from,
     tile_of,
 )
 from execdash.metrics.dimension_sums import Measure, Part, fetch
+from execdash.metrics.formulas import Facts
 from execdash.metrics.models import KpiBreakdown
 from execdash.metrics.windows import Window, resolve_window
 from tests.metrics.conftest import Put, d, months
@@ -74,6 +76,40 @@ def test_every_demo_breakdown_adds_up_to_the_tile_the_dashboard_shows(
     assert UNATTRIBUTED not in [i.name for i in result.items]
     assert result.measure in {"Revenue", "Gross profit", "Booked", "ARR"}
     assert result.rows > 0
+
+
+@pytest.mark.parametrize(("range_key", "as_of"), WINDOWS)
+@pytest.mark.parametrize(("key", "dimension"), PAIRS)
+def test_a_breakdown_given_the_drilldowns_facts_equals_the_one_that_reads_its_tile(
+    demo: Engine, key: str, dimension: str, range_key: str, as_of: str | None
+) -> None:
+    with demo.connect() as conn:
+        window = resolve_window(range_key, "month", as_of, d("2026-10"))
+        facts, _ = executive.fetch_facts(conn, window, key=key)
+        given = kpi_breakdown(conn, window, key, dimension, facts=facts)
+        read = kpi_breakdown(conn, window, key, dimension)
+    assert given == read
+
+
+def test_a_tile_from_facts_is_the_kpis_formula_over_the_windows_months_only() -> None:
+    window = Window("3m", "month", d("2026-01"), d("2026-03"))
+    outside = {d("2025-12"): 1_000.0, d("2026-04"): 2_000.0}  # never counted
+    facts = Facts(
+        recognized={d("2026-01"): 100.0, d("2026-02"): 200.0, d("2026-03"): 300.0, **outside},
+        booked={d("2026-01"): 150.0, d("2026-02"): 150.0, d("2026-03"): 600.0, **outside},
+        order_amount={d("2026-01"): 400.0, d("2026-03"): 600.0, **outside},
+        order_profit={d("2026-01"): 100.0, d("2026-03"): 150.0, **outside},
+        recurring_amount={d("2026-02"): 50.0, d("2026-03"): 70.0, **outside},
+    )
+    assert tile_from(window, "revenue", facts).value == 600.0
+    b2b = tile_from(window, "book_to_bill", facts)
+    assert (b2b.value, b2b.numerator, b2b.denominator, b2b.ratio) == (1.5, 900.0, 600.0, True)
+    gm = tile_from(window, "gm", facts)
+    assert (gm.value, gm.numerator, gm.denominator, gm.ratio) == (0.25, 250.0, 1_000.0, True)
+    assert tile_from(window, "arr", facts).value == 12 * 70.0  # the end month's recurring
+    with pytest.raises(BreakdownError) as refused:
+        tile_from(window, "uptime", facts)
+    assert (refused.value.field, refused.value.value) == ("key", "uptime")
 
 
 def test_demo_revenue_is_fully_attributed_by_recognized_orders(demo: Engine) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from execdash.metrics import shared_facts
@@ -12,6 +13,9 @@ from execdash.metrics.windows import resolve_window
 from tests.metrics.conftest import Put, d, months
 
 Q = resolve_window("12m", "quarter", "2025-08")
+MONTHLY = ("revenue_trend", "rollup_orders_month", "substr(CAST(orders.order_date")
+"""What a statement reading a KPI's monthly facts names: the trend, the monthly rollup or the
+raw orders grouped by month (when the rollup is not in use)."""
 
 
 def test_backlog_series_takes_each_quarter_end_and_the_partial_quarter_its_last_month(
@@ -215,3 +219,23 @@ def test_a_drilldown_reads_the_new_mrr_cohorts_only_for_payback(small_company: E
     assert payback.new_mrr
     assert payback.expenses == full.expenses
     assert payback.recognized == {}
+
+
+@pytest.mark.parametrize("key", ["revenue", "book_to_bill", "gm", "arr"])
+def test_a_breakdowns_tile_is_the_drilled_kpis_value_from_the_facts_it_already_read(
+    small_company: Engine, key: str
+) -> None:
+    with small_company.connect() as conn:
+        ran: list[str] = []
+        sa.event.listen(conn, "before_cursor_execute", lambda *a: ran.append(a[2]))
+        plain = drilldown(conn, Q, key)
+        alone = len(ran)
+        split = drilldown(conn, Q, key, DIMENSIONS[key][0])
+    assert split.breakdown is not None
+    assert split.breakdown.tile == split.kpi.value == plain.kpi.value
+    monthly = [
+        [sql for sql in part if any(m in sql for m in MONTHLY)]
+        for part in (ran[:alone], ran[alone:])
+    ]
+    assert monthly[0]  # the plain drill-down read its KPI's monthly facts …
+    assert len(monthly[1]) == len(monthly[0])  # … and the breakdown did not read them again

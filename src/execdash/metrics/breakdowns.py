@@ -182,13 +182,36 @@ def _trend(conn: sa.Connection, window: Window, column: str) -> dict[dt.date, fl
 
 def tile_of(conn: sa.Connection, window: Window, key: str) -> Tile:
     """The tile a breakdown must add up to, computed by the KPI's own formula."""
+    return tile_from(window, key, _tile_facts(conn, window, key))
+
+
+def _tile_facts(conn: sa.Connection, window: Window, key: str) -> Facts:
+    """Only the monthly facts KPI `key`'s tile reads, over the window's months."""
     if key == "revenue":
-        f = Facts(recognized=_trend(conn, window, "recognized"))
-        return Tile(key, formulas.revenue(window, f).value)
+        return Facts(recognized=_trend(conn, window, "recognized"))
     if key == "book_to_bill":
-        f = Facts(
+        return Facts(
             recognized=_trend(conn, window, "recognized"), booked=_trend(conn, window, "booked")
         )
+    if key == "gm":
+        orders = orders_by_month(conn, window.start_date, window.end_date)
+        return Facts(
+            order_amount={m: a for m, (a, _) in orders.items()},
+            order_profit={m: p for m, (_, p) in orders.items()},
+        )
+    if key == "arr":
+        end = window.end_month
+        recurring = orders_by_month(conn, end, month_end(end), RECURRING_TYPES)
+        return Facts(recurring_amount={m: a for m, (a, _) in recurring.items()})
+    return Facts()  # no breakdown: `tile_from` refuses the key
+
+
+def tile_from(window: Window, key: str, f: Facts) -> Tile:
+    """The tile of KPI `key` on `window` from monthly facts holding its months (pure), so a
+    drill-down that already read them for its KPI does not read them again."""
+    if key == "revenue":
+        return Tile(key, formulas.revenue(window, f).value)
+    if key == "book_to_bill":
         return Tile(
             key,
             formulas.book_to_bill(window, f).value,
@@ -197,11 +220,6 @@ def tile_of(conn: sa.Connection, window: Window, key: str) -> Tile:
             ratio=True,
         )
     if key == "gm":
-        orders = orders_by_month(conn, window.start_date, window.end_date)
-        f = Facts(
-            order_amount={m: a for m, (a, _) in orders.items()},
-            order_profit={m: p for m, (_, p) in orders.items()},
-        )
         return Tile(
             key,
             formulas.gm(window, f).value,
@@ -210,9 +228,6 @@ def tile_of(conn: sa.Connection, window: Window, key: str) -> Tile:
             ratio=True,
         )
     if key == "arr":
-        end = window.end_month
-        recurring = orders_by_month(conn, end, month_end(end), RECURRING_TYPES)
-        f = Facts(recurring_amount={m: a for m, (a, _) in recurring.items()})
         return Tile(key, formulas.arr(window, f).value)
     raise BreakdownError("key", key, [k for k, dims in DIMENSIONS.items() if dims])
 
@@ -261,14 +276,21 @@ def _ranked(
 
 
 def kpi_breakdown(
-    conn: sa.Connection, window: Window, key: str, dimension: str, *, top: int | None = TOP_N
+    conn: sa.Connection,
+    window: Window,
+    key: str,
+    dimension: str,
+    *,
+    top: int | None = TOP_N,
+    facts: Facts | None = None,
 ) -> KpiBreakdown:
     """KPI `key` on `window` split by `dimension`, adding up to the tile (top `top` + 'other';
-    `top=None` keeps every slice); the slices are merged, ranked and capped in SQL."""
+    `top=None` keeps every slice); the slices are merged, ranked and capped in SQL. `facts`, when
+    the caller already read its KPI's (`executive.fetch_facts`), give the tile without a read."""
     valid = DIMENSIONS.get(key, ())
     if dimension not in valid:
         raise BreakdownError("by", dimension, valid)
-    tile = tile_of(conn, window, key)
+    tile = tile_of(conn, window, key) if facts is None else tile_from(window, key, facts)
     ranked, n = _ranked(conn, dimension, *kpi_span(key, dimension, window), key, top)
     return settle(
         tile, ranked, dimension=dimension, measure=MEASURES[key], unit="currency",

@@ -53,6 +53,7 @@ def kpi_series(window: Window, key: str, facts: Facts) -> Series:
     if key == "forecast":  # a forecast per period is the actual it tried to predict
         formula = next(d for d in KPI_DEFS if d[0] == "revenue")[4]
         label = "Recognized revenue (actuals)"
+    whole = formula(window, facts)
     points = [
         SeriesPoint(
             period=p.key,
@@ -68,8 +69,8 @@ def kpi_series(window: Window, key: str, facts: Facts) -> Series:
         unit=unit,
         kind=SERIES_KIND[key],
         points=points,
-        total=formula(window, facts).value,
-        coverage=coverage(window, formula(window, facts), formula(window.previous(), facts)),
+        total=whole.value,
+        coverage=coverage(window, whole, formula(window.previous(), facts)),
     )
 
 
@@ -92,7 +93,7 @@ def drilldown(conn: sa.Connection, window: Window, key: str, by: str | None = No
         kpi=kpi,
         series=kpi_series(window, key, facts),
         dimensions=list(DIMENSIONS[key]),
-        breakdown=kpi_breakdown(conn, window, key, by) if by is not None else None,
+        breakdown=None if by is None else kpi_breakdown(conn, window, key, by, facts=facts),
         actuals=monthly_actuals(window, facts) if key == "forecast" else None,
         comparison_series=drawn,
     )
